@@ -1,0 +1,109 @@
+/**
+ * The contract between a tab and the runtime that owns the connection.
+ *
+ * ```
+ *  tab                                   runtime (SharedWorker / dedicated Worker / inline)
+ *   │  holds Web Lock `lockName` (released only when the tab dies or leaves)
+ *   │── attach(hello, hooks, eventPort) ──►  registers the tab, requests `lockName` (granted = tab gone)
+ *   │◄─ envelope {epoch}  ─────────────────  then replays state on eventPort: customer_id, connected …
+ *   │── request(method, params) ─────────►  answered only to this tab
+ *   │◄─ eventPort: {kind:'event', …} ─────  every push, to every attached tab that wants the connection
+ *   │◄─ hooks.getToken(fresh) ────────────  the runtime asks a live tab for tokens (auth needs a page)
+ *   │── destroy() ────────────────────────►  detaches the tab; the socket closes when no tab wants it
+ * ```
+ *
+ * Calls return `Envelope`s instead of throwing so that error codes survive Comlink.
+ */
+import type { Envelope } from './errors';
+import type { SdkEventMap, SdkEventName } from './events';
+import type { MethodName } from './methods';
+import type { CustomerData, Page, Region, Token } from './types';
+import { API_VERSION } from './wire';
+import { SDK_VERSION } from './version';
+
+/** What identifies one connection: tabs with an equal key share one socket and one login. */
+export interface RuntimeConfig {
+  organizationId: string;
+  clientId: string;
+  groupId: number;
+  uniqueGroups: boolean;
+  region: Region;
+  /** Base URL of a Customer Chat API compatible server; production hosts when absent. */
+  server?: string;
+  env: string;
+}
+
+export interface TabHello {
+  protocol: number;
+  tabId: string;
+  runtime: RuntimeConfig;
+  /** `autoConnect`: whether this tab wants the connection from the start. */
+  wantsConnection: boolean;
+  page?: Page;
+  referrer?: string;
+  /** Result of the tab's `customerDataProvider`, sent with the login made on this tab's behalf. */
+  customerData?: CustomerData;
+  /** Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death. */
+  lockName?: string;
+}
+
+export interface AttachInfo {
+  /** Random per runtime start: a tab that sees it change knows the runtime restarted with its memory wiped. */
+  epoch: string;
+  protocol: number;
+  sdkVersion: string;
+}
+
+/** Called by the runtime on a tab, through a Comlink proxy. */
+export interface TabHooks {
+  getToken(fresh: boolean): Promise<Envelope<Token>>;
+}
+
+/** What the runtime posts to a tab on its event port. */
+export type RuntimeMessage =
+  | { [E in SdkEventName]: { kind: 'event'; name: E; payload: SdkEventMap[E] } }[SdkEventName]
+  /** The runtime ended this tab's instance (a terminal server reason); no further messages follow. */
+  | { kind: 'destroyed'; reason: string };
+
+/** What a tab can learn about the runtime it is attached to. */
+export interface RuntimeStatus {
+  mode: 'shared' | 'dedicated' | 'inline';
+  epoch: string;
+  sdkVersion: string;
+  /** Tabs attached to the runtime right now. */
+  tabs: number;
+  /** The connection's state: idle, connecting, logging_in, connected, reconnecting, paused, destroyed. */
+  connection: string;
+}
+
+/** The API the runtime exposes to each tab (one instance per tab port). */
+export interface TabPortApi {
+  attach(hello: TabHello, hooks: TabHooks, events: MessagePort): Promise<Envelope<AttachInfo>>;
+  request(method: MethodName, params: unknown): Promise<Envelope<unknown>>;
+  connect(): Promise<Envelope<void>>;
+  disconnect(): Promise<Envelope<void>>;
+  destroy(): Promise<Envelope<void>>;
+  status(): Promise<Envelope<RuntimeStatus>>;
+}
+
+/** Stable string for a RuntimeConfig; also the SharedWorker's name, with the SDK version in front. */
+export function runtimeKey(config: RuntimeConfig): string {
+  const group = config.uniqueGroups ? `group:${config.groupId}:unique` : `group:${config.groupId}`;
+  const target = config.server ?? `${config.env}:${config.region}`;
+  return [config.organizationId, group, target, config.clientId].join('|');
+}
+
+export function workerName(config: RuntimeConfig): string {
+  return `livechat-multitab@${SDK_VERSION}|${runtimeKey(config)}`;
+}
+
+/** The RTM WebSocket URL for a config and the region currently in force. */
+export function rtmUrl(config: RuntimeConfig, region: Region): string {
+  const query = `organization_id=${encodeURIComponent(config.organizationId)}`;
+  if (config.server) {
+    const base = config.server.replace(/\/+$/, '').replace(/^http/, 'ws');
+    return `${base}/v${API_VERSION}/customer/rtm/ws?${query}`;
+  }
+  const env = config.env === 'production' ? '' : `.${config.env}`;
+  return `wss://api-${region}${env}.livechatinc.com/v${API_VERSION}/customer/rtm/ws?${query}`;
+}

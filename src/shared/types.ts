@@ -1,0 +1,283 @@
+/**
+ * Public types of the Customer SDK v5 API (camelCase), as the SDK hands them to the app.
+ * Wire (snake_case) types live in `wire.ts`; `parse.ts` maps one onto the other.
+ */
+
+export type Region = 'dal' | 'fra';
+export type Availability = 'online' | 'offline';
+export type Properties = Record<string, Record<string, unknown>>;
+
+export interface CustomerStatistics {
+  chatsCount: number;
+  threadsCount: number;
+  visitsCount: number;
+  pageViewsCount: number;
+  greetingsShownCount: number;
+  greetingsAcceptedCount: number;
+}
+
+export interface Customer {
+  id: string;
+  type: 'customer';
+  name?: string;
+  email?: string;
+  avatar?: string;
+  sessionFields: Record<string, string>;
+  statistics?: CustomerStatistics;
+  present?: boolean;
+}
+
+export interface Agent {
+  id: string;
+  type: 'agent';
+  name: string;
+  avatar: string;
+  jobTitle: string;
+  present?: boolean;
+}
+
+export type User = Customer | Agent;
+
+export interface Access {
+  groupIds?: number[];
+}
+
+interface EventBase {
+  id: string;
+  authorId: string;
+  createdAt: string;
+  threadId: string | null;
+  properties: Properties;
+  customId?: string;
+}
+
+export interface MessageEvent extends EventBase {
+  type: 'message';
+  text: string;
+  postback?: { id: string; threadId: string; eventId: string; type?: string; value?: string };
+}
+
+export interface FileEvent extends EventBase {
+  type: 'file';
+  url: string;
+  name: string;
+  contentType: string;
+  width?: number;
+  height?: number;
+  alternativeText?: string;
+  thumbnails?: {
+    default: { url: string; width: number; height: number };
+    high: { url: string; width: number; height: number };
+  };
+}
+
+export interface FormField {
+  type: string;
+  id: string;
+  label?: string;
+  [key: string]: unknown;
+}
+
+export interface FormEvent extends EventBase {
+  type: 'form';
+  formId: string;
+  formType?: string;
+  fields: FormField[];
+}
+
+export interface FilledFormEvent extends EventBase {
+  type: 'filled_form';
+  formId: string;
+  formType?: string;
+  fields: FormField[];
+}
+
+export interface RichMessageButton {
+  type?: string;
+  text: string;
+  postbackId: string;
+  userIds: string[];
+  role: string;
+  value?: string;
+  target?: string;
+  webviewHeight?: string;
+}
+
+export interface RichMessageElement {
+  title?: string;
+  subtitle?: string;
+  image?: { url: string; name?: string; alternativeText?: string };
+  buttons?: RichMessageButton[];
+  ecommerce?: Record<string, unknown>;
+}
+
+export interface RichMessageEvent extends EventBase {
+  type: 'rich_message';
+  template: string;
+  elements: RichMessageElement[];
+}
+
+export interface SystemMessageEvent extends EventBase {
+  type: 'system_message';
+  text: string;
+  systemMessageType: string;
+  textVars?: Record<string, string>;
+}
+
+export interface CustomEvent extends EventBase {
+  type: 'custom';
+  content?: unknown;
+}
+
+export type ChatEvent =
+  | MessageEvent
+  | FileEvent
+  | FormEvent
+  | FilledFormEvent
+  | RichMessageEvent
+  | SystemMessageEvent
+  | CustomEvent;
+
+export interface Queue {
+  position: number;
+  waitTime: number;
+  queuedAt?: string;
+}
+
+export interface Thread {
+  id: string;
+  chatId: string;
+  active: boolean;
+  access: Access;
+  createdAt: string;
+  userIds: string[];
+  events: ChatEvent[];
+  properties: Properties;
+  previousThreadId: string | null;
+  nextThreadId: string | null;
+  queue: Queue | null;
+}
+
+export interface Chat {
+  id: string;
+  access: Access;
+  users: User[];
+  properties: Properties;
+  eventsSeenUpToMap: Record<string, string | null>;
+  thread: Thread | null;
+}
+
+export interface ChatSummary {
+  id: string;
+  active: boolean;
+  access: Access;
+  properties: Properties;
+  users: User[];
+  lastThreadId: string | null;
+  lastThreadCreatedAt: string | null;
+  eventsSeenUpToMap: Record<string, string | null>;
+  lastEventsPerType?: Record<string, ChatEvent>;
+  lastEvent?: ChatEvent;
+}
+
+export interface ListChatsResult {
+  chatsSummary: ChatSummary[];
+  totalChats: number;
+  users: User[];
+  previousPageId: string | null;
+  nextPageId: string | null;
+}
+
+export interface GreetingAgent {
+  id: string;
+  name: string;
+  avatar: string;
+  jobTitle: string;
+  isBot: boolean;
+}
+
+export interface Greeting {
+  id: number;
+  uniqueId: string;
+  displayedFirstTime: boolean;
+  accepted: boolean;
+  subtype: string;
+  addon: unknown;
+  event: ChatEvent | null;
+  agent: GreetingAgent;
+}
+
+export interface ConnectedPayload {
+  customer: Customer;
+  availability: Availability;
+  greeting?: Greeting;
+}
+
+export interface DisconnectedPayload {
+  reason: string;
+  [key: string]: unknown;
+}
+
+/** A customer access token, in the shape `@livechat/customer-auth` produces. */
+export interface Token {
+  accessToken: string;
+  entityId: string;
+  /** Lifetime in milliseconds. */
+  expiresIn: number;
+  tokenType: string;
+  /** `Date.now()` when the token was issued. */
+  creationDate: number;
+  organizationId?: string;
+}
+
+/** The token handlers an `identityProvider` returns (same contract as `@livechat/customer-auth`). */
+export interface CustomerAuth {
+  getFreshToken(): Promise<Token>;
+  getToken(): Promise<Token>;
+  hasToken(): Promise<boolean>;
+  invalidate(): Promise<void>;
+}
+
+export interface CustomerData {
+  name?: string;
+  email?: string;
+  sessionFields?: Record<string, string>;
+}
+
+export interface Page {
+  url?: string;
+  title?: string;
+}
+
+/** How the tabs reach the runtime that owns the connection. */
+export type RuntimeMode = 'auto' | 'shared' | 'dedicated' | 'inline';
+
+export interface InitConfig {
+  organizationId: string;
+  clientId: string;
+  /** Connect as soon as the instance is created. Default `true`. */
+  autoConnect?: boolean;
+  /** Default `0`. */
+  groupId?: number;
+  uniqueGroups?: boolean;
+  /** Default `'dal'`. */
+  region?: Region;
+  redirectUri?: string;
+  customerDataProvider?: () => CustomerData;
+  identityProvider?: () => CustomerAuth;
+  page?: Page;
+  referrer?: string;
+  /** Identifies this browser tab; generated and kept in `sessionStorage` when omitted. */
+  tabId?: string;
+  /**
+   * Base URL of a server that speaks the Customer Chat API instead of LiveChat's production hosts,
+   * e.g. the bundled emulator: `'http://127.0.0.1:8787'`. The RTM socket becomes
+   * `ws(s)://<server>/v3.6/customer/rtm/ws` and tokens come from `<server>/v2/customer/token`
+   * (cookie grant) unless an `identityProvider` is given.
+   */
+  server?: string;
+  /** Force a runtime mode. Default `'auto'` (SharedWorker where available). */
+  mode?: RuntimeMode;
+  /** Accounts/API environment for production hosts (`'production'` by default), as in the official SDK. */
+  env?: string;
+}

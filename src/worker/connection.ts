@@ -1,0 +1,453 @@
+/**
+ * The one connection: a single explicit state machine that owns the socket, the login, the ping,
+ * the reconnect schedule and the reaction to every disconnection reason.
+ *
+ * ```
+ *            start()                 socket open + token            login ok
+ *   idle ───────────► connecting ─────────────────► logging_in ─────────────► connected
+ *    ▲                  ▲    │ socket closed / login failed                        │
+ *    │ stop()           │    ▼                                                      │ socket lost,
+ *    │                  └─ reconnecting ◄──────────────────────────────────────────┘ server reason
+ *    │                       (backoff timer, or now on `online`)                    │
+ *    └───────── paused ◄─── reasons that wait for connect()  ◄──────────────────────┤
+ *               destroyed ◄─ reasons that end the session, destroy()  ◄─────────────┘
+ * ```
+ *
+ * Every socket gets a generation number; callbacks from an older socket are ignored, so a late
+ * `close` or message from a replaced socket can never disturb the current one.
+ */
+import { SdkError } from '../shared/errors';
+import type { IndirectPush } from '../shared/methods';
+import { parseDisconnected, parseLoginResponse } from '../shared/parse';
+import type { ConnectedPayload, DisconnectedPayload, Region, Token } from '../shared/types';
+import { isPlainObject, type Json } from '../shared/validate';
+import { API_VERSION } from '../shared/wire';
+import { Backoff } from './backoff';
+import { Timer, type Clock } from './clock';
+import { reasonPolicy } from './reasons';
+import { PendingRequests, type Answer } from './requests';
+
+export type ConnectionState =
+  | 'idle'
+  | 'connecting'
+  | 'logging_in'
+  | 'connected'
+  | 'reconnecting'
+  | 'paused'
+  | 'destroyed';
+
+/**
+ * The part of a WebSocket the connection uses. Handler events are `any` because the DOM's and
+ * `ws`'s event classes differ while both carry `data` on messages.
+ */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, message: string, detail?: unknown) => void;
+
+export interface ConnectionDeps {
+  url(region: Region): string;
+  region: Region;
+  createSocket: SocketFactory;
+  clock: Clock;
+  random?: () => number;
+  getToken(fresh: boolean): Promise<Token>;
+  /** The login payload without `token`: customer data, page, referrer, group, tab id. */
+  loginPayload(): Json;
+  log: Logger;
+}
+
+export interface ConnectionListener {
+  stateChanged(state: ConnectionState): void;
+  customerId(id: string): void;
+  identityChanged(previousId: string, newId: string): void;
+  connected(payload: ConnectedPayload): void;
+  disconnected(payload: DisconnectedPayload): void;
+  unstable(): void;
+  recovered(): void;
+  /** A server push other than `customer_disconnected`; `answer` is set when it answered a request. */
+  push(action: string, payload: Json, answer?: Answer): void;
+  /** The session ended for good (a terminal server reason). */
+  destroyed(reason: string): void;
+}
+
+export const PING_INTERVAL_MS = 15_000;
+/** A ping unanswered this long marks the connection unstable; unanswered until the next ping, lost. */
+export const PONG_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 15_000;
+/** Pause before a reconnect the server asked for (token expiry, internal error). */
+export const SOON_MS = 100;
+
+const WS_OPEN = 1;
+const WS_CONNECTING = 0;
+
+export class Connection {
+  private current: ConnectionState = 'idle';
+  private generation = 0;
+  private socket: SocketLike | undefined;
+  private region: Region;
+  private customer: string | undefined;
+  private freshTokenNext = false;
+  private awaitingPong = false;
+  private unstable = false;
+  private readonly requests: PendingRequests;
+  private readonly backoff: Backoff;
+  private readonly reconnectTimer: Timer;
+  private readonly connectTimer: Timer;
+  private readonly pingTimer: Timer;
+  private readonly pongTimer: Timer;
+
+  constructor(
+    private readonly deps: ConnectionDeps,
+    private readonly listener: ConnectionListener,
+  ) {
+    this.region = deps.region;
+    this.requests = new PendingRequests(deps.clock, deps.random);
+    this.backoff = new Backoff({ baseMs: 500, maxMs: 30_000, ...(deps.random ? { random: deps.random } : {}) });
+    this.reconnectTimer = new Timer(deps.clock);
+    this.connectTimer = new Timer(deps.clock);
+    this.pingTimer = new Timer(deps.clock);
+    this.pongTimer = new Timer(deps.clock);
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get customerId(): string | undefined {
+    return this.customer;
+  }
+
+  /** Connects unless already connected or on the way; also wakes a paused or waiting connection. */
+  start(): void {
+    if (this.current === 'idle' || this.current === 'paused' || this.current === 'reconnecting') {
+      this.reconnectTimer.clear();
+      this.open();
+    }
+  }
+
+  /** Closes the socket without an event: no tab wants the connection any more. */
+  stop(): void {
+    if (this.current === 'destroyed' || this.current === 'idle') return;
+    this.reconnectTimer.clear();
+    this.teardown(new SdkError('CONNECTION_LOST', 'The connection was closed: no tab wants it any more.'));
+    this.setState('idle');
+  }
+
+  destroy(): void {
+    if (this.current === 'destroyed') return;
+    this.reconnectTimer.clear();
+    this.teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
+    this.setState('destroyed');
+  }
+
+  /** The browser is back online: a waiting reconnect happens now instead of after its delay. */
+  networkOnline(): void {
+    if (this.current === 'reconnecting') this.start();
+  }
+
+  /** The browser went offline: report instability at once and probe the socket. */
+  networkOffline(): void {
+    if (this.current !== 'connected') return;
+    this.markUnstable();
+    this.sendPing();
+  }
+
+  /** Sends a request; resolves with the response payload (or the answering push's payload). */
+  request(
+    action: string,
+    payload: Json,
+    options: { resolvedBy?: IndirectPush; owner?: string } = {},
+  ): Promise<Json> {
+    if (this.current === 'destroyed') return Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
+    if (this.current !== 'connected' || !this.socket) {
+      return Promise.reject(new SdkError('NO_CONNECTION', 'No connection.'));
+    }
+    return this.send(this.socket, action, payload, options);
+  }
+
+  /** Rejects the requests a tab made, e.g. when it left. */
+  abandon(owner: string, error: SdkError): void {
+    this.requests.rejectOwner(owner, error);
+  }
+
+  private send(
+    socket: SocketLike,
+    action: string,
+    payload: Json,
+    options: { resolvedBy?: IndirectPush; owner?: string },
+    version?: string,
+  ): Promise<Json> {
+    let opened: { requestId: string; answer: Promise<Json> };
+    try {
+      opened = this.requests.open(action, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const frame: Json = { request_id: opened.requestId, action, payload };
+    if (version) frame.version = version;
+    try {
+      socket.send(JSON.stringify(frame));
+    } catch (error) {
+      this.requests.cancel(opened.requestId, new SdkError('CONNECTION_LOST', `Could not send "${action}": ${String(error)}`));
+    }
+    return opened.answer;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.listener.stateChanged(state);
+  }
+
+  private open(): void {
+    const generation = ++this.generation;
+    this.setState('connecting');
+    const fresh = this.freshTokenNext;
+    this.freshTokenNext = false;
+    const token = this.deps.getToken(fresh);
+    token.catch(() => undefined); // handled in login(); this only keeps it from being "unhandled"
+    let socket: SocketLike;
+    try {
+      socket = this.deps.createSocket(this.deps.url(this.region));
+    } catch (error) {
+      this.deps.log('error', 'Could not create the WebSocket', error);
+      this.scheduleReconnect(this.backoff.next());
+      return;
+    }
+    this.socket = socket;
+    const current = () => generation === this.generation;
+    socket.onopen = () => {
+      if (current()) void this.login(generation, socket, token);
+    };
+    socket.onmessage = (event: { data: unknown }) => {
+      if (current()) this.receive(event.data);
+    };
+    socket.onclose = () => {
+      if (current()) this.lost();
+    };
+    socket.onerror = () => {
+      // A `close` always follows an `error`; the reconnect is decided there.
+    };
+    this.connectTimer.set(CONNECT_TIMEOUT_MS, () => {
+      if (current() && this.current === 'connecting') {
+        this.deps.log('warn', 'The socket did not open in time');
+        this.lost();
+      }
+    });
+  }
+
+  private async login(generation: number, socket: SocketLike, tokenPromise: Promise<Token>): Promise<void> {
+    const current = () => generation === this.generation;
+    let token: Token;
+    try {
+      token = await tokenPromise;
+    } catch (error) {
+      if (!current()) return;
+      this.deps.log('warn', 'No customer token; retrying', error);
+      this.teardown(SdkError.from(error, 'TOKEN_UNAVAILABLE'));
+      this.scheduleReconnect(this.backoff.next());
+      return;
+    }
+    if (!current()) return;
+    this.connectTimer.clear();
+    this.noteIdentity(token.entityId);
+    this.setState('logging_in');
+    const payload = { ...this.deps.loginPayload(), token: `${token.tokenType} ${token.accessToken}` };
+    let response: Json;
+    try {
+      response = await this.send(socket, 'login', payload, {}, API_VERSION);
+    } catch (error) {
+      if (current()) this.loginFailed(SdkError.from(error));
+      return;
+    }
+    if (!current()) return;
+    let connected: ConnectedPayload;
+    try {
+      connected = parseLoginResponse(response);
+    } catch (error) {
+      this.loginFailed(new SdkError('INTERNAL', `Malformed login response: ${String(error)}`));
+      return;
+    }
+    this.backoff.reset();
+    this.setState('connected');
+    this.schedulePing();
+    this.listener.connected(connected);
+  }
+
+  private loginFailed(error: SdkError): void {
+    const reason = error.code.toLowerCase();
+    const policy = reasonPolicy(reason);
+    // A login refused for a reason that ends or pauses the session is handled like that reason.
+    if (policy.action === 'destroy' || policy.action === 'pause') {
+      this.applyReason({ reason });
+      return;
+    }
+    this.deps.log('warn', `Login failed (${error.code}); retrying`, error.message);
+    if (error.code === 'AUTHENTICATION') this.freshTokenNext = true;
+    this.teardown(error);
+    this.scheduleReconnect(this.backoff.next());
+  }
+
+  private noteIdentity(entityId: string): void {
+    if (this.customer === undefined) {
+      this.customer = entityId;
+      this.listener.customerId(entityId);
+    } else if (this.customer !== entityId) {
+      const previousId = this.customer;
+      this.customer = entityId;
+      this.listener.identityChanged(previousId, entityId);
+    }
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      this.deps.log('warn', 'Ignored a non-text frame');
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      this.deps.log('warn', 'Ignored a frame that is not JSON', data.slice(0, 200));
+      return;
+    }
+    if (!isPlainObject(frame) || typeof frame.action !== 'string') {
+      this.deps.log('warn', 'Ignored a frame without an action', data.slice(0, 200));
+      return;
+    }
+    this.markTraffic();
+    const payload = isPlainObject(frame.payload) ? frame.payload : {};
+    const requestId = typeof frame.request_id === 'string' ? frame.request_id : undefined;
+    if (frame.type === 'response') {
+      if (requestId && !this.requests.settleResponse(requestId, frame.success === true, payload)) {
+        this.deps.log('debug', `Response to an unknown request ${requestId} (${frame.action})`);
+      }
+      return;
+    }
+    if (frame.action === 'customer_disconnected') {
+      this.applyReason(parseDisconnected(payload));
+      return;
+    }
+    const answer = requestId ? this.requests.settlePush(frame.action, requestId, payload) : undefined;
+    this.listener.push(frame.action, payload, answer);
+  }
+
+  private applyReason(event: DisconnectedPayload): void {
+    const policy = reasonPolicy(event.reason);
+    const pendingError =
+      policy.action === 'switch_region'
+        ? new SdkError('MISDIRECTED_CONNECTION', 'Connected to wrong region.')
+        : new SdkError('CONNECTION_LOST', `Connection lost (${event.reason}).`);
+    this.teardown(pendingError);
+    this.listener.disconnected(event);
+    switch (policy.action) {
+      case 'reconnect':
+        if (policy.freshToken) this.freshTokenNext = true;
+        this.scheduleReconnect(policy.soon ? SOON_MS : this.backoff.next());
+        return;
+      case 'switch_region': {
+        const region = event.region;
+        if (typeof region === 'string' && /^[a-z0-9-]{1,32}$/.test(region)) this.region = region as Region;
+        this.scheduleReconnect(0);
+        return;
+      }
+      case 'pause':
+        this.setState('paused');
+        return;
+      case 'destroy':
+        this.setState('destroyed');
+        this.listener.destroyed(event.reason);
+        return;
+    }
+  }
+
+  /** The socket closed or went silent without a reason from the server. */
+  private lost(): void {
+    const wasConnected = this.current === 'connected';
+    this.teardown(new SdkError('CONNECTION_LOST', 'Connection lost.'));
+    if (wasConnected) this.listener.disconnected({ reason: 'connection_lost' });
+    this.scheduleReconnect(this.backoff.next());
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    this.setState('reconnecting');
+    this.reconnectTimer.set(delayMs, () => this.open());
+  }
+
+  /** Detaches from the current socket (its late callbacks are ignored) and fails what was in flight. */
+  private teardown(pendingError: SdkError): void {
+    this.generation += 1;
+    this.connectTimer.clear();
+    this.pingTimer.clear();
+    this.pongTimer.clear();
+    this.awaitingPong = false;
+    this.unstable = false;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      if (socket.readyState === WS_OPEN || socket.readyState === WS_CONNECTING) {
+        try {
+          socket.close(1000);
+        } catch (error) {
+          this.deps.log('debug', 'Closing the socket failed', error);
+        }
+      }
+    }
+    this.requests.rejectAll(pendingError);
+  }
+
+  private schedulePing(): void {
+    this.pingTimer.set(PING_INTERVAL_MS, () => {
+      if (this.current !== 'connected') return;
+      if (this.awaitingPong) {
+        // A whole interval without any frame after a ping: the socket is dead even if not closed.
+        this.deps.log('warn', 'No traffic since the last ping; reconnecting');
+        this.lost();
+        return;
+      }
+      this.sendPing();
+      this.schedulePing();
+    });
+  }
+
+  private sendPing(): void {
+    if (!this.socket) return;
+    this.awaitingPong = true;
+    try {
+      // Without a request id: the answer only needs to count as traffic.
+      this.socket.send(JSON.stringify({ action: 'ping', payload: {} }));
+    } catch (error) {
+      this.deps.log('debug', 'Ping failed to send', error);
+    }
+    this.pongTimer.set(PONG_TIMEOUT_MS, () => {
+      if (this.awaitingPong && this.current === 'connected') this.markUnstable();
+    });
+  }
+
+  private markUnstable(): void {
+    if (this.unstable) return;
+    this.unstable = true;
+    this.listener.unstable();
+  }
+
+  private markTraffic(): void {
+    this.awaitingPong = false;
+    this.pongTimer.clear();
+    if (this.unstable) {
+      this.unstable = false;
+      this.listener.recovered();
+    }
+  }
+}

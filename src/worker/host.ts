@@ -1,0 +1,139 @@
+/**
+ * Adapts the runtime core to tabs that talk through MessagePorts and Comlink. Used by the
+ * SharedWorker entry (one port per tab) and, later, the dedicated-Worker entry.
+ */
+import * as Comlink from 'comlink';
+import {
+  runtimeKey,
+  type AttachInfo,
+  type RuntimeConfig,
+  type RuntimeMessage,
+  type RuntimeStatus,
+  type TabHello,
+  type TabHooks,
+  type TabPortApi,
+} from '../shared/contract';
+import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
+import type { MethodName } from '../shared/methods';
+import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
+import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
+
+export class RuntimeHost {
+  private runtime: Runtime | undefined;
+
+  constructor(
+    readonly mode: RuntimeStatus['mode'],
+    private readonly deps: RuntimeDeps,
+  ) {}
+
+  /** Serves one tab on `endpoint` (a SharedWorker port, or a dedicated worker's global scope). */
+  serve(endpoint: Comlink.Endpoint): void {
+    Comlink.expose(new PortApi(this), endpoint);
+  }
+
+  /** The runtime for a config: created by the first tab, shared by every later one. */
+  runtimeFor(config: RuntimeConfig): Runtime {
+    if (!this.runtime) {
+      this.runtime = new Runtime(config, this.deps);
+    } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
+      throw new SdkError(
+        'CONFIG_MISMATCH',
+        `This runtime serves ${runtimeKey(this.runtime.config)}; a tab asked for ${runtimeKey(config)}.`,
+      );
+    }
+    return this.runtime;
+  }
+
+  networkOnline(): void {
+    this.runtime?.networkOnline();
+  }
+
+  networkOffline(): void {
+    this.runtime?.networkOffline();
+  }
+
+  status(): RuntimeStatus {
+    return {
+      mode: this.mode,
+      epoch: this.runtime?.epoch ?? '',
+      sdkVersion: SDK_VERSION,
+      tabs: this.runtime?.tabCount ?? 0,
+      connection: this.runtime?.state ?? 'idle',
+    };
+  }
+}
+
+/** The object one tab's port talks to. */
+class PortApi implements TabPortApi {
+  private session: TabSession | undefined;
+  private release: (() => void) | undefined;
+
+  constructor(private readonly host: RuntimeHost) {}
+
+  attach(hello: TabHello, hooks: Comlink.Remote<TabHooks>, events: MessagePort): Promise<Envelope<AttachInfo>> {
+    return toEnvelope(() => {
+      if (hello.protocol !== PROTOCOL_VERSION) {
+        throw new SdkError(
+          'PROTOCOL_MISMATCH',
+          `The tab speaks protocol ${hello.protocol}, this runtime ${PROTOCOL_VERSION}; reload the page.`,
+        );
+      }
+      const runtime = this.host.runtimeFor(hello.runtime);
+      this.session?.detach('gone');
+      const session = runtime.attach(hello, {
+        post: (message: RuntimeMessage) => events.postMessage(message),
+        getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
+      });
+      this.session = session;
+      let released = false;
+      this.release = () => {
+        if (released) return;
+        released = true;
+        session.detach('gone');
+        hooks[Comlink.releaseProxy]();
+        events.close();
+      };
+      this.watchLock(hello.lockName);
+      return { epoch: runtime.epoch, protocol: PROTOCOL_VERSION, sdkVersion: SDK_VERSION };
+    });
+  }
+
+  request(method: MethodName, params: unknown): Promise<Envelope<unknown>> {
+    return toEnvelope(() => this.attached().request(method, params));
+  }
+
+  connect(): Promise<Envelope<void>> {
+    return toEnvelope(() => this.attached().connect());
+  }
+
+  disconnect(): Promise<Envelope<void>> {
+    return toEnvelope(() => this.attached().disconnect());
+  }
+
+  destroy(): Promise<Envelope<void>> {
+    return toEnvelope(() => {
+      this.session?.detach('destroyed');
+      this.release?.();
+    });
+  }
+
+  status(): Promise<Envelope<RuntimeStatus>> {
+    return toEnvelope(() => this.host.status());
+  }
+
+  private attached(): TabSession {
+    if (!this.session) throw new SdkError('SDK_DESTROYED', 'This tab is not attached to the runtime.');
+    return this.session;
+  }
+
+  /**
+   * The tab holds a Web Lock named `lockName` for its whole life; asking for the same lock here is
+   * granted only once the tab is gone (closed, crashed, discarded), which no port event reports.
+   */
+  private watchLock(lockName: string | undefined): void {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!lockName || !locks) return;
+    const release = this.release;
+    locks.request(lockName, () => release?.()).catch(() => release?.());
+  }
+}

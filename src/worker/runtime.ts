@@ -1,0 +1,337 @@
+/**
+ * The runtime core: one connection shared by every attached tab. Host-independent: the same
+ * class runs in a SharedWorker, a dedicated Worker, inline in a page, or in Node under tests.
+ *
+ * Invariants kept here:
+ * - one socket and one login whatever the number of tabs;
+ * - a response goes only to the tab that asked, a push to every tab that wants the connection;
+ * - a tab that joins late gets `customer_id` and `connected` at once, before any live event;
+ * - the token stays in memory, and is asked of a live tab (auth needs a page).
+ */
+import { SdkError } from '../shared/errors';
+import type { RuntimeConfig, RuntimeMessage, TabHello } from '../shared/contract';
+import { rtmUrl } from '../shared/contract';
+import { buildCall, isMethodName, parseResult, type MethodName } from '../shared/methods';
+import { eventsFromPush, type SdkEvent } from '../shared/pushes';
+import type { ConnectedPayload, CustomerData, Token } from '../shared/types';
+import type { Json } from '../shared/validate';
+import { SDK_VERSION } from '../shared/version';
+import { systemClock, type Clock } from './clock';
+import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
+import type { Answer } from './requests';
+
+/** How the runtime reaches one tab. The host adapts it to a MessagePort, a function call, … */
+export interface TabLink {
+  post(message: RuntimeMessage): void;
+  getToken(fresh: boolean): Promise<Token>;
+}
+
+export interface RuntimeDeps {
+  createSocket: SocketFactory;
+  clock?: Clock;
+  random?: () => number;
+  log?: Logger;
+  /** How long a tab may take to hand over a token before another tab is asked. */
+  tokenTimeoutMs?: number;
+}
+
+/** What a tab can do; one per attached tab. */
+export interface TabSession {
+  readonly tabId: string;
+  request(method: MethodName, params: unknown): Promise<unknown>;
+  connect(): void;
+  disconnect(): void;
+  /** The tab leaves (destroy() or death): drop its listeners, requests and duties. */
+  detach(reason?: 'destroyed' | 'gone'): void;
+}
+
+interface TabRecord {
+  tabId: string;
+  link: TabLink;
+  wantsConnection: boolean;
+  hello: TabHello;
+  attachedAt: number;
+}
+
+/** A token this close to expiry is replaced before a login, as the official SDK does. */
+const TOKEN_REFRESH_MARGIN_MS = 60 * 60 * 1000;
+const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+
+export class Runtime {
+  readonly epoch: string;
+  private readonly tabs = new Map<string, TabRecord>();
+  private readonly connection: Connection;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private token: Token | undefined;
+  private lastConnected: ConnectedPayload | undefined;
+  private ended = false;
+
+  constructor(
+    readonly config: RuntimeConfig,
+    private readonly deps: RuntimeDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? (() => undefined);
+    this.epoch = `${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    this.connection = new Connection(
+      {
+        url: (region) => rtmUrl(config, region),
+        region: config.region,
+        createSocket: deps.createSocket,
+        clock: this.clock,
+        ...(deps.random ? { random: deps.random } : {}),
+        getToken: (fresh) => this.getToken(fresh),
+        loginPayload: () => this.loginPayload(),
+        log: this.log,
+      },
+      {
+        stateChanged: (state) => this.log('debug', `connection: ${state}`),
+        customerId: (id) => this.broadcast({ name: 'customer_id', payload: id }),
+        identityChanged: (previousId, newId) => {
+          this.lastConnected = undefined;
+          this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
+          this.broadcast({ name: 'customer_id', payload: newId });
+        },
+        connected: (payload) => {
+          this.lastConnected = payload;
+          this.broadcast({ name: 'connected', payload });
+        },
+        disconnected: (payload) => {
+          this.lastConnected = undefined;
+          this.broadcast({ name: 'disconnected', payload });
+        },
+        unstable: () => this.broadcast({ name: 'connection_unstable', payload: undefined }),
+        recovered: () => this.broadcast({ name: 'connection_recovered', payload: undefined }),
+        push: (action, payload, answer) => this.onPush(action, payload, answer),
+        destroyed: (reason) => this.end(reason),
+      },
+    );
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  get tabCount(): number {
+    return this.tabs.size;
+  }
+
+  attach(hello: TabHello, link: TabLink): TabSession {
+    if (this.tabs.has(hello.tabId)) {
+      // The same tab again (a reload that kept its tabId, or a re-registration): the new link wins.
+      this.detachTab(hello.tabId, 'gone');
+    }
+    const record: TabRecord = {
+      tabId: hello.tabId,
+      link,
+      wantsConnection: hello.wantsConnection,
+      hello,
+      attachedAt: this.clock.now(),
+    };
+    this.tabs.set(hello.tabId, record);
+    if (this.ended) {
+      link.post({ kind: 'destroyed', reason: 'runtime_destroyed' });
+    } else if (record.wantsConnection) {
+      this.replayState(record);
+      this.connection.start();
+    }
+    return this.session(record);
+  }
+
+  /** The host learned that the network came back (the `online` event). */
+  networkOnline(): void {
+    this.connection.networkOnline();
+  }
+
+  networkOffline(): void {
+    this.connection.networkOffline();
+  }
+
+  private session(record: TabRecord): TabSession {
+    const { tabId } = record;
+    return {
+      tabId,
+      request: (method, params) => this.request(record, method, params),
+      connect: () => {
+        if (this.tabs.get(tabId) !== record || this.ended) return;
+        if (!record.wantsConnection) {
+          record.wantsConnection = true;
+          this.replayState(record);
+        }
+        this.connection.start();
+      },
+      disconnect: () => {
+        if (this.tabs.get(tabId) !== record) return;
+        record.wantsConnection = false;
+        this.connection.abandon(tabId, new SdkError('CONNECTION_LOST', 'Disconnected by this tab.'));
+        this.releaseConnectionIfUnwanted();
+      },
+      detach: (reason = 'destroyed') => {
+        if (this.tabs.get(tabId) === record) this.detachTab(tabId, reason);
+      },
+    };
+  }
+
+  private detachTab(tabId: string, reason: 'destroyed' | 'gone'): void {
+    if (!this.tabs.delete(tabId)) return;
+    this.log('debug', `tab ${tabId} left (${reason})`);
+    this.connection.abandon(
+      tabId,
+      reason === 'destroyed' ? new SdkError('SDK_DESTROYED', 'SDK destroyed.') : new SdkError('CONNECTION_LOST', 'The tab is gone.'),
+    );
+    this.releaseConnectionIfUnwanted();
+  }
+
+  private releaseConnectionIfUnwanted(): void {
+    for (const tab of this.tabs.values()) if (tab.wantsConnection) return;
+    this.connection.stop();
+  }
+
+  private async request(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new SdkError('VALIDATION', `Unknown method "${String(method)}"`);
+    const call = buildCall(method, params);
+    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+    if (this.tabs.get(record.tabId) !== record) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+    const options = call.resolvedBy ? { resolvedBy: call.resolvedBy, owner: record.tabId } : { owner: record.tabId };
+    const payload = await this.connection.request(call.action, call.payload, options);
+    const result = parseResult(method, payload);
+    if (method === 'listChats') {
+      for (const user of (result as ReturnType<typeof parseResult<'listChats'>>).users) {
+        this.postTo(record, { name: 'user_data', payload: user });
+      }
+    }
+    return result;
+  }
+
+  private onPush(action: string, payload: Json, answer: Answer | undefined): void {
+    let events: SdkEvent[];
+    try {
+      events = eventsFromPush(action, payload);
+    } catch (error) {
+      this.log('warn', `Dropped a malformed "${action}" push`, error);
+      return;
+    }
+    for (const event of events) {
+      // The tab whose request this push answered gets it as the request's result, not as an event;
+      // it still learns the users (user_data), as the official SDK emits them for the result too.
+      const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
+      this.broadcast(event, skip);
+    }
+  }
+
+  private replayState(record: TabRecord): void {
+    const customerId = this.connection.customerId;
+    if (customerId !== undefined) this.postTo(record, { name: 'customer_id', payload: customerId });
+    if (this.connection.state === 'connected' && this.lastConnected) {
+      this.postTo(record, { name: 'connected', payload: this.lastConnected });
+    }
+  }
+
+  private broadcast(event: SdkEvent, exceptTabId?: string): void {
+    for (const tab of this.tabs.values()) {
+      if (tab.wantsConnection && tab.tabId !== exceptTabId) this.postTo(tab, event);
+    }
+  }
+
+  private postTo(tab: TabRecord, event: SdkEvent): void {
+    try {
+      tab.link.post({ kind: 'event', ...event } as RuntimeMessage);
+    } catch (error) {
+      // A tab whose port is gone must not stop the fan-out to the others.
+      this.log('warn', `Could not deliver "${event.name}" to tab ${tab.tabId}`, error);
+    }
+  }
+
+  /** A terminal server reason: every tab's instance ends (each got `disconnected` already). */
+  private end(reason: string): void {
+    this.ended = true;
+    for (const tab of this.tabs.values()) {
+      try {
+        tab.link.post({ kind: 'destroyed', reason });
+      } catch (error) {
+        this.log('debug', `Could not tell tab ${tab.tabId} that the session ended`, error);
+      }
+    }
+  }
+
+  /** The tab the login speaks for: the one that attached most recently and wants the connection. */
+  private representativeTab(): TabRecord | undefined {
+    let chosen: TabRecord | undefined;
+    for (const tab of this.tabs.values()) {
+      if (tab.wantsConnection && (!chosen || tab.attachedAt >= chosen.attachedAt)) chosen = tab;
+    }
+    return chosen;
+  }
+
+  private loginPayload(): Json {
+    const tab = this.representativeTab();
+    const payload: Json = {
+      customer: customerDataToWire(tab?.hello.customerData),
+      customer_side_storage: {},
+      is_mobile: false,
+      application: { name: 'livechat-multitab-sdk', version: SDK_VERSION },
+      group_id: this.config.groupId,
+    };
+    if (tab) payload.tab_id = tab.tabId;
+    if (tab?.hello.page) payload.customer_page = { ...tab.hello.page };
+    if (tab?.hello.referrer !== undefined) payload.referrer = tab.hello.referrer;
+    return payload;
+  }
+
+  private async getToken(fresh: boolean): Promise<Token> {
+    const cached = this.token;
+    if (!fresh && cached && cached.creationDate + cached.expiresIn - this.clock.now() > TOKEN_REFRESH_MARGIN_MS) {
+      return cached;
+    }
+    // Newest tabs first: a tab that just attached is the least likely to be frozen or gone.
+    const candidates = [...this.tabs.values()].sort((a, b) => b.attachedAt - a.attachedAt);
+    let lastError: unknown = new SdkError('TOKEN_UNAVAILABLE', 'No tab is attached to provide a customer token.');
+    for (const tab of candidates) {
+      try {
+        const token = await this.withTimeout(tab.link.getToken(fresh || cached !== undefined));
+        this.token = token;
+        return token;
+      } catch (error) {
+        const sdkError = SdkError.from(error, 'TOKEN_UNAVAILABLE');
+        // The token service refused: another tab would only get the same answer.
+        if (sdkError.code !== 'TOKEN_UNAVAILABLE' && sdkError.code !== 'RUNTIME_UNAVAILABLE') throw sdkError;
+        lastError = sdkError;
+        this.log('warn', `Tab ${tab.tabId} could not provide a token; asking another`, sdkError.message);
+      }
+    }
+    throw lastError;
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+    return new Promise<T>((resolve, reject) => {
+      const handle = this.clock.setTimeout(
+        () => reject(new SdkError('TOKEN_UNAVAILABLE', `The tab did not provide a token within ${ms} ms.`)),
+        ms,
+      );
+      promise.then(
+        (value) => {
+          this.clock.clearTimeout(handle);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.clock.clearTimeout(handle);
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+function customerDataToWire(data: CustomerData | undefined): Json {
+  if (!data) return {};
+  const customer: Json = {};
+  if (data.name !== undefined) customer.name = data.name;
+  if (data.email !== undefined) customer.email = data.email;
+  if (data.sessionFields) {
+    customer.session_fields = Object.entries(data.sessionFields).map(([key, value]) => ({ [key]: value }));
+  }
+  return customer;
+}

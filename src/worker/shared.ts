@@ -1,0 +1,21 @@
+/**
+ * SharedWorker entry: one runtime for every tab of the site that uses the same worker name
+ * (the name carries the SDK version and the connection key, see `workerName`).
+ */
+import type { SocketLike } from './connection';
+import { RuntimeHost } from './host';
+import { consoleLogger } from './log';
+
+declare const self: SharedWorkerGlobalScope;
+
+const host = new RuntimeHost('shared', {
+  createSocket: (url) => new WebSocket(url) as SocketLike,
+  log: consoleLogger,
+});
+
+self.addEventListener('connect', (event: MessageEvent) => {
+  const port = event.ports[0];
+  if (port) host.serve(port);
+});
+self.addEventListener('online', () => host.networkOnline());
+self.addEventListener('offline', () => host.networkOffline());
