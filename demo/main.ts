@@ -1,0 +1,105 @@
+/**
+ * A small chat widget on the SDK. It exposes its instance as `window.sdk` and an event log as
+ * `window.sdkEvents`, so the e2e tests drive real tabs the way a widget does.
+ */
+import * as CustomerSDK from '../src/client/index';
+import type { ChatEvent, SdkEventName } from '../src/client/index';
+import { demoSettings, element } from './settings';
+
+declare global {
+  interface Window {
+    CustomerSDK: typeof CustomerSDK;
+    sdk: CustomerSDK.CustomerSDK;
+    sdkEvents: Array<{ name: SdkEventName; payload: unknown; at: number }>;
+  }
+}
+
+const settings = demoSettings();
+const sdk = CustomerSDK.init({
+  organizationId: settings.organizationId,
+  clientId: 'demo-client',
+  groupId: settings.groupId,
+  server: settings.server,
+  page: { url: location.href, title: document.title },
+  referrer: document.referrer,
+  ...(settings.mode ? { mode: settings.mode } : {}),
+});
+window.CustomerSDK = CustomerSDK;
+window.sdk = sdk;
+window.sdkEvents = [];
+
+const LOGGED: SdkEventName[] = ['connected', 'disconnected', 'customer_id', 'identity_changed', 'incoming_chat', 'incoming_event', 'chat_deactivated', 'connection_unstable', 'connection_recovered', 'user_data'];
+for (const name of LOGGED) sdk.on(name, (payload: unknown) => window.sdkEvents.push({ name, payload, at: performance.now() }));
+
+const state = element('#state');
+const messages = element<HTMLOListElement>('#messages');
+const errorLine = element('#error');
+const input = element<HTMLInputElement>('#text');
+let chatId: string | undefined;
+let chatActive = false;
+const shown = new Set<string>();
+
+function setState(text: string): void {
+  state.textContent = text;
+  state.dataset.state = text;
+}
+
+function show(event: ChatEvent): void {
+  if (event.type !== 'message' || shown.has(event.id)) return;
+  shown.add(event.id);
+  const item = document.createElement('li');
+  item.className = event.authorId === customerId ? 'mine' : 'theirs';
+  item.textContent = event.text;
+  messages.append(item);
+  messages.scrollTop = messages.scrollHeight;
+}
+
+let customerId: string | undefined;
+sdk.on('customer_id', (id) => {
+  customerId = id;
+  element('#customer-id').textContent = id;
+});
+sdk.on('connected', async () => {
+  setState('connected');
+  const { chatsSummary } = await sdk.listChats();
+  const chat = chatsSummary[0];
+  if (!chat) return;
+  chatId = chat.id;
+  chatActive = chat.active;
+  if (chat.lastEvent) show(chat.lastEvent);
+});
+sdk.on('disconnected', ({ reason }) => setState(`disconnected: ${reason}`));
+sdk.on('incoming_chat', ({ chat }) => {
+  chatId = chat.id;
+  chatActive = true;
+  chat.thread?.events.forEach(show);
+});
+sdk.on('incoming_event', ({ chatId: id, event }) => {
+  if (id === chatId) show(event);
+});
+sdk.on('chat_deactivated', ({ chatId: id }) => {
+  if (id === chatId) chatActive = false;
+});
+
+void sdk.getTabId().then((tabId) => (element('#tab-id').textContent = tabId));
+void sdk.getRuntimeStatus().then((status) => (element('#runtime').textContent = `${status.mode}, ${status.tabs} tab(s)`));
+
+element<HTMLFormElement>('#composer').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  errorLine.textContent = '';
+  try {
+    if (!chatId || !chatActive) {
+      const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text }] } } });
+      chatId = chat.id;
+      chatActive = true;
+      chat.thread?.events.forEach(show);
+    } else {
+      show(await sdk.sendEvent({ chatId, event: { type: 'message', text } }));
+    }
+    input.value = '';
+  } catch (error) {
+    errorLine.textContent = error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error);
+  }
+});

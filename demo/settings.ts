@@ -1,0 +1,28 @@
+/**
+ * Demo settings from the query string, so tests and people can point the demo anywhere:
+ * `?server=http://127.0.0.1:8787&organizationId=acme&groupId=0&mode=shared`.
+ */
+export interface DemoSettings {
+  server: string;
+  organizationId: string;
+  groupId: number;
+  mode?: 'auto' | 'shared' | 'dedicated' | 'inline';
+}
+
+export function demoSettings(): DemoSettings {
+  const query = new URLSearchParams(location.search);
+  const settings: DemoSettings = {
+    server: query.get('server') ?? `http://${location.hostname}:8787`,
+    organizationId: query.get('organizationId') ?? 'demo-organization',
+    groupId: Number(query.get('groupId') ?? '0'),
+  };
+  const mode = query.get('mode');
+  if (mode === 'auto' || mode === 'shared' || mode === 'dedicated' || mode === 'inline') settings.mode = mode;
+  return settings;
+}
+
+export function element<T extends HTMLElement>(selector: string): T {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new Error(`Missing element ${selector}`);
+  return found;
+}

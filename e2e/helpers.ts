@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { EMULATOR_URL, WEB_URL } from './env';
+
+export interface Stats {
+  openConnections: number;
+  totalConnections: number;
+  logins: number;
+  requests: Record<string, number>;
+}
+
+/** A fresh organization per test keeps tests apart on the one emulator. */
+export const newOrganization = (): string => `e2e-${randomUUID()}`;
+
+export function demoUrl(organizationId: string, extra: Record<string, string> = {}): string {
+  const query = new URLSearchParams({ server: EMULATOR_URL, organizationId, ...extra });
+  return `${WEB_URL}/index.html?${query}`;
+}
+
+export async function stats(organizationId: string): Promise<Stats> {
+  const response = await fetch(`${EMULATOR_URL}/__emulator/stats?organization_id=${encodeURIComponent(organizationId)}`);
+  return (await response.json()) as Stats;
+}
+
+export async function agentSays(organizationId: string, chatId: string, text: string): Promise<void> {
+  const response = await fetch(`${EMULATOR_URL}/__emulator/agent/send_event`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ organization_id: organizationId, chat_id: chatId, text }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Opens a demo tab and waits until its SDK instance emitted `connected`. */
+export async function openTab(context: BrowserContext, organizationId: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(demoUrl(organizationId));
+  await expect.poll(() => countEvents(page, 'connected')).toBeGreaterThanOrEqual(1);
+  return page;
+}
+
+export function countEvents(page: Page, name: string): Promise<number> {
+  return page.evaluate((eventName) => window.sdkEvents.filter((event) => event.name === eventName).length, name);
+}
+
+/** Texts of the messages this tab received as `incoming_event`, in order. */
+export function receivedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    window.sdkEvents
+      .filter((event) => event.name === 'incoming_event')
+      .map((event) => (event.payload as { event: { text?: string } }).event.text ?? ''),
+  );
+}

@@ -1,0 +1,90 @@
+/** `init()` config: validation and defaults (the v5 documentation's defaults). */
+import type { RuntimeConfig } from '../shared/contract';
+import { SdkError } from '../shared/errors';
+import type { CustomerData, InitConfig, RuntimeMode } from '../shared/types';
+import {
+  fail,
+  oneOf,
+  optionalBoolean,
+  optionalFunction,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  requireObject,
+  requireString,
+} from '../shared/validate';
+
+export interface ResolvedConfig extends InitConfig {
+  autoConnect: boolean;
+  groupId: number;
+  uniqueGroups: boolean;
+  region: 'dal' | 'fra';
+  env: string;
+  mode: RuntimeMode;
+}
+
+export function resolveConfig(value: unknown): ResolvedConfig {
+  const config = requireObject(value, 'config');
+  requireString(config.organizationId, 'organizationId');
+  requireString(config.clientId, 'clientId');
+  optionalBoolean(config.autoConnect, 'autoConnect');
+  optionalInteger(config.groupId, 'groupId', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  optionalBoolean(config.uniqueGroups, 'uniqueGroups');
+  if (config.uniqueGroups === true && config.groupId === undefined) {
+    throw new SdkError('VALIDATION', '"groupId" is required when "uniqueGroups" is true', { field: 'groupId' });
+  }
+  if (config.region !== undefined) oneOf(config.region, 'region', ['dal', 'fra']);
+  optionalString(config.redirectUri, 'redirectUri');
+  optionalFunction(config.customerDataProvider, 'customerDataProvider');
+  optionalFunction(config.identityProvider, 'identityProvider');
+  const page = optionalObject(config.page, 'page');
+  if (page) {
+    optionalString(page.url, 'page.url');
+    optionalString(page.title, 'page.title');
+  }
+  optionalString(config.referrer, 'referrer');
+  if (config.tabId !== undefined) requireString(config.tabId, 'tabId');
+  if (config.server !== undefined) {
+    const server = requireString(config.server, 'server');
+    if (!/^https?:\/\/[^/]+/.test(server)) fail('server', 'an http(s) URL such as "http://127.0.0.1:8787"', server);
+  }
+  if (config.mode !== undefined) oneOf(config.mode, 'mode', ['auto', 'shared', 'dedicated', 'inline']);
+  if (config.env !== undefined) requireString(config.env, 'env');
+  const input = config as unknown as InitConfig;
+  return {
+    ...input,
+    autoConnect: input.autoConnect ?? true,
+    groupId: input.groupId ?? 0,
+    uniqueGroups: input.uniqueGroups ?? false,
+    region: input.region ?? 'dal',
+    env: input.env ?? 'production',
+    mode: input.mode ?? 'auto',
+  };
+}
+
+export function runtimeConfig(config: ResolvedConfig): RuntimeConfig {
+  const runtime: RuntimeConfig = {
+    organizationId: config.organizationId,
+    clientId: config.clientId,
+    groupId: config.groupId,
+    uniqueGroups: config.uniqueGroups,
+    region: config.region,
+    env: config.env,
+  };
+  if (config.server) runtime.server = config.server.replace(/\/+$/, '');
+  return runtime;
+}
+
+/** Runs the app's `customerDataProvider`, keeping only plain data the runtime can use. */
+export function customerData(config: ResolvedConfig): CustomerData | undefined {
+  if (!config.customerDataProvider) return undefined;
+  const data = requireObject(config.customerDataProvider(), 'customerDataProvider()');
+  const result: CustomerData = {};
+  const name = optionalString(data.name, 'customerDataProvider().name');
+  const email = optionalString(data.email, 'customerDataProvider().email');
+  if (name !== undefined) result.name = name;
+  if (email !== undefined) result.email = email;
+  const fields = optionalObject(data.sessionFields, 'customerDataProvider().sessionFields');
+  if (fields) result.sessionFields = Object.fromEntries(Object.entries(fields).map(([key, v]) => [key, String(v)]));
+  return result;
+}

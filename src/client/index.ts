@@ -1,0 +1,29 @@
+/**
+ * livechat-multitab-sdk: the LiveChat Customer SDK v5 API, with one connection for every tab.
+ *
+ * ```ts
+ * import * as CustomerSDK from 'livechat-multitab-sdk'
+ * const customerSDK = CustomerSDK.init({ organizationId, clientId })
+ * customerSDK.on('connected', ({ customer }) => console.log(customer.id))
+ * ```
+ */
+import { resolveConfig } from './config';
+import { createSdk, type CustomerSDK } from './sdk';
+import type { InitConfig } from '../shared/types';
+
+export type { CustomerSDK } from './sdk';
+export { SdkError } from '../shared/errors';
+export type { SdkErrorCode, LocalErrorCode } from '../shared/errors';
+export type { SdkEventMap, SdkEventName, SdkEventListener } from '../shared/events';
+export type { RuntimeStatus } from '../shared/contract';
+export type { StartChatParams, SendEventParams, ListChatsParams } from '../shared/methods';
+export type * from '../shared/types';
+export { SDK_VERSION } from '../shared/version';
+
+/**
+ * Creates this tab's SDK instance. Throws an `SdkError` with code `VALIDATION` for a bad config,
+ * and `UNSUPPORTED_MODE` when the requested runtime mode cannot run here.
+ */
+export function init(config: InitConfig): CustomerSDK {
+  return createSdk(resolveConfig(config));
+}
