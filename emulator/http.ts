@@ -1,0 +1,266 @@
+// Plain HTTP side of the emulator: the customer token endpoint (what accounts.livechatinc.com does for
+// @livechat/customer-auth) and the control API that plays the agent and drives tests.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Hub } from './hub';
+import type { EmulatorStats } from './server';
+import type { State } from './state';
+import { EMULATOR_AGENT, TOKEN_LIFETIME_S, isActive, lastThread, wireThread, wireUsers } from './state';
+import { RtmError, isObject, messageText, optionalObject, optionalString, requiredString, type Obj } from './validate';
+import { API_VERSION } from './wire';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpContext {
+  state: State;
+  hub: Hub;
+  stats(organizationId?: string): EmulatorStats;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: object,
+  ) {
+    super(JSON.stringify(body));
+  }
+}
+
+const validationError = (message: string) => new HttpError(400, { error: { type: 'validation', message } });
+/** customer-auth ignores the status and reads this key (→ SSO_OAUTH_EXCEPTION). */
+const oauthError = (reason: string) => new HttpError(400, { oauth_exception: reason });
+
+const COOKIE_MAX_AGE_S = 63072000;
+
+export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(ctx, req, res).catch((e: unknown) => {
+      if (e instanceof HttpError) return sendJson(req, res, e.status, e.body);
+      console.error('[emulator] HTTP handler failed:', e);
+      sendJson(req, res, 500, { error: { type: 'internal', message: 'Internal emulator error' } });
+    });
+  };
+}
+
+async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://emulator.local');
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+
+  if (method === 'OPTIONS') {
+    cors(req, res);
+    res.writeHead(204, {
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+      'Access-Control-Max-Age': '600',
+    });
+    res.end();
+    return;
+  }
+
+  const post = (handler: () => Promise<void>) => (method === 'POST' ? handler() : methodNotAllowed('POST'));
+  const get = (handler: () => void) => (method === 'GET' ? Promise.resolve(handler()) : methodNotAllowed('GET'));
+
+  if (path === '/v2/customer/token') return post(() => token(ctx, req, res, undefined));
+  const grouped = /^\/v2\/customer\/([^/]+)\/([^/]+)\/token$/.exec(path);
+  if (grouped) return post(() => token(ctx, req, res, { organizationId: decodeURIComponent(grouped[1] ?? ''), groupId: grouped[2] ?? '' }));
+
+  const org = url.searchParams.get('organization_id') || undefined;
+  switch (path) {
+    case '/':
+    case '/__emulator/health':
+      return get(() => sendJson(req, res, 200, { ok: true, name: 'livechat-emulator', api_version: API_VERSION }));
+    case '/__emulator/stats':
+      return get(() => sendJson(req, res, 200, ctx.stats(org)));
+    case '/__emulator/chats':
+      return get(() => sendJson(req, res, 200, { chats: listChats(ctx, org) }));
+    case '/__emulator/agent/send_event':
+      return post(async () => sendJson(req, res, 200, agentSendEvent(ctx, await readJson(req))));
+    case '/__emulator/disconnect':
+      return post(async () => sendJson(req, res, 200, disconnect(ctx, await readJson(req))));
+    case '/__emulator/reset':
+      return post(async () => {
+        await readBody(req);
+        ctx.state.clear();
+        ctx.hub.closeAll(1000);
+        sendJson(req, res, 200, { ok: true });
+      });
+  }
+  throw new HttpError(404, { error: { type: 'not_found', message: `No route for ${method} ${path}` } });
+}
+
+function methodNotAllowed(allowed: string): Promise<void> {
+  return Promise.reject(new HttpError(405, { error: { type: 'method_not_allowed', message: `Use ${allowed}` } }));
+}
+
+// ---- token endpoint -------------------------------------------------------------------------
+
+/**
+ * Cookie grant. The identity lives in two cookies: `__lc_cid` (customer id) and `__lc_cst` (a secret
+ * proving the browser owns it). With uniqueGroups (`/v2/customer/{org}/{group}/token`) each group gets
+ * its own identity, kept in `__lc_cid_g{group}` / `__lc_cst_g{group}` so it never overwrites the plain one.
+ * Identities are global like the accounts cookie; each organization gets its own customer record for it.
+ */
+async function token(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, scope: { organizationId: string; groupId: string } | undefined): Promise<void> {
+  const text = await readBody(req);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw oauthError('invalid_request');
+  }
+  // The SDK posts the JSON as text/plain (no Content-Type set on the XHR); application/json is accepted just the same.
+  if (!isObject(body)) throw oauthError('invalid_request');
+  if (body.grant_type !== 'cookie') throw oauthError('invalid_request');
+  if (body.response_type !== undefined && body.response_type !== 'token') throw oauthError('invalid_request');
+  if (typeof body.client_id !== 'string' || body.client_id === '') throw oauthError('invalid_request');
+  let organizationId = body.organization_id;
+  if (scope !== undefined) {
+    if (!/^\d+$/.test(scope.groupId) || scope.organizationId === '') throw oauthError('invalid_request');
+    if (organizationId !== undefined && organizationId !== scope.organizationId) throw oauthError('invalid_request');
+    organizationId = scope.organizationId;
+  }
+  if (typeof organizationId !== 'string' || organizationId === '') throw oauthError('invalid_request');
+
+  const suffix = scope === undefined ? '' : `_g${scope.groupId}`;
+  const cidName = `__lc_cid${suffix}`;
+  const cstName = `__lc_cst${suffix}`;
+  const cookies = parseCookies(req.headers.cookie);
+  const identity = ctx.state.identify(cookies[cidName], cookies[cstName]);
+  ctx.state.customer(organizationId, identity.customerId);
+  const accessToken = ctx.state.issueToken(organizationId, identity.customerId);
+
+  const attrs = `Path=/; HttpOnly; SameSite=Lax; Max-Age=${COOKIE_MAX_AGE_S}`;
+  res.setHeader('Set-Cookie', [`${cidName}=${identity.customerId}; ${attrs}`, `${cstName}=${identity.secret}; ${attrs}`]);
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(req, res, 200, {
+    access_token: accessToken,
+    entity_id: identity.customerId,
+    expires_in: TOKEN_LIFETIME_S,
+    token_type: 'Bearer',
+    organization_id: organizationId,
+  });
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+// ---- control API ----------------------------------------------------------------------------
+
+function listChats(ctx: HttpContext, organizationId: string | undefined) {
+  const one = organizationId === undefined ? undefined : ctx.state.orgs.get(organizationId);
+  const orgs = organizationId === undefined ? [...ctx.state.orgs.values()] : one === undefined ? [] : [one];
+  return orgs.flatMap((org) =>
+    [...org.chats.values()].map((chat) => ({
+      id: chat.id,
+      ...(organizationId === undefined ? { organization_id: org.id } : {}),
+      customer_id: chat.customerId,
+      active: isActive(chat),
+      users: wireUsers(ctx.state, org.id, chat),
+      access: chat.access,
+      properties: chat.properties,
+      threads: chat.threads.map((t) => wireThread(chat, t)),
+    })),
+  );
+}
+
+function agentSendEvent(ctx: HttpContext, body: Obj): { event_id: string } {
+  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
+  const chatId = field(() => requiredString(body.chat_id, 'chat_id'));
+  const text = field(() => messageText(body.text, 'text'));
+  const authorId = field(() => optionalString(body.author_id, 'author_id')) || EMULATOR_AGENT.id;
+  const org = ctx.state.orgs.get(organizationId);
+  const chat = org?.chats.get(chatId);
+  if (org === undefined || chat === undefined) throw new HttpError(404, { error: { type: 'not_found', message: 'Chat not found' } });
+  const thread = lastThread(chat);
+  if (thread === undefined || !thread.active) throw new HttpError(409, { error: { type: 'chat_inactive', message: 'Chat is inactive' } });
+  const event = ctx.state.addEvent(chat, thread, { type: 'message', properties: {}, text }, authorId);
+  ctx.hub.pushToCustomer(org.id, chat.customerId, 'incoming_event', { chat_id: chat.id, thread_id: thread.id, event });
+  return { event_id: event.id };
+}
+
+function disconnect(ctx: HttpContext, body: Obj): { disconnected: number } {
+  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
+  const customerId = field(() => optionalString(body.customer_id, 'customer_id'));
+  const reason = field(() => requiredString(body.reason, 'reason'));
+  const data = field(() => optionalObject(body.data, 'data'));
+  return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, reason, data) };
+}
+
+/** Runs a validator from validate.ts and maps its error onto the HTTP error format. */
+function field<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RtmError) throw validationError(e.message);
+    throw e;
+  }
+}
+
+// ---- plumbing -------------------------------------------------------------------------------
+
+async function readJson(req: IncomingMessage): Promise<Obj> {
+  const text = await readBody(req);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw validationError('Body must be valid JSON');
+  }
+  if (!isObject(body)) throw validationError('Body must be a JSON object');
+  return body;
+}
+
+/**
+ * Reads the body up to MAX_BODY_BYTES. Past the cap the rest is drained and dropped rather than
+ * cutting the connection, so the client actually receives the 413 instead of a reset.
+ */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      // Beyond 64x the cap it is abuse, not a mistake: stop reading.
+      else if (size > 64 * MAX_BODY_BYTES) req.destroy();
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new HttpError(413, { error: { type: 'entity_too_large', message: `Body exceeds ${MAX_BODY_BYTES} bytes` } }));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+    // A destroyed request never ends; settle the promise instead of leaking it (no-op after 'end').
+    req.on('close', () => reject(new HttpError(400, { error: { type: 'validation', message: 'Request aborted' } })));
+  });
+}
+
+function cors(req: IncomingMessage, res: ServerResponse): void {
+  // Credentialed requests (the cookie grant uses withCredentials) forbid "*": reflect the caller's origin.
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  }
+  res.setHeader('Vary', 'Origin');
+}
+
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  cors(req, res);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,496 @@
+// RTM request handling: frame parsing and one handler per action. Handlers mutate the State and the
+// Session and describe what must be sent; they never touch a socket, so the fan-out rules
+// (who gets a push, who gets the request_id) live in one place: the Hub.
+import type { Payload, ResponseFrame } from './wire';
+import { API_VERSION, errorResponse, okResponse } from './wire';
+import type { Chat, Customer, Organization, State, Thread } from './state';
+import { isActive, lastThread, wireChat, wireCustomer, wireUsers } from './state';
+import {
+  RtmError,
+  customerEvent,
+  invalid,
+  isGroupId,
+  isObject,
+  optionalAccess,
+  optionalBoolean,
+  optionalObject,
+  optionalProperties,
+  optionalString,
+  requiredString,
+  type Obj,
+} from './validate';
+
+/** What the server knows about one customer socket. */
+export interface Session {
+  readonly organizationId: string;
+  /** Set by a successful login; undefined = not authorized yet. */
+  customerId?: string;
+  groupId: number;
+  tabId?: string;
+  page?: { url: string; title?: string };
+  referrer?: string;
+  /** Push names this socket subscribed to in login (`customer_disconnected` is always delivered). */
+  pushes: ReadonlySet<string> | 'all';
+}
+
+export type Outgoing =
+  | { kind: 'reply'; frame: ResponseFrame }
+  /** Goes to every logged-in socket of the session's customer; only the requester's copy carries request_id. */
+  | { kind: 'push'; action: string; payload: Payload; requestId?: string };
+
+export interface RtmOptions {
+  chatsPerCustomer: number;
+}
+
+export interface Request {
+  requestId?: string;
+  action: string;
+  payload: Obj;
+}
+
+export type ParsedFrame = { ok: true; request: Request } | { ok: false; requestId?: string; action?: string; message: string; type?: 'unsupported_version' };
+
+/** Reads one text frame. Never throws: garbage becomes a description of what is wrong. */
+export function parseFrame(text: string): ParsedFrame {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'Frame is not valid JSON' };
+  }
+  if (!isObject(data)) return { ok: false, message: 'Frame must be a JSON object' };
+  const requestId = typeof data.request_id === 'string' ? data.request_id : undefined;
+  const action = typeof data.action === 'string' ? data.action : undefined;
+  if (data.request_id !== undefined && requestId === undefined) return { ok: false, action, message: 'request_id must be a string' };
+  if (action === undefined || action === '') return { ok: false, requestId, message: 'action is required and must be a string' };
+  // The API treats a missing payload as {}; anything else that is not an object is malformed.
+  const payload = data.payload === undefined ? {} : data.payload;
+  if (!isObject(payload)) return { ok: false, requestId, action, message: 'payload must be an object' };
+  if (data.version !== undefined) {
+    if (typeof data.version !== 'string') return { ok: false, requestId, action, message: 'version must be a string' };
+    if (data.version !== API_VERSION) {
+      return { ok: false, requestId, action, type: 'unsupported_version', message: `Version ${data.version} is not supported on a ${API_VERSION} connection` };
+    }
+  }
+  return { ok: true, request: { requestId, action, payload } };
+}
+
+interface Ctx {
+  state: State;
+  org: Organization;
+  session: Session;
+  customer: Customer;
+  request: Request;
+  options: RtmOptions;
+}
+
+interface Result {
+  response: Payload;
+  /** Pushes caused by the request, in order, after the response. `echo` puts the request_id on the requester's copy. */
+  pushes?: Array<{ action: string; payload: Payload; echo: boolean }>;
+}
+
+type Handler = (ctx: Ctx) => Result;
+
+/** Customer actions of the 3.6 reference the emulator does not model yet: answered with a clear error. */
+const UNSUPPORTED_ACTIONS = new Set([
+  'accept_greeting',
+  'cancel_greeting',
+  'delete_chat_properties',
+  'delete_event',
+  'delete_event_properties',
+  'delete_thread_properties',
+  'get_form',
+  'get_predicted_agent',
+  'get_url_info',
+  'list_threads',
+  'request_welcome_message',
+  'send_greeting_button_clicked',
+  'send_rich_message_postback',
+  'update_chat_properties',
+  'update_event_properties',
+  'update_thread_properties',
+]);
+
+export function handleRequest(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
+  const { action, requestId } = request;
+  const fail = (e: RtmError): Outgoing[] => [{ kind: 'reply', frame: errorResponse(action, requestId, e) }];
+  try {
+    if (action === 'login') return login(state, session, request);
+    if (action === 'ping') {
+      // Before login a ping only keeps the socket alive; the API defines no answer.
+      if (session.customerId === undefined) return [];
+      return [{ kind: 'reply', frame: okResponse(action, requestId, {}) }];
+    }
+    const handler = HANDLERS[action];
+    if (handler === undefined) {
+      if (UNSUPPORTED_ACTIONS.has(action)) throw invalid(`Action ${action} is not supported by the emulator`);
+      throw invalid(`Unknown action ${action}`);
+    }
+    if (session.customerId === undefined) throw new RtmError('authorization', 'Login required');
+    const org = state.org(session.organizationId);
+    const customer = state.customer(session.organizationId, session.customerId);
+    customer.lastActivityAt = Date.now();
+    const result = handler({ state, org, session, customer, request, options });
+    const out: Outgoing[] = [{ kind: 'reply', frame: okResponse(action, requestId, result.response) }];
+    for (const p of result.pushes ?? []) {
+      out.push(p.echo && requestId !== undefined ? { kind: 'push', action: p.action, payload: p.payload, requestId } : { kind: 'push', action: p.action, payload: p.payload });
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof RtmError) return fail(e);
+    // A bug in a handler must cost one request, not the server.
+    console.error(`[emulator] ${action} failed:`, e);
+    return fail(new RtmError('internal', 'Internal emulator error'));
+  }
+}
+
+// ---- login ----------------------------------------------------------------------------------
+
+function login(state: State, session: Session, request: Request): Outgoing[] {
+  const p = request.payload;
+  if (session.customerId !== undefined) throw invalid('Already logged in on this connection');
+
+  const issued = typeof p.token === 'string' ? parseBearer(state, p.token) : undefined;
+  if (issued === undefined || issued.organizationId !== session.organizationId) {
+    throw new RtmError('authentication', 'Invalid access token');
+  }
+
+  // Validate everything before changing anything, so a rejected login leaves no trace.
+  const profile = customerProfile(p.customer, 'customer');
+  if (p.group_id !== undefined && !isGroupId(p.group_id)) throw invalid('group_id must be a non-negative integer');
+  const page = customerPage(p.customer_page, 'customer_page');
+  const referrer = optionalString(p.referrer, 'referrer');
+  const tabId = optionalString(p.tab_id, 'tab_id');
+  optionalObject(p.application, 'application');
+  optionalBoolean(p.is_mobile, 'is_mobile');
+  optionalObject(p.customer_side_storage, 'customer_side_storage');
+  const pushes = subscriptions(p.pushes);
+
+  const customer = state.customer(session.organizationId, issued.customerId);
+  applyProfile(customer, profile);
+  state.recordActivity(customer, page?.url);
+  session.customerId = customer.id;
+  session.groupId = isGroupId(p.group_id) ? p.group_id : 0;
+  session.pushes = pushes;
+  if (page !== undefined) session.page = page;
+  if (referrer !== undefined) session.referrer = referrer;
+  if (tabId !== undefined) session.tabId = tabId;
+  state.org(session.organizationId).counters.logins += 1;
+
+  const chats = state.chatsOf(session.organizationId, customer.id);
+  const response = {
+    customer_id: customer.id,
+    customer: wireCustomer(state, session.organizationId, customer),
+    has_active_thread: chats.some(isActive),
+    chats: chats.map((c) => ({ chat_id: c.id, has_unread_events: false, has_active_thread: isActive(c) })),
+    __priv_dynamic_config: {
+      organization_id: session.organizationId,
+      // Every group is online in the emulator; list the login group so that `availability` is "online" for it too.
+      online_groups_ids: session.groupId === 0 ? [0] : [0, session.groupId],
+      customer_groups: { monitoring: { id: session.groupId } },
+    },
+  };
+  return [{ kind: 'reply', frame: okResponse(request.action, request.requestId, response) }];
+}
+
+function parseBearer(state: State, token: string) {
+  const match = /^(\S+) (\S+)$/.exec(token);
+  if (match === null || match[1]?.toLowerCase() !== 'bearer' || match[2] === undefined) return undefined;
+  return state.resolveToken(match[2]);
+}
+
+function subscriptions(value: unknown): ReadonlySet<string> | 'all' {
+  const pushes = optionalObject(value, 'pushes');
+  if (pushes === undefined) return 'all';
+  const names = new Set<string>();
+  for (const [version, list] of Object.entries(pushes)) {
+    if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw invalid(`pushes.${version} must be an array of push names`);
+    for (const n of list as string[]) names.add(n);
+  }
+  // An empty map subscribes to nothing in particular; treat it like an omitted one rather than muting the socket.
+  if (names.size === 0 || names.has('all')) return 'all';
+  return names;
+}
+
+type Profile = { name?: string; email?: string; avatar?: string; sessionFields?: Array<Record<string, string>> };
+
+function customerProfile(value: unknown, field: string): Profile {
+  const c = optionalObject(value, field);
+  if (c === undefined) return {};
+  const out: Profile = {};
+  const name = optionalString(c.name, `${field}.name`);
+  const email = optionalString(c.email, `${field}.email`);
+  const avatar = optionalString(c.avatar, `${field}.avatar`);
+  if (name !== undefined) out.name = name;
+  if (email !== undefined) out.email = email;
+  if (avatar !== undefined) out.avatar = avatar;
+  if (c.session_fields !== undefined) out.sessionFields = sessionFields(c.session_fields, `${field}.session_fields`);
+  return out;
+}
+
+function sessionFields(value: unknown, field: string): Array<Record<string, string>> {
+  const ok =
+    Array.isArray(value) &&
+    value.every((f) => isObject(f) && Object.keys(f).length === 1 && Object.values(f).every((v) => typeof v === 'string'));
+  if (!ok) throw invalid(`${field} must be an array of single-key objects with string values`);
+  if (value.length > 100) throw invalid(`${field} has more than 100 fields`);
+  return value as Array<Record<string, string>>;
+}
+
+function applyProfile(customer: Customer, profile: Profile): void {
+  if (profile.name !== undefined) customer.name = profile.name;
+  if (profile.email !== undefined) customer.email = profile.email;
+  if (profile.avatar !== undefined) customer.avatar = profile.avatar;
+  if (profile.sessionFields !== undefined) customer.sessionFields = profile.sessionFields;
+}
+
+function customerPage(value: unknown, field: string): { url: string; title?: string } | undefined {
+  const page = optionalObject(value, field);
+  if (page === undefined) return undefined;
+  const url = requiredString(page.url, `${field}.url`);
+  const title = optionalString(page.title, `${field}.title`);
+  return title === undefined ? { url } : { url, title };
+}
+
+// ---- chats ----------------------------------------------------------------------------------
+
+function ownChat(ctx: Ctx, id: unknown, field: string): Chat {
+  const chatId = requiredString(id, field);
+  const chat = ctx.org.chats.get(chatId);
+  // Another customer's chat is reported exactly like a missing one: customers must not learn it exists.
+  if (chat === undefined || chat.customerId !== ctx.customer.id) throw new RtmError('not_found', 'Chat not found');
+  return chat;
+}
+
+/** Shared by start_chat and resume_chat: validates `chat.thread` and opens the new thread with its events. */
+function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
+  const thread = optionalObject(chatInput.thread, 'chat.thread') ?? {};
+  const threadProps = optionalProperties(thread.properties, 'chat.thread.properties') ?? {};
+  if (thread.events !== undefined && !Array.isArray(thread.events)) throw invalid('chat.thread.events must be an array');
+  const drafts = ((thread.events as unknown[] | undefined) ?? []).map((e, i) => customerEvent(e, `chat.thread.events[${i}]`));
+  const active = optionalBoolean(ctx.request.payload.active, 'active') ?? true;
+  optionalBoolean(ctx.request.payload.continuous, 'continuous');
+  const access = optionalAccess(chatInput.access, 'chat.access');
+  const props = optionalProperties(chatInput.properties, 'chat.properties');
+  return (): { chat: Chat; thread: Thread; eventIds: string[] } => {
+    const target =
+      chat ?? ctx.state.createChat(ctx.session.organizationId, ctx.customer.id, access ?? { group_ids: [ctx.session.groupId] }, props ?? {});
+    if (chat !== undefined) {
+      if (access !== undefined) chat.access = access;
+      if (props !== undefined) Object.assign(chat.properties, props);
+    }
+    const created = ctx.state.createThread(target, true, threadProps);
+    const eventIds = drafts.map((d) => ctx.state.addEvent(target, created, d, ctx.customer.id).id);
+    // `active:false` creates the thread already closed (API), after its initial events were written.
+    created.active = active;
+    return { chat: target, thread: created, eventIds };
+  };
+}
+
+const HANDLERS: Record<string, Handler> = {
+  get_customer: (ctx) => ({ response: wireCustomer(ctx.state, ctx.session.organizationId, ctx.customer) }),
+
+  start_chat: (ctx) => {
+    const chatInput = optionalObject(ctx.request.payload.chat, 'chat') ?? {};
+    const commit = openThread(ctx, undefined, chatInput);
+    if (ctx.state.chatsOf(ctx.session.organizationId, ctx.customer.id).length >= ctx.options.chatsPerCustomer) {
+      throw new RtmError('chat_limit_reached', 'Chat limit reached');
+    }
+    const { chat, thread, eventIds } = commit();
+    return {
+      response: { chat_id: chat.id, thread_id: thread.id, event_ids: eventIds },
+      pushes: [{ action: 'incoming_chat', payload: { chat: wireChat(ctx.state, ctx.session.organizationId, chat, thread) }, echo: true }],
+    };
+  },
+
+  resume_chat: (ctx) => {
+    const chatInput = optionalObject(ctx.request.payload.chat, 'chat');
+    if (chatInput === undefined) throw invalid('chat is required and must be an object');
+    const existing = ownChat(ctx, chatInput.id, 'chat.id');
+    const commit = openThread(ctx, existing, chatInput);
+    if (isActive(existing)) throw new RtmError('chat_already_active', 'Chat is already active');
+    const { chat, thread, eventIds } = commit();
+    return {
+      response: { thread_id: thread.id, event_ids: eventIds },
+      pushes: [{ action: 'incoming_chat', payload: { chat: wireChat(ctx.state, ctx.session.organizationId, chat, thread) }, echo: true }],
+    };
+  },
+
+  deactivate_chat: (ctx) => {
+    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
+    const thread = lastThread(chat);
+    if (thread === undefined || !thread.active) throw new RtmError('chat_inactive', 'Chat is not active');
+    const notice = ctx.state.addEvent(
+      chat,
+      thread,
+      { type: 'system_message', properties: {}, text: 'The customer closed the chat.', system_message_type: 'manual_archived_customer' },
+      'system',
+    );
+    thread.active = false;
+    return {
+      response: {},
+      pushes: [
+        // The system message is not an answer to deactivate_chat: no request_id, or an SDK could resolve the wrong promise.
+        { action: 'incoming_event', payload: { chat_id: chat.id, thread_id: thread.id, event: notice }, echo: false },
+        { action: 'chat_deactivated', payload: { chat_id: chat.id, thread_id: thread.id, user_id: ctx.customer.id }, echo: true },
+      ],
+    };
+  },
+
+  send_event: (ctx) => {
+    const p = ctx.request.payload;
+    const chat = ownChat(ctx, p.chat_id, 'chat_id');
+    const draft = customerEvent(p.event, 'event');
+    const attach = optionalBoolean(p.attach_to_last_thread, 'attach_to_last_thread') ?? false;
+    const thread = lastThread(chat);
+    if (thread === undefined || (!thread.active && !attach)) throw new RtmError('chat_inactive', 'Chat is inactive');
+    const event = ctx.state.addEvent(chat, thread, draft, ctx.customer.id);
+    return {
+      response: { event_id: event.id },
+      pushes: [{ action: 'incoming_event', payload: { chat_id: chat.id, thread_id: thread.id, event }, echo: true }],
+    };
+  },
+
+  get_chat: (ctx) => {
+    const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
+    const threadId = optionalString(ctx.request.payload.thread_id, 'thread_id');
+    const thread = threadId === undefined ? lastThread(chat) : chat.threads.find((t) => t.id === threadId);
+    if (thread === undefined) throw new RtmError('not_found', 'Thread not found');
+    return { response: wireChat(ctx.state, ctx.session.organizationId, chat, thread) };
+  },
+
+  list_chats: (ctx) => listChats(ctx),
+
+  mark_events_as_seen: (ctx) => {
+    const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
+    const seenUpTo = requiredString(ctx.request.payload.seen_up_to, 'seen_up_to');
+    if (Number.isNaN(Date.parse(seenUpTo))) throw invalid('seen_up_to must be an RFC 3339 date');
+    const previous = chat.seenUpTo[ctx.customer.id];
+    // Timestamps share one format, so string order is time order; seen markers never move back.
+    if (previous === undefined || seenUpTo > previous) chat.seenUpTo[ctx.customer.id] = seenUpTo;
+    const payload = { user_id: ctx.customer.id, chat_id: chat.id, seen_up_to: chat.seenUpTo[ctx.customer.id] ?? seenUpTo };
+    return { response: {}, pushes: [{ action: 'events_marked_as_seen', payload, echo: true }] };
+  },
+
+  update_customer: (ctx) => {
+    const p = ctx.request.payload;
+    const profile = customerProfile(p, 'payload');
+    if (Object.keys(profile).length === 0) throw invalid('At least one of name, email, avatar, session_fields is required');
+    applyProfile(ctx.customer, profile);
+    const changed: Record<string, unknown> = { id: ctx.customer.id };
+    if (profile.name !== undefined) changed.name = profile.name;
+    if (profile.email !== undefined) changed.email = profile.email;
+    if (profile.avatar !== undefined) changed.avatar = profile.avatar;
+    if (profile.sessionFields !== undefined) changed.session_fields = profile.sessionFields;
+    return { response: {}, pushes: [{ action: 'customer_updated', payload: changed, echo: true }] };
+  },
+
+  set_customer_session_fields: (ctx) => {
+    ctx.customer.sessionFields = sessionFields(ctx.request.payload.session_fields, 'session_fields');
+    return { response: {} };
+  },
+
+  update_customer_page: (ctx) => {
+    const page = customerPage(ctx.request.payload, 'payload');
+    if (page === undefined) throw invalid('url is required');
+    ctx.session.page = page;
+    ctx.state.recordActivity(ctx.customer, page.url);
+    return { response: {} };
+  },
+
+  list_group_statuses: (ctx) => {
+    const p = ctx.request.payload;
+    let ids: number[];
+    if (p.all === true) ids = [0];
+    else if (Array.isArray(p.group_ids) && p.group_ids.every(isGroupId)) ids = p.group_ids;
+    else throw invalid('group_ids must be an array of non-negative integers, or all must be true');
+    return { response: { groups_status: Object.fromEntries(ids.map((id) => [String(id), 'online'])) } };
+  },
+
+  // Fire-and-forget in the SDK; the emulator's agent has no UI to show it on.
+  send_sneak_peek: (ctx) => {
+    ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
+    optionalString(ctx.request.payload.sneak_peek_text, 'sneak_peek_text');
+    return { response: {} };
+  },
+};
+
+// ---- list_chats -----------------------------------------------------------------------------
+
+interface PageCursor {
+  offset: number;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+function encodeCursor(c: PageCursor): string {
+  return Buffer.from(JSON.stringify({ o: c.offset, l: c.limit, s: c.order })).toString('base64url');
+}
+
+function decodeCursor(pageId: string): PageCursor {
+  try {
+    const raw: unknown = JSON.parse(Buffer.from(pageId, 'base64url').toString('utf8'));
+    if (isObject(raw) && Number.isInteger(raw.o) && Number.isInteger(raw.l) && (raw.s === 'asc' || raw.s === 'desc')) {
+      const offset = raw.o as number;
+      const limit = raw.l as number;
+      if (offset >= 0 && limit >= 1 && limit <= 25) return { offset, limit, order: raw.s };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw invalid('page_id is invalid');
+}
+
+function listChats(ctx: Ctx): Result {
+  const p = ctx.request.payload;
+  let cursor: PageCursor;
+  if (p.page_id !== undefined) {
+    if (p.limit !== undefined || p.sort_order !== undefined) throw invalid('page_id cannot be combined with limit or sort_order');
+    cursor = decodeCursor(requiredString(p.page_id, 'page_id'));
+  } else {
+    const limit = p.limit ?? 10;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 25) throw invalid('limit must be an integer between 1 and 25');
+    const order = p.sort_order ?? 'desc';
+    if (order !== 'asc' && order !== 'desc') throw invalid('sort_order must be "asc" or "desc"');
+    cursor = { offset: 0, limit, order };
+  }
+
+  // Ordered by the creation time of the last thread (API), newest first unless asked otherwise.
+  const chats = ctx.state.chatsOf(ctx.session.organizationId, ctx.customer.id).sort((a, b) => {
+    const ta = lastThread(a)?.createdAt ?? '';
+    const tb = lastThread(b)?.createdAt ?? '';
+    return ta === tb ? a.seq - b.seq : ta < tb ? -1 : 1;
+  });
+  if (cursor.order === 'desc') chats.reverse();
+
+  const page = chats.slice(cursor.offset, cursor.offset + cursor.limit);
+  const response: Record<string, unknown> = {
+    chats_summary: page.map((c) => chatSummary(ctx, c)),
+    total_chats: chats.length,
+  };
+  if (cursor.offset + cursor.limit < chats.length) response.next_page_id = encodeCursor({ ...cursor, offset: cursor.offset + cursor.limit });
+  if (cursor.offset > 0) response.previous_page_id = encodeCursor({ ...cursor, offset: Math.max(0, cursor.offset - cursor.limit) });
+  return { response };
+}
+
+function chatSummary(ctx: Ctx, chat: Chat) {
+  const last = lastThread(chat);
+  const lastPerType: Record<string, { thread_id: string; thread_created_at: string; event: unknown }> = {};
+  // Threads and their events are chronological, so the last write per type wins.
+  for (const thread of chat.threads) {
+    for (const event of thread.events) {
+      lastPerType[event.type] = { thread_id: thread.id, thread_created_at: thread.createdAt, event };
+    }
+  }
+  return {
+    id: chat.id,
+    active: isActive(chat),
+    access: chat.access,
+    properties: chat.properties,
+    users: wireUsers(ctx.state, ctx.session.organizationId, chat),
+    last_thread_id: last?.id ?? null,
+    last_thread_created_at: last?.createdAt ?? null,
+    last_event_per_type: lastPerType,
+  };
+}

@@ -1,0 +1,285 @@
+// In-memory model of the emulated service: browser identities, access tokens and, per organization,
+// customers, chats, threads, events and counters. Nothing here knows about sockets or HTTP.
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type {
+  Properties,
+  SessionFields,
+  WireAccess,
+  WireAgentUser,
+  WireChat,
+  WireCustomer,
+  WireCustomerUser,
+  WireEvent,
+  WireThread,
+  WireUser,
+} from './wire';
+
+export const TOKEN_LIFETIME_S = 28800;
+/** A customer who has been quiet for this long starts a new visit on the next login. */
+const VISIT_GAP_MS = 30 * 60 * 1000;
+
+export const EMULATOR_AGENT: Omit<WireAgentUser, 'present' | 'events_seen_up_to'> = {
+  id: 'emulator-agent@livechat.local',
+  type: 'agent',
+  name: 'Emma Emulator',
+  avatar: 'https://cdn.livechat.local/avatars/emma.png',
+  job_title: 'Support Agent',
+};
+
+export interface Customer {
+  id: string;
+  name?: string;
+  email?: string;
+  avatar?: string;
+  sessionFields: SessionFields;
+  visits: number;
+  pageViews: number;
+  lastPageUrl?: string;
+  /** ms timestamp of the last login or request; 0 = never seen on the RTM socket. */
+  lastActivityAt: number;
+}
+
+export interface Thread {
+  id: string;
+  active: boolean;
+  createdAt: string;
+  events: WireEvent[];
+  properties: Properties;
+  access: WireAccess;
+}
+
+export interface Chat {
+  id: string;
+  customerId: string;
+  /** Creation order inside the organization; breaks ties when two threads share a timestamp. */
+  seq: number;
+  access: WireAccess;
+  properties: Properties;
+  threads: Thread[];
+  /** user id → created_at of the newest event that user has seen (their own events count as seen). */
+  seenUpTo: Record<string, string>;
+}
+
+export interface Counters {
+  totalConnections: number;
+  logins: number;
+  requests: Record<string, number>;
+}
+
+export interface Organization {
+  id: string;
+  customers: Map<string, Customer>;
+  chats: Map<string, Chat>;
+  counters: Counters;
+  chatSeq: number;
+}
+
+export interface IssuedToken {
+  organizationId: string;
+  customerId: string;
+  expiresAt: number;
+}
+
+/** An event as validated from a request, before the server stamps id, author and time on it. */
+export type EventDraft = { type: string; properties: Properties; [field: string]: unknown };
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export class State {
+  /** Browser identities behind the `__lc_cid` cookie: customer id → secret (`__lc_cst`). Global, like the real accounts cookie. */
+  readonly identities = new Map<string, string>();
+  readonly tokens = new Map<string, IssuedToken>();
+  readonly orgs = new Map<string, Organization>();
+  private readonly usedIds = new Set<string>();
+  private lastMicros = 0;
+
+  clear(): void {
+    this.identities.clear();
+    this.tokens.clear();
+    this.orgs.clear();
+    this.usedIds.clear();
+  }
+
+  org(id: string): Organization {
+    let org = this.orgs.get(id);
+    if (!org) {
+      org = { id, customers: new Map(), chats: new Map(), counters: { totalConnections: 0, logins: 0, requests: {} }, chatSeq: 0 };
+      this.orgs.set(id, org);
+    }
+    return org;
+  }
+
+  /** Returns the browser identity for the cookie pair, or mints a new one when it is missing or forged. */
+  identify(customerId: string | undefined, secret: string | undefined): { customerId: string; secret: string; created: boolean } {
+    if (customerId && secret && this.identities.get(customerId) === secret) return { customerId, secret, created: false };
+    const fresh = { customerId: randomUUID(), secret: randomBytes(24).toString('base64url') };
+    this.identities.set(fresh.customerId, fresh.secret);
+    return { ...fresh, created: true };
+  }
+
+  customer(organizationId: string, customerId: string): Customer {
+    const org = this.org(organizationId);
+    let customer = org.customers.get(customerId);
+    if (!customer) {
+      customer = { id: customerId, sessionFields: [], visits: 0, pageViews: 0, lastActivityAt: 0 };
+      org.customers.set(customerId, customer);
+    }
+    return customer;
+  }
+
+  issueToken(organizationId: string, customerId: string): string {
+    const token = `dal:${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { organizationId, customerId, expiresAt: Date.now() + TOKEN_LIFETIME_S * 1000 });
+    return token;
+  }
+
+  resolveToken(token: string): IssuedToken | undefined {
+    const issued = this.tokens.get(token);
+    if (!issued) return undefined;
+    if (Date.now() >= issued.expiresAt) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return issued;
+  }
+
+  /** Counts a visit when the customer comes back after a long gap, and a page view for each new URL. */
+  recordActivity(customer: Customer, pageUrl: string | undefined, now = Date.now()): void {
+    const newVisit = customer.lastActivityAt === 0 || now - customer.lastActivityAt > VISIT_GAP_MS;
+    if (newVisit) customer.visits += 1;
+    if (newVisit || (pageUrl !== undefined && pageUrl !== customer.lastPageUrl)) customer.pageViews += 1;
+    if (pageUrl !== undefined) customer.lastPageUrl = pageUrl;
+    customer.lastActivityAt = now;
+  }
+
+  /** Chat and thread ids look like the real ones (`PJ0MRSHTDG`): 10 uppercase alphanumerics, unique for the process. */
+  newId(): string {
+    for (;;) {
+      let id = '';
+      for (let i = 0; i < 10; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+      if (!this.usedIds.has(id)) {
+        this.usedIds.add(id);
+        return id;
+      }
+    }
+  }
+
+  /**
+   * RFC 3339 UTC with microseconds, strictly increasing: clients sort events by created_at,
+   * so two events in the same millisecond must still get distinct, ordered stamps.
+   */
+  timestamp(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastMicros + 1);
+    this.lastMicros = micros;
+    const iso = new Date(Math.floor(micros / 1000)).toISOString(); // ...T10:00:00.123Z
+    return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, '0')}Z`;
+  }
+
+  createChat(organizationId: string, customerId: string, access: WireAccess, properties: Properties): Chat {
+    const org = this.org(organizationId);
+    org.chatSeq += 1;
+    const chat: Chat = { id: this.newId(), customerId, seq: org.chatSeq, access, properties, threads: [], seenUpTo: {} };
+    org.chats.set(chat.id, chat);
+    return chat;
+  }
+
+  /** Opens a new thread; the previous one (if any) is closed, as the API allows one active thread per chat. */
+  createThread(chat: Chat, active: boolean, properties: Properties): Thread {
+    for (const t of chat.threads) t.active = false;
+    const thread: Thread = { id: this.newId(), active, createdAt: this.timestamp(), events: [], properties, access: chat.access };
+    chat.threads.push(thread);
+    return thread;
+  }
+
+  addEvent(chat: Chat, thread: Thread, draft: EventDraft, authorId: string): WireEvent {
+    const event: WireEvent = {
+      id: `${thread.id}_${thread.events.length + 1}`,
+      ...draft,
+      author_id: authorId,
+      created_at: this.timestamp(),
+    };
+    thread.events.push(event);
+    // Whoever writes an event has read everything before it.
+    if (authorId !== 'system') chat.seenUpTo[authorId] = event.created_at;
+    return event;
+  }
+
+  chatsOf(organizationId: string, customerId: string): Chat[] {
+    return [...this.org(organizationId).chats.values()].filter((c) => c.customerId === customerId);
+  }
+}
+
+export function lastThread(chat: Chat): Thread | undefined {
+  return chat.threads[chat.threads.length - 1];
+}
+
+export function isActive(chat: Chat): boolean {
+  return lastThread(chat)?.active ?? false;
+}
+
+// ---- wire rendering -------------------------------------------------------------------------
+
+export function wireCustomer(state: State, organizationId: string, customer: Customer): WireCustomer {
+  const chats = state.chatsOf(organizationId, customer.id);
+  return {
+    id: customer.id,
+    type: 'customer',
+    ...profile(customer),
+    session_fields: customer.sessionFields,
+    statistics: {
+      chats_count: chats.length,
+      threads_count: chats.reduce((n, c) => n + c.threads.length, 0),
+      visits_count: customer.visits,
+      page_views_count: customer.pageViews,
+      greetings_shown_count: 0,
+      greetings_accepted_count: 0,
+    },
+  };
+}
+
+function profile(customer: Customer): { name?: string; email?: string; avatar?: string } {
+  const out: { name?: string; email?: string; avatar?: string } = {};
+  if (customer.name !== undefined) out.name = customer.name;
+  if (customer.email !== undefined) out.email = customer.email;
+  if (customer.avatar !== undefined) out.avatar = customer.avatar;
+  return out;
+}
+
+export function wireUsers(state: State, organizationId: string, chat: Chat): WireUser[] {
+  const customer = state.customer(organizationId, chat.customerId);
+  const customerUser: WireCustomerUser = {
+    id: customer.id,
+    type: 'customer',
+    ...profile(customer),
+    session_fields: customer.sessionFields,
+    present: true,
+  };
+  const agent: WireAgentUser = { ...EMULATOR_AGENT, present: true };
+  for (const user of [customerUser, agent]) {
+    const seen = chat.seenUpTo[user.id];
+    if (seen !== undefined) user.events_seen_up_to = seen;
+  }
+  return [customerUser, agent];
+}
+
+export function wireThread(chat: Chat, thread: Thread): WireThread {
+  return {
+    id: thread.id,
+    active: thread.active,
+    created_at: thread.createdAt,
+    user_ids: [chat.customerId, EMULATOR_AGENT.id],
+    events: thread.events,
+    properties: thread.properties,
+    access: thread.access,
+  };
+}
+
+export function wireChat(state: State, organizationId: string, chat: Chat, thread: Thread): WireChat {
+  return {
+    id: chat.id,
+    users: wireUsers(state, organizationId, chat),
+    access: chat.access,
+    properties: chat.properties,
+    thread: wireThread(chat, thread),
+  };
+}

@@ -1,0 +1,149 @@
+// Wire shapes of the Customer Chat API 3.6 as the emulator emits them.
+// Written from the API reference (wire-protocol.md), deliberately independent of src/:
+// if the SDK gets a field name wrong, the emulator must not share the mistake.
+
+export const API_VERSION = '3.6';
+
+/** Frame payloads: any JSON object; the concrete shapes below are what the emulator puts in them. */
+export type Payload = object;
+
+/** Error types are lowercase on the wire; the SDK upper-cases them into error codes. */
+export type ErrorType =
+  | 'validation'
+  | 'authentication'
+  | 'authorization'
+  | 'not_found'
+  | 'chat_inactive'
+  | 'chat_limit_reached'
+  | 'chat_already_active'
+  | 'unsupported_version'
+  | 'internal';
+
+export interface WireError {
+  type: ErrorType;
+  message: string;
+}
+
+export interface ResponseFrame {
+  request_id?: string;
+  action?: string;
+  type: 'response';
+  success: boolean;
+  payload: Payload;
+}
+
+export interface PushFrame {
+  request_id?: string;
+  version: string;
+  action: string;
+  type: 'push';
+  payload: Payload;
+}
+
+export type ServerFrame = ResponseFrame | PushFrame;
+
+export function okResponse(action: string, requestId: string | undefined, payload: Payload): ResponseFrame {
+  const frame: ResponseFrame = { action, type: 'response', success: true, payload };
+  if (requestId !== undefined) frame.request_id = requestId;
+  return frame;
+}
+
+export function errorResponse(action: string | undefined, requestId: string | undefined, error: WireError): ResponseFrame {
+  const frame: ResponseFrame = {
+    type: 'response',
+    success: false,
+    payload: { error: { type: error.type, message: error.message } },
+  };
+  // Garbage frames may have no readable action; the SDK matches on request_id only, so leaving it out is safe.
+  if (action !== undefined) frame.action = action;
+  if (requestId !== undefined) frame.request_id = requestId;
+  return frame;
+}
+
+export function pushFrame(action: string, payload: Payload, requestId?: string): PushFrame {
+  const frame: PushFrame = { version: API_VERSION, action, type: 'push', payload };
+  if (requestId !== undefined) frame.request_id = requestId;
+  return frame;
+}
+
+export interface WireStatistics {
+  chats_count: number;
+  threads_count: number;
+  visits_count: number;
+  page_views_count: number;
+  greetings_shown_count: number;
+  greetings_accepted_count: number;
+}
+
+export type SessionFields = Array<Record<string, string>>;
+
+export interface WireCustomer {
+  id: string;
+  type: 'customer';
+  name?: string;
+  email?: string;
+  avatar?: string;
+  session_fields: SessionFields;
+  statistics: WireStatistics;
+}
+
+export interface WireCustomerUser {
+  id: string;
+  type: 'customer';
+  name?: string;
+  email?: string;
+  avatar?: string;
+  session_fields: SessionFields;
+  present: boolean;
+  events_seen_up_to?: string;
+}
+
+export interface WireAgentUser {
+  id: string;
+  type: 'agent';
+  name: string;
+  avatar: string;
+  job_title: string;
+  present: boolean;
+  events_seen_up_to?: string;
+}
+
+export type WireUser = WireCustomerUser | WireAgentUser;
+
+export type Properties = Record<string, Record<string, unknown>>;
+
+export interface WireAccess {
+  group_ids: number[];
+}
+
+/** Events are stored exactly as they go on the wire: type-specific fields vary, so keep it open. */
+export interface WireEvent {
+  id: string;
+  type: string;
+  author_id: string;
+  created_at: string;
+  properties: Properties;
+  custom_id?: string;
+  [field: string]: unknown;
+}
+
+export interface WireThread {
+  id: string;
+  active: boolean;
+  created_at: string;
+  user_ids: string[];
+  events: WireEvent[];
+  properties: Properties;
+  access: WireAccess;
+}
+
+export interface WireChat {
+  id: string;
+  users: WireUser[];
+  access: WireAccess;
+  properties: Properties;
+  thread: WireThread;
+}
+
+export const CUSTOMER_EVENT_TYPES = ['message', 'file', 'filled_form', 'system_message', 'custom'] as const;
+export const MAX_MESSAGE_LENGTH = 16384;
