@@ -50,7 +50,8 @@ interface TabRecord {
   link: TabLink;
   wantsConnection: boolean;
   hello: TabHello;
-  attachedAt: number;
+  /** Attach order: later tabs have higher numbers (timestamps tie within a millisecond). */
+  sequence: number;
 }
 
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
@@ -66,6 +67,7 @@ export class Runtime {
   private token: Token | undefined;
   private lastConnected: ConnectedPayload | undefined;
   private ended = false;
+  private attachCount = 0;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -127,7 +129,7 @@ export class Runtime {
       link,
       wantsConnection: hello.wantsConnection,
       hello,
-      attachedAt: this.clock.now(),
+      sequence: ++this.attachCount,
     };
     this.tabs.set(hello.tabId, record);
     if (this.ended) {
@@ -260,7 +262,7 @@ export class Runtime {
   private representativeTab(): TabRecord | undefined {
     let chosen: TabRecord | undefined;
     for (const tab of this.tabs.values()) {
-      if (tab.wantsConnection && (!chosen || tab.attachedAt >= chosen.attachedAt)) chosen = tab;
+      if (tab.wantsConnection && (!chosen || tab.sequence > chosen.sequence)) chosen = tab;
     }
     return chosen;
   }
@@ -286,7 +288,7 @@ export class Runtime {
       return cached;
     }
     // Newest tabs first: a tab that just attached is the least likely to be frozen or gone.
-    const candidates = [...this.tabs.values()].sort((a, b) => b.attachedAt - a.attachedAt);
+    const candidates = [...this.tabs.values()].sort((a, b) => b.sequence - a.sequence);
     let lastError: unknown = new SdkError('TOKEN_UNAVAILABLE', 'No tab is attached to provide a customer token.');
     for (const tab of candidates) {
       try {

@@ -1,0 +1,100 @@
+/**
+ * Test harness for the runtime core in Node: a real emulator, real `ws` sockets, and tabs that
+ * are plain objects recording what the runtime posts to them.
+ */
+import { WebSocket } from 'ws';
+import type { RuntimeConfig, RuntimeMessage, TabHello } from '../../src/shared/contract';
+import type { Token } from '../../src/shared/types';
+import { PROTOCOL_VERSION } from '../../src/shared/version';
+import type { SocketLike } from '../../src/worker/connection';
+import { Runtime, type RuntimeDeps, type TabSession } from '../../src/worker/runtime';
+
+export const createSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;
+
+/** One browser profile: a cookie jar, so every tab of it is the same customer. */
+export class Browser {
+  private cookies = new Map<string, string>();
+  tokenRequests = 0;
+
+  constructor(
+    private readonly server: string,
+    private readonly organizationId: string,
+  ) {}
+
+  async token(): Promise<Token> {
+    this.tokenRequests += 1;
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${this.server}/v2/customer/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({
+        response_type: 'token',
+        grant_type: 'cookie',
+        client_id: 'test-client',
+        organization_id: this.organizationId,
+        redirect_uri: 'http://127.0.0.1/test',
+      }),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = (pair ?? '').split('=');
+      if (name && value !== undefined) this.cookies.set(name.trim(), value.trim());
+    }
+    const body = (await response.json()) as Record<string, string | number>;
+    return {
+      accessToken: String(body.access_token),
+      entityId: String(body.entity_id),
+      expiresIn: Number(body.expires_in) * 1000,
+      tokenType: String(body.token_type),
+      creationDate: Date.now(),
+    };
+  }
+}
+
+export class TestTab {
+  readonly messages: RuntimeMessage[] = [];
+  readonly session: TabSession;
+  /** Replace to make this tab slow, dead or failing when asked for a token. */
+  tokenProvider: (fresh: boolean) => Promise<Token>;
+
+  constructor(runtime: Runtime, browser: Browser, hello: Partial<TabHello> & { tabId: string }) {
+    this.tokenProvider = () => browser.token();
+    this.session = runtime.attach(
+      { protocol: PROTOCOL_VERSION, runtime: runtime.config, wantsConnection: true, ...hello },
+      {
+        post: (message) => this.messages.push(message),
+        getToken: (fresh) => this.tokenProvider(fresh),
+      },
+    );
+  }
+
+  /** Names of the events received, in order. */
+  names(): string[] {
+    return this.messages.map((message) => (message.kind === 'event' ? message.name : `destroyed:${message.reason}`));
+  }
+
+  payloads(name: string): unknown[] {
+    return this.messages.flatMap((message) => (message.kind === 'event' && message.name === name ? [message.payload] : []));
+  }
+
+  count(name: string): number {
+    return this.payloads(name).length;
+  }
+}
+
+export function runtimeConfig(server: string, organizationId: string): RuntimeConfig {
+  return { organizationId, clientId: 'test-client', groupId: 0, uniqueGroups: false, region: 'dal', server, env: 'production' };
+}
+
+export function newRuntime(server: string, organizationId: string, deps: Partial<RuntimeDeps> = {}): Runtime {
+  return new Runtime(runtimeConfig(server, organizationId), { createSocket, ...deps });
+}
+
+export async function post(server: string, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${server}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+}

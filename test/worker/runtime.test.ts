@@ -1,0 +1,232 @@
+/**
+ * The runtime core in Node against a real emulator on a real port, with real WebSockets.
+ * Assertions are what users and the server see: events per tab, sockets and logins counted by
+ * the server, error codes.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { SdkError } from '../../src/shared/errors';
+import type { Chat, ChatEvent } from '../../src/shared/types';
+import type { Runtime } from '../../src/worker/runtime';
+import { Browser, newRuntime, post, TestTab } from './harness';
+
+let emulator: Emulator;
+const cleanup: Array<() => void> = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(() => emulator.close());
+afterEach(() => {
+  while (cleanup.length) cleanup.pop()!();
+});
+
+function setup(count: number, deps: Parameters<typeof newRuntime>[2] = {}) {
+  const organizationId = `unit-${randomUUID()}`;
+  const runtime = newRuntime(emulator.url, organizationId, deps);
+  const browser = new Browser(emulator.url, organizationId);
+  const tabs = Array.from({ length: count }, (_, index) => new TestTab(runtime, browser, { tabId: `tab-${index}` }));
+  cleanup.push(() => {
+    for (const tab of tabs) tab.session.detach('destroyed');
+  });
+  return { organizationId, runtime, browser, tabs };
+}
+
+const connected = (tab: TestTab) => vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
+const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
+
+describe('one connection for many tabs', () => {
+  it('opens one socket and one login for three tabs, and tells each tab customer_id then connected', async () => {
+    const { organizationId, tabs } = setup(3);
+    for (const tab of tabs) await connected(tab);
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    for (const tab of tabs) expect(tab.names().slice(0, 2)).toEqual(['customer_id', 'connected']);
+    const ids = tabs.map((tab) => tab.payloads('customer_id')[0]);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('gives a late tab the connected state at once, without a new login or token request', async () => {
+    const { organizationId, runtime, browser, tabs } = setup(1);
+    await connected(tabs[0]!);
+    const tokensBefore = browser.tokenRequests;
+    const late = new TestTab(runtime, browser, { tabId: 'late' });
+    cleanup.push(() => late.session.detach('destroyed'));
+    // Synchronously on attach: no round trip to the server was needed.
+    expect(late.names()).toEqual(['customer_id', 'connected']);
+    expect(late.payloads('connected')[0]).toEqual(tabs[0]!.payloads('connected')[0]);
+    expect(emulator.stats(organizationId).logins).toBe(1);
+    expect(browser.tokenRequests).toBe(tokensBefore);
+  });
+
+  it('answers a request only to the tab that asked, and fans the resulting pushes out to the others', async () => {
+    const { organizationId, tabs } = setup(3);
+    const [a, b, c] = tabs as [TestTab, TestTab, TestTab];
+    for (const tab of tabs) await connected(tab);
+
+    const { chat } = (await a.session.request('startChat', {
+      chat: { thread: { events: [{ type: 'message', text: 'hi' }] } },
+    })) as { chat: Chat };
+    expect(chat.thread?.events).toMatchObject([{ type: 'message', text: 'hi' }]);
+    await vi.waitFor(() => expect(b.count('incoming_chat') + c.count('incoming_chat')).toBe(2));
+    expect(a.count('incoming_chat')).toBe(0);
+    expect(b.payloads('incoming_chat')[0]).toEqual({ chat });
+    // Every tab, the asker included, learns the chat's users.
+    for (const tab of tabs) expect(tab.count('user_data')).toBe(chat.users.length);
+
+    const event = (await b.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'from b', customId: 'c-1' } })) as ChatEvent;
+    expect(event).toMatchObject({ type: 'message', text: 'from b', customId: 'c-1', threadId: chat.thread?.id });
+    await vi.waitFor(() => expect(a.payloads('incoming_event')).toEqual([{ chatId: chat.id, event }]));
+    await vi.waitFor(() => expect(c.payloads('incoming_event')).toEqual([{ chatId: chat.id, event }]));
+    expect(b.count('incoming_event')).toBe(0);
+
+    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'agent' });
+    for (const tab of tabs) {
+      await vi.waitFor(() =>
+        expect(tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toContain('agent'),
+      );
+    }
+    const list = (await c.session.request('listChats', undefined)) as { chatsSummary: Array<{ id: string }> };
+    expect(list.chatsSummary.map((summary) => summary.id)).toEqual([chat.id]);
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
+  it('rejects bad arguments with VALIDATION naming the field, before touching the socket', async () => {
+    const { organizationId, tabs } = setup(1);
+    await connected(tabs[0]!);
+    const requestsBefore = emulator.stats(organizationId).requests;
+    const error = await rejection(tabs[0]!.session.request('sendEvent', { chatId: 7, event: { type: 'message', text: 'x' } }));
+    expect(error).toBeInstanceOf(SdkError);
+    expect(error).toMatchObject({ code: 'VALIDATION' });
+    expect(error?.message).toContain('"chatId"');
+    const unknown = await rejection(tabs[0]!.session.request('teleport' as never, {}));
+    expect(unknown).toMatchObject({ code: 'VALIDATION' });
+    expect(emulator.stats(organizationId).requests).toEqual(requestsBefore);
+  });
+
+  it('keeps serving the other tabs when one leaves, and closes the socket when the last one does', async () => {
+    const { organizationId, tabs } = setup(2);
+    const [a, b] = tabs as [TestTab, TestTab];
+    await connected(a);
+    await connected(b);
+    a.session.detach('gone');
+    await expect(b.session.request('getCustomer', undefined)).resolves.toMatchObject({ type: 'customer' });
+    b.session.detach('destroyed');
+    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+  });
+});
+
+describe('per-tab connect and disconnect', () => {
+  it('a disconnected tab gets NO_CONNECTION and no events; the socket lives while another tab wants it', async () => {
+    const { organizationId, tabs } = setup(2);
+    const [a, b] = tabs as [TestTab, TestTab];
+    await connected(a);
+    await connected(b);
+    a.session.disconnect();
+    expect(await rejection(a.session.request('getCustomer', undefined))).toMatchObject({ code: 'NO_CONNECTION' });
+    const { chat } = (await b.session.request('startChat', undefined)) as { chat: Chat };
+    await b.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'quiet' } });
+    expect(a.count('incoming_chat')).toBe(0);
+    expect(emulator.stats(organizationId).openConnections).toBe(1);
+
+    b.session.disconnect();
+    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+
+    a.session.connect();
+    await vi.waitFor(() => expect(a.count('connected')).toBe(2));
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  });
+});
+
+describe('server reasons', () => {
+  const disconnect = (organizationId: string, reason: string, data?: unknown) =>
+    post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
+
+  it('internal_error: every tab gets disconnected once, then the one socket logs in again', async () => {
+    const { organizationId, tabs } = setup(2);
+    for (const tab of tabs) await connected(tab);
+    await disconnect(organizationId, 'internal_error');
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    for (const tab of tabs) expect(tab.payloads('disconnected')).toEqual([{ reason: 'internal_error' }]);
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  });
+
+  it('too_many_connections: every tab is told and destroyed, and nothing reconnects', async () => {
+    const { organizationId, runtime, tabs } = setup(2);
+    for (const tab of tabs) await connected(tab);
+    await disconnect(organizationId, 'too_many_connections');
+    for (const tab of tabs) {
+      await vi.waitFor(() => expect(tab.names().slice(-2)).toEqual(['disconnected', 'destroyed:too_many_connections']));
+    }
+    expect(runtime.state).toBe('destroyed');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+    expect(await rejection(tabs[0]!.session.request('getCustomer', undefined))).toMatchObject({ code: 'SDK_DESTROYED' });
+  });
+
+  it('inactivity_timeout: stays down until a tab calls connect()', async () => {
+    const { organizationId, runtime, tabs } = setup(1);
+    const tab = tabs[0]!;
+    await connected(tab);
+    await disconnect(organizationId, 'inactivity_timeout');
+    await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([{ reason: 'inactivity_timeout' }]));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(runtime.state).toBe('paused');
+    expect(emulator.stats(organizationId).logins).toBe(1);
+    tab.session.connect();
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+  });
+
+  it('a lost socket rejects requests in flight with CONNECTION_LOST and reconnects by itself', async () => {
+    const { organizationId, tabs } = setup(1);
+    const tab = tabs[0]!;
+    await connected(tab);
+    const inFlight = rejection(tab.session.request('getCustomer', undefined));
+    await post(emulator.url, '/__emulator/reset', {});
+    const outcome = await inFlight;
+    // Either the answer beat the reset, or the request failed with the documented code.
+    if (outcome) expect(outcome).toMatchObject({ code: 'CONNECTION_LOST' });
+    await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([{ reason: 'connection_lost' }]));
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 5000 });
+    expect(emulator.stats(organizationId).openConnections).toBe(1);
+  });
+});
+
+describe('tokens', () => {
+  it('asks another tab when the asked tab never answers', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime: Runtime = newRuntime(emulator.url, organizationId, { tokenTimeoutMs: 200 });
+    const browser = new Browser(emulator.url, organizationId);
+    const healthy = new TestTab(runtime, browser, { tabId: 'healthy', wantsConnection: false });
+    const frozen = new TestTab(runtime, browser, { tabId: 'frozen', wantsConnection: false });
+    cleanup.push(() => [healthy, frozen].forEach((tab) => tab.session.detach('destroyed')));
+    let frozenAsked = 0;
+    frozen.tokenProvider = () => {
+      frozenAsked += 1;
+      return new Promise(() => undefined);
+    };
+    frozen.session.connect(); // the newest tab is asked first
+    await vi.waitFor(() => expect(frozen.count('connected')).toBe(1));
+    expect(frozenAsked).toBe(1);
+    expect(emulator.stats(organizationId).logins).toBe(1);
+  });
+
+  it('does not ask a second tab when the token service refused', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId, { tokenTimeoutMs: 200 });
+    const browser = new Browser(emulator.url, organizationId);
+    const other = new TestTab(runtime, browser, { tabId: 'other', wantsConnection: false });
+    const refusing = new TestTab(runtime, browser, { tabId: 'refusing', wantsConnection: false });
+    cleanup.push(() => [other, refusing].forEach((tab) => tab.session.detach('destroyed')));
+    let asked = 0;
+    other.tokenProvider = () => {
+      asked += 1;
+      return browser.token();
+    };
+    refusing.tokenProvider = () => Promise.reject(new SdkError('SSO_OAUTH_EXCEPTION', 'access_denied'));
+    refusing.session.connect();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(asked).toBe(0);
+    expect(runtime.state).not.toBe('connected');
+  });
+});
