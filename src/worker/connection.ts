@@ -396,7 +396,10 @@ export class Connection {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Not null: closing a socket that is still connecting raises an `error` event, which `ws`
+      // (a Node host) throws when nothing listens.
+      socket.onerror = () => undefined;
       if (socket.readyState === WS_OPEN || socket.readyState === WS_CONNECTING) {
         try {
           socket.close(1000);

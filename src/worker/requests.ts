@@ -26,6 +26,7 @@ export interface Answer {
 
 export class PendingRequests {
   private readonly pending = new Map<string, Pending>();
+  private issued = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -116,10 +117,12 @@ export class PendingRequests {
     return entry;
   }
 
+  /**
+   * Random base-36 characters (as the official SDK's ids) plus a per-connection sequence, so ids
+   * are unique by construction even with a deterministic `random` (tests, seeded jitter).
+   */
   private newId(): string {
-    let id: string;
-    do id = this.random().toString(36).slice(2, 12).padEnd(10, '0');
-    while (this.pending.has(id));
-    return id;
+    const sequence = (this.issued++).toString(36);
+    return this.random().toString(36).slice(2, 12 - sequence.length).padEnd(10 - sequence.length, '0') + sequence;
   }
 }
