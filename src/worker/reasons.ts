@@ -21,7 +21,7 @@ export interface ReasonPolicy {
   freshToken?: boolean;
 }
 
-const POLICIES: Record<string, ReasonPolicy> = {
+const POLICIES: Readonly<Record<string, ReasonPolicy>> = {
   access_token_expired: { action: 'reconnect', soon: true, freshToken: true },
   access_token_revoked: { action: 'reconnect', soon: true, freshToken: true },
   connection_lost: { action: 'reconnect' },
@@ -47,5 +47,6 @@ const POLICIES: Record<string, ReasonPolicy> = {
 
 /** Unknown reasons reconnect, as the API's reason table suggests for transient server states. */
 export function reasonPolicy(reason: string): ReasonPolicy {
-  return POLICIES[reason] ?? { action: 'reconnect', soon: true };
+  // Own keys only: the reason is untrusted server input, and `toString` must not find a prototype member.
+  return Object.prototype.hasOwnProperty.call(POLICIES, reason) ? POLICIES[reason]! : { action: 'reconnect', soon: true };
 }
