@@ -45,6 +45,10 @@ export interface TabHello {
   customerData?: CustomerData;
   /** Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death. */
   lockName?: string;
+  /** Whether the page has focus now; the focused tab is the one that plays sounds and whose page the server sees. */
+  focused?: boolean;
+  /** Forward the runtime's log lines to this tab's console. */
+  debug?: boolean;
 }
 
 export interface AttachInfo {
@@ -63,7 +67,13 @@ export interface TabHooks {
 export type RuntimeMessage =
   | { [E in SdkEventName]: { kind: 'event'; name: E; payload: SdkEventMap[E] } }[SdkEventName]
   /** The runtime ended this tab's instance (a terminal server reason); no further messages follow. */
-  | { kind: 'destroyed'; reason: string };
+  | { kind: 'destroyed'; reason: string }
+  /** The runtime's status changed (tabs came or went, the connection changed state). */
+  | { kind: 'status'; status: RuntimeStatus }
+  /** Which tab should produce side effects (sound, notification) for new events. */
+  | { kind: 'notifier'; tabId: string }
+  /** A runtime log line, for tabs that attached with `debug`. */
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; detail?: string };
 
 /** What a tab can learn about the runtime it is attached to. */
 export interface RuntimeStatus {
@@ -72,6 +82,8 @@ export interface RuntimeStatus {
   sdkVersion: string;
   /** Tabs attached to the runtime right now. */
   tabs: number;
+  /** The tab that should produce side effects for new events (see `shouldNotify()`). */
+  notifierTabId: string | null;
   /** The connection's state: idle, connecting, logging_in, connected, reconnecting, paused, destroyed. */
   connection: string;
 }
@@ -83,6 +95,9 @@ export interface TabPortApi {
   connect(): Promise<Envelope<void>>;
   disconnect(): Promise<Envelope<void>>;
   destroy(): Promise<Envelope<void>>;
+  /** The page is going away (navigation, close): detach, but let the socket linger for the next page. */
+  leave(): Promise<Envelope<void>>;
+  setFocus(focused: boolean): Promise<Envelope<void>>;
   status(): Promise<Envelope<RuntimeStatus>>;
 }
 

@@ -34,7 +34,7 @@ export class RuntimeHost {
   /** The runtime for a config: created by the first tab, shared by every later one. */
   runtimeFor(config: RuntimeConfig): Runtime {
     if (!this.runtime) {
-      this.runtime = new Runtime(config, this.deps);
+      this.runtime = new Runtime(config, { ...this.deps, mode: this.mode });
     } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
       throw new SdkError(
         'CONFIG_MISMATCH',
@@ -53,13 +53,9 @@ export class RuntimeHost {
   }
 
   status(): RuntimeStatus {
-    return {
-      mode: this.mode,
-      epoch: this.runtime?.epoch ?? '',
-      sdkVersion: SDK_VERSION,
-      tabs: this.runtime?.tabCount ?? 0,
-      connection: this.runtime?.state ?? 'idle',
-    };
+    return (
+      this.runtime?.status() ?? { mode: this.mode, epoch: '', sdkVersion: SDK_VERSION, tabs: 0, connection: 'idle', notifierTabId: null }
+    );
   }
 }
 
@@ -115,6 +111,14 @@ class PortApi implements TabPortApi {
       this.session?.detach('destroyed');
       this.release?.();
     });
+  }
+
+  leave(): Promise<Envelope<void>> {
+    return toEnvelope(() => this.release?.());
+  }
+
+  setFocus(focused: boolean): Promise<Envelope<void>> {
+    return toEnvelope(() => this.attached().setFocus(focused === true));
   }
 
   status(): Promise<Envelope<RuntimeStatus>> {

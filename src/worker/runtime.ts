@@ -9,14 +9,14 @@
  * - the token stays in memory, and is asked of a live tab (auth needs a page).
  */
 import { SdkError } from '../shared/errors';
-import type { RuntimeConfig, RuntimeMessage, TabHello } from '../shared/contract';
+import type { RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
 import { buildCall, isMethodName, parseResult, type MethodName } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { ConnectedPayload, CustomerData, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
-import { systemClock, type Clock } from './clock';
+import { systemClock, Timer, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
 import type { Answer } from './requests';
 
@@ -33,6 +33,13 @@ export interface RuntimeDeps {
   log?: Logger;
   /** How long a tab may take to hand over a token before another tab is asked. */
   tokenTimeoutMs?: number;
+  /** How the tabs reach this runtime, for status reports. Default `'inline'`. */
+  mode?: RuntimeStatus['mode'];
+  /**
+   * How long the socket stays open after the last tab left by navigating away or dying, so the
+   * next page of the site finds it still logged in. Explicit `disconnect()`/`destroy()` close at once.
+   */
+  lingerMs?: number;
 }
 
 /** What a tab can do; one per attached tab. */
@@ -41,7 +48,11 @@ export interface TabSession {
   request(method: MethodName, params: unknown): Promise<unknown>;
   connect(): void;
   disconnect(): void;
-  /** The tab leaves (destroy() or death): drop its listeners, requests and duties. */
+  setFocus(focused: boolean): void;
+  /**
+   * The tab leaves: `destroyed` by `destroy()`, `gone` when it navigated away or died. Its
+   * listeners, requests and duties are dropped.
+   */
   detach(reason?: 'destroyed' | 'gone'): void;
 }
 
@@ -52,11 +63,16 @@ interface TabRecord {
   hello: TabHello;
   /** Attach order: later tabs have higher numbers (timestamps tie within a millisecond). */
   sequence: number;
+  focused: boolean;
+  /** Order of the tab's last focus (0 = never focused); compared like `sequence`. */
+  focusOrder: number;
+  debug: boolean;
 }
 
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
 const TOKEN_REFRESH_MARGIN_MS = 60 * 60 * 1000;
 const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+const DEFAULT_LINGER_MS = 10_000;
 
 export class Runtime {
   readonly epoch: string;
@@ -68,13 +84,23 @@ export class Runtime {
   private lastConnected: ConnectedPayload | undefined;
   private ended = false;
   private attachCount = 0;
+  private focusCount = 0;
+  private notifier: string | null = null;
+  /** The page the server last heard about (login or update_customer_page), as JSON. */
+  private sentPage: string | undefined;
+  private readonly lingerTimer: Timer;
 
   constructor(
     readonly config: RuntimeConfig,
     private readonly deps: RuntimeDeps,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.log = deps.log ?? (() => undefined);
+    const hostLog = deps.log ?? (() => undefined);
+    this.log = (level, message, detail) => {
+      hostLog(level, message, detail);
+      this.forwardLog(level, message, detail);
+    };
+    this.lingerTimer = new Timer(this.clock);
     this.epoch = `${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.connection = new Connection(
       {
@@ -88,7 +114,10 @@ export class Runtime {
         log: this.log,
       },
       {
-        stateChanged: (state) => this.log('debug', `connection: ${state}`),
+        stateChanged: (state) => {
+          this.log('debug', `connection: ${state}`);
+          this.publishStatus();
+        },
         customerId: (id) => this.broadcast({ name: 'customer_id', payload: id }),
         identityChanged: (previousId, newId) => {
           this.lastConnected = undefined;
@@ -98,6 +127,8 @@ export class Runtime {
         connected: (payload) => {
           this.lastConnected = payload;
           this.broadcast({ name: 'connected', payload });
+          // The focus may have moved to another tab while logging in.
+          this.sendFocusedPage();
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
@@ -119,6 +150,17 @@ export class Runtime {
     return this.tabs.size;
   }
 
+  status(): RuntimeStatus {
+    return {
+      mode: this.deps.mode ?? 'inline',
+      epoch: this.epoch,
+      sdkVersion: SDK_VERSION,
+      tabs: this.tabs.size,
+      connection: this.connection.state,
+      notifierTabId: this.notifier,
+    };
+  }
+
   attach(hello: TabHello, link: TabLink): TabSession {
     if (this.tabs.has(hello.tabId)) {
       // The same tab again (a reload that kept its tabId, or a re-registration): the new link wins.
@@ -130,14 +172,22 @@ export class Runtime {
       wantsConnection: hello.wantsConnection,
       hello,
       sequence: ++this.attachCount,
+      focused: hello.focused === true,
+      focusOrder: hello.focused ? ++this.focusCount : 0,
+      debug: hello.debug === true,
     };
     this.tabs.set(hello.tabId, record);
     if (this.ended) {
       link.post({ kind: 'destroyed', reason: 'runtime_destroyed' });
-    } else if (record.wantsConnection) {
+      return this.session(record);
+    }
+    if (record.focused) for (const tab of this.tabs.values()) if (tab !== record) tab.focused = false;
+    if (record.wantsConnection) {
+      this.lingerTimer.clear();
       this.replayState(record);
       this.connection.start();
     }
+    this.tabsChanged(record);
     return this.session(record);
   }
 
@@ -157,9 +207,11 @@ export class Runtime {
       request: (method, params) => this.request(record, method, params),
       connect: () => {
         if (this.tabs.get(tabId) !== record || this.ended) return;
+        this.lingerTimer.clear();
         if (!record.wantsConnection) {
           record.wantsConnection = true;
           this.replayState(record);
+          this.tabsChanged(record);
         }
         this.connection.start();
       },
@@ -167,7 +219,16 @@ export class Runtime {
         if (this.tabs.get(tabId) !== record) return;
         record.wantsConnection = false;
         this.connection.abandon(tabId, new SdkError('CONNECTION_LOST', 'Disconnected by this tab.'));
-        this.releaseConnectionIfUnwanted();
+        this.tabsChanged();
+        this.releaseConnectionIfUnwanted(false);
+      },
+      setFocus: (focused) => {
+        if (this.tabs.get(tabId) !== record || record.focused === focused) return;
+        // One page of a browser has focus at a time; a blur from the previous one may arrive late.
+        if (focused) for (const tab of this.tabs.values()) tab.focused = false;
+        record.focused = focused;
+        if (focused) record.focusOrder = ++this.focusCount;
+        this.tabsChanged();
       },
       detach: (reason = 'destroyed') => {
         if (this.tabs.get(tabId) === record) this.detachTab(tabId, reason);
@@ -182,12 +243,90 @@ export class Runtime {
       tabId,
       reason === 'destroyed' ? new SdkError('SDK_DESTROYED', 'SDK destroyed.') : new SdkError('CONNECTION_LOST', 'The tab is gone.'),
     );
-    this.releaseConnectionIfUnwanted();
+    this.tabsChanged();
+    this.releaseConnectionIfUnwanted(reason === 'gone');
   }
 
-  private releaseConnectionIfUnwanted(): void {
+  /** Closes the socket once no tab wants it: at once, or after a grace period for the next page. */
+  private releaseConnectionIfUnwanted(linger: boolean): void {
     for (const tab of this.tabs.values()) if (tab.wantsConnection) return;
-    this.connection.stop();
+    if (!linger) {
+      this.lingerTimer.clear();
+      this.connection.stop();
+      return;
+    }
+    this.lingerTimer.set(this.deps.lingerMs ?? DEFAULT_LINGER_MS, () => {
+      for (const tab of this.tabs.values()) if (tab.wantsConnection) return;
+      this.connection.stop();
+    });
+  }
+
+  /**
+   * Tabs came, went, connected, disconnected or changed focus: recompute who notifies and tell
+   * everyone (and a tab that just joined, even when nothing changed).
+   */
+  private tabsChanged(joined?: TabRecord): void {
+    const notifier = this.focusedTab()?.tabId ?? null;
+    if (notifier !== this.notifier) {
+      this.notifier = notifier;
+      if (notifier !== null) {
+        for (const tab of this.tabs.values()) this.postRaw(tab, { kind: 'notifier', tabId: notifier });
+      }
+      this.sendFocusedPage();
+    } else if (joined && notifier !== null) {
+      this.postRaw(joined, { kind: 'notifier', tabId: notifier });
+    }
+    this.publishStatus();
+  }
+
+  /**
+   * The tab that speaks for the customer: the focused one, else the most recently focused, else
+   * the most recently attached, among the tabs that want the connection.
+   */
+  private focusedTab(): TabRecord | undefined {
+    let chosen: TabRecord | undefined;
+    const rank = (tab: TabRecord) => [tab.focused ? 1 : 0, tab.focusOrder, tab.sequence] as const;
+    for (const tab of this.tabs.values()) {
+      if (!tab.wantsConnection) continue;
+      if (!chosen) {
+        chosen = tab;
+        continue;
+      }
+      const [a, b] = [rank(tab), rank(chosen)];
+      if (a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2]) chosen = tab;
+    }
+    return chosen;
+  }
+
+  /** Tells the server which page the customer is on when the focused tab changed. */
+  private sendFocusedPage(): void {
+    const page = this.focusedTab()?.hello.page;
+    if (!page || this.connection.state !== 'connected') return;
+    const key = JSON.stringify(page);
+    if (key === this.sentPage) return;
+    this.sentPage = key;
+    this.connection.request('update_customer_page', { ...page }).catch((error: unknown) => {
+      this.log('debug', 'update_customer_page failed', error);
+    });
+  }
+
+  private publishStatus(): void {
+    const status = this.status();
+    for (const tab of this.tabs.values()) this.postRaw(tab, { kind: 'status', status });
+  }
+
+  private forwardLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, detail: unknown): void {
+    for (const tab of this.tabs.values()) {
+      if (!tab.debug) continue;
+      const line: RuntimeMessage = { kind: 'log', level, message };
+      if (detail !== undefined) line.detail = detail instanceof Error ? `${detail.name}: ${detail.message}` : String(detail);
+      // Posting must never log (it would recurse), so failures are ignored here.
+      try {
+        tab.link.post(line);
+      } catch {
+        /* the tab is gone; its lock or liveness check will detach it */
+      }
+    }
   }
 
   private async request(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
@@ -238,11 +377,15 @@ export class Runtime {
   }
 
   private postTo(tab: TabRecord, event: SdkEvent): void {
+    this.postRaw(tab, { kind: 'event', ...event } as RuntimeMessage);
+  }
+
+  private postRaw(tab: TabRecord, message: RuntimeMessage): void {
     try {
-      tab.link.post({ kind: 'event', ...event } as RuntimeMessage);
+      tab.link.post(message);
     } catch (error) {
       // A tab whose port is gone must not stop the fan-out to the others.
-      this.log('warn', `Could not deliver "${event.name}" to tab ${tab.tabId}`, error);
+      this.log('warn', `Could not deliver a "${message.kind}" message to tab ${tab.tabId}`, error);
     }
   }
 
@@ -258,17 +401,9 @@ export class Runtime {
     }
   }
 
-  /** The tab the login speaks for: the one that attached most recently and wants the connection. */
-  private representativeTab(): TabRecord | undefined {
-    let chosen: TabRecord | undefined;
-    for (const tab of this.tabs.values()) {
-      if (tab.wantsConnection && (!chosen || tab.sequence > chosen.sequence)) chosen = tab;
-    }
-    return chosen;
-  }
-
   private loginPayload(): Json {
-    const tab = this.representativeTab();
+    const tab = this.focusedTab();
+    this.sentPage = tab?.hello.page ? JSON.stringify(tab.hello.page) : undefined;
     const payload: Json = {
       customer: customerDataToWire(tab?.hello.customerData),
       customer_side_storage: {},

@@ -68,9 +68,17 @@ export class TestTab {
     );
   }
 
-  /** Names of the events received, in order. */
+  /** Names of the events received, in order, and `destroyed:<reason>` when the runtime ended the tab. */
   names(): string[] {
-    return this.messages.map((message) => (message.kind === 'event' ? message.name : `destroyed:${message.reason}`));
+    return this.messages.flatMap((message) =>
+      message.kind === 'event' ? [message.name] : message.kind === 'destroyed' ? [`destroyed:${message.reason}`] : [],
+    );
+  }
+
+  /** The tab the runtime last named as the one to notify. */
+  notifier(): string | undefined {
+    const last = this.messages.filter((message) => message.kind === 'notifier').pop();
+    return last?.kind === 'notifier' ? last.tabId : undefined;
   }
 
   payloads(name: string): unknown[] {

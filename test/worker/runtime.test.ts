@@ -230,3 +230,68 @@ describe('tokens', () => {
     expect(runtime.state).not.toBe('connected');
   });
 });
+
+describe('tabs coming and going', () => {
+  it('keeps the socket for the next page after the last tab navigates away, then closes it', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId, { lingerMs: 300 });
+    const browser = new Browser(emulator.url, organizationId);
+    const first = new TestTab(runtime, browser, { tabId: 'page-1' });
+    await connected(first);
+    first.session.detach('gone');
+    const second = new TestTab(runtime, browser, { tabId: 'page-2' });
+    expect(second.names()).toEqual(['customer_id', 'connected']);
+    second.session.detach('gone');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+  });
+
+  it('names exactly one tab to notify: the focused one, else the most recently focused', async () => {
+    const { runtime, browser, tabs } = setup(0);
+    void tabs;
+    const a = new TestTab(runtime, browser, { tabId: 'a' });
+    const b = new TestTab(runtime, browser, { tabId: 'b', focused: true });
+    const c = new TestTab(runtime, browser, { tabId: 'c' });
+    cleanup.push(() => [a, b, c].forEach((tab) => tab.session.detach('destroyed')));
+    for (const tab of [a, b, c]) expect(tab.notifier()).toBe('b');
+    b.session.setFocus(false);
+    for (const tab of [a, b, c]) expect(tab.notifier()).toBe('b'); // still the most recently focused
+    c.session.setFocus(true);
+    for (const tab of [a, b, c]) expect(tab.notifier()).toBe('c');
+    c.session.detach('gone');
+    for (const tab of [a, b]) expect(tab.notifier()).toBe('b');
+    expect(runtime.status()).toMatchObject({ tabs: 2, notifierTabId: 'b' });
+  });
+
+  it('tells the server the focused tab\'s page when the focus moves', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const home = new TestTab(runtime, browser, { tabId: 'home', focused: true, page: { url: 'https://shop.test/', title: 'Home' } });
+    const cart = new TestTab(runtime, browser, { tabId: 'cart', page: { url: 'https://shop.test/cart', title: 'Cart' } });
+    cleanup.push(() => [home, cart].forEach((tab) => tab.session.detach('destroyed')));
+    await connected(home);
+    expect(emulator.stats(organizationId).requests.update_customer_page ?? 0).toBe(0); // the login carried it
+    cart.session.setFocus(true);
+    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1));
+    cart.session.setFocus(true); // unchanged: nothing sent
+    home.session.setFocus(true);
+    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2));
+  });
+
+  it('streams status changes to every tab, and log lines only to tabs that asked for them', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const quiet = new TestTab(runtime, browser, { tabId: 'quiet' });
+    const debug = new TestTab(runtime, browser, { tabId: 'debug', debug: true });
+    cleanup.push(() => [quiet, debug].forEach((tab) => tab.session.detach('destroyed')));
+    await connected(quiet);
+    const statuses = quiet.messages.flatMap((message) => (message.kind === 'status' ? [message.status] : []));
+    expect(statuses.at(-1)).toMatchObject({ tabs: 2, connection: 'connected', epoch: runtime.epoch });
+    expect(statuses.map((status) => status.connection)).toContain('logging_in');
+    expect(quiet.messages.some((message) => message.kind === 'log')).toBe(false);
+    expect(debug.messages.some((message) => message.kind === 'log' && message.message === 'connection: connected')).toBe(true);
+  });
+});
