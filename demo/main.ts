@@ -11,6 +11,8 @@ declare global {
     CustomerSDK: typeof CustomerSDK;
     sdk: CustomerSDK.CustomerSDK;
     sdkEvents: Array<{ name: SdkEventName; payload: unknown; at: number }>;
+    /** Ids of the events this tab chimed for (only the tab `shouldNotify()` names does). */
+    sdkNotifications: string[];
   }
 }
 
@@ -22,11 +24,14 @@ const sdk = CustomerSDK.init({
   server: settings.server,
   page: { url: location.href, title: document.title },
   referrer: document.referrer,
+  extendedLifetime: settings.extendedLifetime,
+  debug: settings.debug,
   ...(settings.mode ? { mode: settings.mode } : {}),
 });
 window.CustomerSDK = CustomerSDK;
 window.sdk = sdk;
 window.sdkEvents = [];
+window.sdkNotifications = [];
 
 const LOGGED: SdkEventName[] = ['connected', 'disconnected', 'customer_id', 'identity_changed', 'incoming_chat', 'incoming_event', 'chat_deactivated', 'connection_unstable', 'connection_recovered', 'user_data'];
 for (const name of LOGGED) sdk.on(name, (payload: unknown) => window.sdkEvents.push({ name, payload, at: performance.now() }));
@@ -74,15 +79,32 @@ sdk.on('incoming_chat', ({ chat }) => {
   chatActive = true;
   chat.thread?.events.forEach(show);
 });
+let unread = 0;
+const title = document.title;
 sdk.on('incoming_event', ({ chatId: id, event }) => {
   if (id === chatId) show(event);
+  // One chime per browser, not one per tab: only the tab the runtime names plays it.
+  if (event.authorId !== customerId && sdk.shouldNotify()) {
+    window.sdkNotifications.push(event.id);
+    if (document.visibilityState === 'hidden') document.title = `(${++unread}) ${title}`;
+  }
+});
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') {
+    unread = 0;
+    document.title = title;
+  }
 });
 sdk.on('chat_deactivated', ({ chatId: id }) => {
   if (id === chatId) chatActive = false;
 });
 
 void sdk.getTabId().then((tabId) => (element('#tab-id').textContent = tabId));
-void sdk.getRuntimeStatus().then((status) => (element('#runtime').textContent = `${status.mode}, ${status.tabs} tab(s)`));
+const showStatus = (status: CustomerSDK.RuntimeStatus) => {
+  element('#runtime').textContent = `${status.mode}, ${status.tabs} tab(s), ${status.connection}`;
+};
+sdk.onRuntimeStatus(showStatus);
+void sdk.getRuntimeStatus().then(showStatus);
 
 element<HTMLFormElement>('#composer').addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -15,4 +15,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // No pre-spawned spare renderer: a new tab then gets a process of its own that a test can
+  // identify and kill, to crash a tab the way a real renderer crash does.
+  '--disable-features=SpareRendererForSitePerProcess',
 ];

@@ -32,10 +32,10 @@ export async function agentSays(organizationId: string, chatId: string, text: st
 }
 
 /** Opens a demo tab and waits until its SDK instance emitted `connected`. */
-export async function openTab(context: BrowserContext, organizationId: string): Promise<Page> {
+export async function openTab(context: BrowserContext, organizationId: string, extra: Record<string, string> = {}): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  await page.goto(demoUrl(organizationId));
+  await page.goto(demoUrl(organizationId, extra));
   await expect.poll(() => countEvents(page, 'connected')).toBeGreaterThanOrEqual(1);
   return page;
 }
@@ -51,4 +51,13 @@ export function receivedTexts(page: Page): Promise<string[]> {
       .filter((event) => event.name === 'incoming_event')
       .map((event) => (event.payload as { event: { text?: string } }).event.text ?? ''),
   );
+}
+
+export function runtimeStatus(page: Page) {
+  return page.evaluate(() => window.sdk.getRuntimeStatus());
+}
+
+/** Starts a chat from `page` and returns its id once every given tab knows it. */
+export async function startChat(page: Page): Promise<string> {
+  return page.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
 }

@@ -54,7 +54,7 @@ test('init rejects a bad config and an unavailable runtime mode with a coded Sdk
   const outcomes = await page.evaluate(() => {
     const attempt = (config: unknown) => {
       try {
-        window.CustomerSDK.init(config as Parameters<typeof window.CustomerSDK.init>[0]);
+        window.CustomerSDK.init(config as Parameters<typeof window.CustomerSDK.init>[0]).destroy();
         return { code: 'CREATED', message: '' };
       } catch (error) {
         const { code, message } = error as { code: string; message: string };
@@ -68,14 +68,15 @@ test('init rejects a bad config and an unavailable runtime mode with a coded Sdk
       region: attempt({ organizationId: 'o', clientId: 'c', region: 'mars' }),
       server: attempt({ organizationId: 'o', clientId: 'c', server: 'ftp://x' }),
       dedicated: attempt({ organizationId: 'o', clientId: 'c', mode: 'dedicated' }),
-      inline: attempt({ organizationId: 'o', clientId: 'c', mode: 'inline' }),
+      inline: attempt({ organizationId: 'o', clientId: 'c', mode: 'inline', autoConnect: false }),
+      debug: attempt({ organizationId: 'o', clientId: 'c', debug: 'yes' }),
     };
   });
-  for (const field of ['organizationId', 'clientId', 'groupId', 'region', 'server'] as const) {
+  for (const field of ['organizationId', 'clientId', 'groupId', 'region', 'server', 'debug'] as const) {
     expect(outcomes[field].code).toBe('VALIDATION');
     expect(outcomes[field].message).toContain(`"${field}"`);
   }
   expect(outcomes.dedicated.code).toBe('UNSUPPORTED_MODE');
-  expect(outcomes.inline.code).toBe('UNSUPPORTED_MODE');
+  expect(outcomes.inline.code).toBe('CREATED');
   await context.close();
 });

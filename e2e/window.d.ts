@@ -6,6 +6,7 @@ declare global {
     CustomerSDK: typeof CustomerSDKModule;
     sdk: CustomerSDKModule.CustomerSDK;
     sdkEvents: Array<{ name: string; payload: unknown; at: number }>;
+    sdkNotifications: string[];
   }
 }
 

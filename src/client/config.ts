@@ -21,6 +21,8 @@ export interface ResolvedConfig extends InitConfig {
   region: 'dal' | 'fra';
   env: string;
   mode: RuntimeMode;
+  extendedLifetime: boolean;
+  debug: boolean;
 }
 
 export function resolveConfig(value: unknown): ResolvedConfig {
@@ -50,6 +52,8 @@ export function resolveConfig(value: unknown): ResolvedConfig {
   }
   if (config.mode !== undefined) oneOf(config.mode, 'mode', ['auto', 'shared', 'dedicated', 'inline']);
   if (config.env !== undefined) requireString(config.env, 'env');
+  optionalBoolean(config.extendedLifetime, 'extendedLifetime');
+  optionalBoolean(config.debug, 'debug');
   const input = config as unknown as InitConfig;
   return {
     ...input,
@@ -59,6 +63,8 @@ export function resolveConfig(value: unknown): ResolvedConfig {
     region: input.region ?? 'dal',
     env: input.env ?? 'production',
     mode: input.mode ?? 'auto',
+    extendedLifetime: input.extendedLifetime ?? true,
+    debug: input.debug ?? false,
   };
 }
 

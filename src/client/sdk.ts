@@ -3,7 +3,7 @@
  * forwarded to the runtime that owns the connection. Listeners are local to the tab.
  */
 import * as Comlink from 'comlink';
-import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHooks, TabPortApi } from '../shared/contract';
+import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import { workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
@@ -23,8 +23,6 @@ const ATTACH_TIMEOUT_MS = 15_000;
 export interface CustomerSDK {
   /** The token source this tab uses (`@livechat/customer-auth`, the app's identityProvider, or the server's cookie grant). */
   readonly auth: CustomerAuth;
-  /** This tab's id, as sent in `login.tab_id`; resolves once the tab has claimed it. */
-  getTabId(): Promise<string>;
   connect(): void;
   disconnect(): void;
   destroy(): void;
@@ -35,13 +33,18 @@ export interface CustomerSDK {
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
-  /** Not in the v5 API: what runtime this tab is attached to, and its connection state. */
+  /** Not in the v5 API: this tab's id, as sent in `login.tab_id`; resolves once the tab has claimed it. */
+  getTabId(): Promise<string>;
+  /** Not in the v5 API: the runtime this tab is attached to, and its connection state. */
   getRuntimeStatus(): Promise<RuntimeStatus>;
-}
-
-interface Attached {
-  api: Comlink.Remote<TabPortApi>;
-  tabId: string;
+  /** Not in the v5 API: calls `listener` with every change of the runtime's status; returns an unsubscribe function. */
+  onRuntimeStatus(listener: (status: RuntimeStatus) => void): () => void;
+  /**
+   * Not in the v5 API: whether this tab is the one that should play a sound or show a notification
+   * for a new event: the focused tab, else the most recently focused one. Exactly one connected tab
+   * of a browser answers `true` at a time, so a widget chimes once, not once per tab.
+   */
+  shouldNotify(): boolean;
 }
 
 function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -72,16 +75,20 @@ function callError(error: unknown): SdkError {
   return new SdkError('RUNTIME_UNAVAILABLE', `The runtime failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+const pageHasFocus = () => document.visibilityState === 'visible' && document.hasFocus();
+
 export function createSdk(config: ResolvedConfig): CustomerSDK {
-  chooseMode(config.mode);
+  const firstMode = chooseMode(config.mode);
   const emitter = new Emitter();
   const auth = createTokenSource(authConfig(config));
   const runtime = runtimeConfig(config);
   const pending = new Set<(error: SdkError) => void>();
+  const statusListeners = new Set<(status: RuntimeStatus) => void>();
   let destroyed = false;
   let transport: Transport | undefined;
   let claim: TabClaim | undefined;
   let events: MessagePort | undefined;
+  let notifierTabId: string | null = null;
 
   // Keeps the hooks proxy strongly referenced for the tab's life: Comlink drops calls to a collected proxy.
   const hooks: TabHooks = {
@@ -91,45 +98,84 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
 
   const onMessage = (message: RuntimeMessage) => {
     if (destroyed) return;
-    if (message.kind === 'event') {
-      emitter.emit(message.name, message.payload as never);
-    } else {
-      // The session ended for every tab (banned, too many connections…): `disconnected` came first.
-      teardown(new SdkError('SDK_DESTROYED', `SDK destroyed (${message.reason}).`), false);
+    switch (message.kind) {
+      case 'event':
+        emitter.emit(message.name, message.payload as never);
+        return;
+      case 'status':
+        for (const listener of [...statusListeners]) listener(message.status);
+        return;
+      case 'notifier':
+        notifierTabId = message.tabId;
+        return;
+      case 'log':
+        console[message.level](`[livechat-multitab runtime] ${message.message}`, ...(message.detail ? [message.detail] : []));
+        return;
+      case 'destroyed':
+        // The session ended for every tab (banned, too many connections…): `disconnected` came first.
+        teardown(new SdkError('SDK_DESTROYED', `SDK destroyed (${message.reason}).`), 'none');
+        return;
     }
   };
 
-  const attach = async (): Promise<Attached> => {
-    claim = await claimTab(runtime.organizationId, config.tabId);
-    if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    transport = openTransport(workerName(runtime));
+  const attachVia = async (next: Transport, tab: TabClaim): Promise<void> => {
     const channel = new MessageChannel();
-    events = channel.port1;
-    events.onmessage = (event: MessageEvent<RuntimeMessage>) => onMessage(event.data);
-    const hello = {
+    channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => onMessage(event.data);
+    const data = customerData(config);
+    const hello: TabHello = {
       protocol: PROTOCOL_VERSION,
-      tabId: claim.tabId,
+      tabId: tab.tabId,
       runtime,
       wantsConnection: config.autoConnect,
+      focused: pageHasFocus(),
+      ...(config.debug ? { debug: true } : {}),
       ...(config.page ? { page: { ...config.page } } : {}),
       ...(config.referrer !== undefined ? { referrer: config.referrer } : {}),
-      ...(claim.lockName ? { lockName: claim.lockName } : {}),
+      ...(tab.lockName ? { lockName: tab.lockName } : {}),
+      ...(data ? { customerData: data } : {}),
     };
-    const data = customerData(config);
-    const envelope = await Promise.race([
-      deadline(
-        transport.api.attach(
-          data ? { ...hello, customerData: data } : hello,
-          Comlink.proxy(hooks),
-          Comlink.transfer(channel.port2, [channel.port2]),
-        ) as Promise<Envelope<AttachInfo>>,
-        ATTACH_TIMEOUT_MS,
-        'attach',
-      ),
-      transport.failed,
-    ]);
-    fromEnvelope(envelope);
-    return { api: transport.api, tabId: claim.tabId };
+    try {
+      const envelope = await Promise.race([
+        deadline(
+          next.api.attach(hello, Comlink.proxy(hooks), Comlink.transfer(channel.port2, [channel.port2])) as Promise<
+            Envelope<AttachInfo>
+          >,
+          ATTACH_TIMEOUT_MS,
+          'attach',
+        ),
+        next.failed,
+      ]);
+      fromEnvelope(envelope);
+    } catch (error) {
+      channel.port1.close();
+      throw error;
+    }
+    events = channel.port1;
+  };
+
+  const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
+    claim = await claimTab(runtime.organizationId, config.tabId);
+    const shared = {
+      name: workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived'),
+      extendedLifetime: config.extendedLifetime,
+    };
+    let mode = firstMode;
+    for (;;) {
+      if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+      const next = await openTransport(mode, shared);
+      transport = next;
+      try {
+        await attachVia(next, claim);
+        return { api: next.api, tabId: claim.tabId };
+      } catch (error) {
+        next.close();
+        // A SharedWorker can fail at start-up even where it exists (policies, WebView bugs).
+        const canFallBack = mode === 'shared' && config.mode === 'auto' && SdkError.from(error).code === 'RUNTIME_UNAVAILABLE';
+        if (!canFallBack) throw error;
+        console.warn('[livechat-multitab] the shared runtime failed to start; running inline in this tab.', error);
+        mode = 'inline';
+      }
+    }
   };
 
   const ready = attach();
@@ -163,37 +209,52 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     call(invoke).catch((error: unknown) => console.warn(`[livechat-multitab] ${what} failed:`, error));
   };
 
-  function teardown(error: SdkError, tellRuntime: boolean): void {
+  const onFocusChange = () => {
+    if (!destroyed) fireAndForget('focus update', (api) => api.setFocus(pageHasFocus()));
+  };
+
+  // A page leaving for good detaches at once; one going into the back/forward cache stays attached.
+  const onPageHide = (event: PageTransitionEvent) => {
+    if (!event.persisted) teardown(new SdkError('SDK_DESTROYED', 'The page was unloaded.'), 'leave');
+  };
+
+  const listeners: Array<[string, EventListener]> = [
+    ['pagehide', onPageHide as EventListener],
+    ['focus', onFocusChange],
+    ['blur', onFocusChange],
+  ];
+  for (const [type, listener] of listeners) addEventListener(type, listener);
+  document.addEventListener('visibilitychange', onFocusChange);
+
+  /** Ends this instance; `destroy` tells the runtime to drop the tab now, `leave` lets the socket linger for the next page. */
+  function teardown(error: SdkError, tellRuntime: 'destroy' | 'leave' | 'none'): void {
     if (destroyed) return;
     destroyed = true;
     for (const reject of pending) reject(error);
     pending.clear();
     emitter.clear();
-    removeEventListener('pagehide', onPageHide);
+    statusListeners.clear();
+    for (const [type, listener] of listeners) removeEventListener(type, listener);
+    document.removeEventListener('visibilitychange', onFocusChange);
     const finish = () => {
       events?.close();
       transport?.close();
       claim?.release();
     };
-    if (tellRuntime && transport) {
-      transport.api.destroy().then(finish, finish);
+    const current = transport;
+    if (tellRuntime !== 'none' && current) {
+      const told = tellRuntime === 'destroy' ? current.api.destroy() : current.api.leave();
+      told.then(finish, finish);
     } else {
       ready.then(finish, finish);
     }
   }
 
-  // A page leaving for good detaches at once; one going into the back/forward cache stays attached.
-  const onPageHide = (event: PageTransitionEvent) => {
-    if (!event.persisted) teardown(new SdkError('SDK_DESTROYED', 'The page was unloaded.'), true);
-  };
-  addEventListener('pagehide', onPageHide);
-
   return {
     auth,
-    getTabId: () => ready.then((attached) => attached.tabId),
     connect: () => fireAndForget('connect()', (api) => api.connect()),
     disconnect: () => fireAndForget('disconnect()', (api) => api.disconnect()),
-    destroy: () => teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), true),
+    destroy: () => teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy'),
     getCustomer: () => request('getCustomer', undefined),
     startChat: (params) => request('startChat', params),
     sendEvent: (params) => request('sendEvent', params),
@@ -201,6 +262,12 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),
+    getTabId: () => ready.then((attached) => attached.tabId),
     getRuntimeStatus: () => call((api) => api.status()),
+    onRuntimeStatus: (listener) => {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    shouldNotify: () => !destroyed && claim !== undefined && notifierTabId === claim.tabId,
   };
 }

@@ -1,33 +1,61 @@
 /**
- * How a tab reaches the runtime. `shared`: a SharedWorker per connection key, shared by every
- * tab of the site in this browser profile. (`dedicated` and `inline` are not in this build yet.)
+ * How a tab reaches the runtime:
+ * - `shared`: a SharedWorker per connection key, shared by every tab of the site in this browser
+ *   profile (one socket for all tabs);
+ * - `inline`: the runtime runs in the page (one socket per tab), where SharedWorker is missing or
+ *   fails to start, or when asked for.
+ * `dedicated` (a leader tab's worker shared over BroadcastChannel) is not in this build yet.
  */
 import * as Comlink from 'comlink';
 import type { TabPortApi } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { RuntimeMode } from '../shared/types';
 
+export type TransportMode = 'shared' | 'inline';
+
 export interface Transport {
-  mode: 'shared';
+  mode: TransportMode;
   api: Comlink.Remote<TabPortApi>;
-  /** Rejects if the worker fails to start (script error, blocked by policy). */
+  /** Rejects if the runtime fails to start (worker script error, blocked by policy). */
   failed: Promise<never>;
   close(): void;
 }
 
-export function chooseMode(requested: RuntimeMode): 'shared' {
-  if (requested === 'dedicated' || requested === 'inline') {
-    throw new SdkError('UNSUPPORTED_MODE', `Runtime mode "${requested}" is not available in this build yet; use "shared".`);
+export function chooseMode(requested: RuntimeMode): TransportMode {
+  if (requested === 'dedicated') {
+    throw new SdkError('UNSUPPORTED_MODE', 'Runtime mode "dedicated" is not available in this build yet; use "shared", "inline" or "auto".');
   }
-  if (typeof SharedWorker === 'undefined') {
-    throw new SdkError('UNSUPPORTED_MODE', 'This browser has no SharedWorker; the fallback modes are not available in this build yet.');
+  if (requested === 'shared' && typeof SharedWorker === 'undefined') {
+    throw new SdkError('UNSUPPORTED_MODE', 'This browser has no SharedWorker; use mode "auto" or "inline".');
   }
-  return 'shared';
+  if (requested === 'inline') return 'inline';
+  return typeof SharedWorker === 'undefined' ? 'inline' : 'shared';
 }
 
-export function openTransport(name: string): Transport {
-  // The URL must be written inside the constructor call: that is how Vite finds and bundles the worker.
-  const worker = new SharedWorker(new URL('../worker/shared.ts', import.meta.url), { type: 'module', name });
+export interface SharedOptions {
+  name: string;
+  /** Ask the browser to keep the worker (and its socket) alive briefly after the last tab leaves. */
+  extendedLifetime: boolean;
+}
+
+export async function openTransport(mode: TransportMode, shared: SharedOptions): Promise<Transport> {
+  if (mode === 'inline') {
+    const { startInlineRuntime } = await import('../worker/inline');
+    const port = startInlineRuntime();
+    const api = Comlink.wrap<TabPortApi>(port);
+    return { mode, api, failed: new Promise<never>(() => undefined), close: () => port.close() };
+  }
+  // `extendedLifetime` (Chrome 148+) lets a single-tab visitor move between pages without the
+  // worker, and so the socket, dying on each navigation. Browsers without it ignore the member.
+  // The URL and the options must be written inside the constructor call: that is how Vite finds,
+  // types and bundles the worker. (`extendedLifetime` is not in TypeScript's DOM types yet.)
+  const { name, extendedLifetime } = shared;
+  const worker = new SharedWorker(new URL('../worker/shared.ts', import.meta.url), {
+    type: 'module',
+    name,
+    // @ts-expect-error -- WorkerOptions lacks extendedLifetime in lib.dom (Chrome 148+ feature).
+    extendedLifetime,
+  });
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', () =>
       reject(new SdkError('RUNTIME_UNAVAILABLE', 'The shared runtime (SharedWorker) failed to start.')),
@@ -36,7 +64,7 @@ export function openTransport(name: string): Transport {
   failed.catch(() => undefined);
   const api = Comlink.wrap<TabPortApi>(worker.port);
   return {
-    mode: 'shared',
+    mode,
     api,
     failed,
     close: () => {

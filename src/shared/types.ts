@@ -280,4 +280,12 @@ export interface InitConfig {
   mode?: RuntimeMode;
   /** Accounts/API environment for production hosts (`'production'` by default), as in the official SDK. */
   env?: string;
+  /**
+   * Ask the browser to keep the shared worker, and so the socket, alive for a few seconds after
+   * the last tab leaves (SharedWorker `extendedLifetime`, Chrome 148+), so a single-tab visitor
+   * moving between pages does not log in again on every page. Default `true`.
+   */
+  extendedLifetime?: boolean;
+  /** Forward the runtime's log lines to this tab's console (SharedWorkers have no devtools in Safari). Default `false`. */
+  debug?: boolean;
 }

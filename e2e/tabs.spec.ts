@@ -1,0 +1,124 @@
+import { execSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { agentSays, countEvents, demoUrl, newOrganization, openTab, receivedTexts, runtimeStatus, startChat, stats } from './helpers';
+
+test('ten tabs opened and closed in random order keep one socket, and every surviving tab gets every message', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const first = await openTab(context, organizationId);
+  const chatId = await startChat(first);
+  const open: Page[] = [first];
+  const sent: string[] = [];
+  // A fixed shuffle: reproducible, and it closes the first tab (the one that logged in) midway.
+  const plan = ['open', 'open', 'say', 'open', 'close:0', 'open', 'say', 'open', 'close:2', 'open', 'open', 'say', 'close:1', 'open', 'open', 'say'];
+  for (const step of plan) {
+    if (step === 'open') {
+      const page = await openTab(context, organizationId);
+      open.push(page);
+      // A late tab learns the state before any live event.
+      expect((await page.evaluate(() => window.sdkEvents.map((event) => event.name))).slice(0, 2)).toEqual(['customer_id', 'connected']);
+    } else if (step === 'say') {
+      const text = `agent message ${sent.length + 1}`;
+      sent.push(text);
+      await agentSays(organizationId, chatId, text);
+    } else {
+      const [page] = open.splice(Number(step.split(':')[1]), 1);
+      await page!.close();
+    }
+    expect((await stats(organizationId)).openConnections).toBe(1);
+  }
+  expect(open).toHaveLength(7);
+  await expect.poll(() => runtimeStatus(open[0]!).then((status) => status.tabs)).toBe(7);
+  const last = sent.at(-1)!;
+  for (const page of open) {
+    await expect.poll(() => receivedTexts(page)).toContain(last);
+    const texts = await receivedTexts(page);
+    // Each message at most once, in order, and everything said since the tab opened.
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(texts).toEqual(sent.slice(sent.indexOf(texts[0]!)));
+  }
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+});
+
+/** Pids of Chromium renderer processes on this machine (e2e runs one browser at a time). */
+function rendererPids(): Set<number> {
+  const lines = execSync('ps -eo pid=,args=').toString().split('\n');
+  return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
+}
+
+test('a crashed tab is dropped by the worker within 10 s, without its help', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const survivor = await openTab(context, organizationId);
+  const before = rendererPids();
+  const doomed = await openTab(context, organizationId);
+  await expect.poll(() => runtimeStatus(survivor).then((status) => status.tabs)).toBe(2);
+  // The renderer that appeared with the doomed tab is its own (the worker already ran before it,
+  // and the launch flags turn off Chromium's spare renderer).
+  const fresh = [...rendererPids()].filter((pid) => !before.has(pid));
+  expect(fresh, 'the doomed tab should have a renderer process of its own').toHaveLength(1);
+  // Kill it: no pagehide, no unload, nothing from the tab itself.
+  process.kill(fresh[0]!, 'SIGKILL');
+  await expect.poll(() => doomed.evaluate(() => 1).catch(() => 'crashed')).toBe('crashed');
+  expect(await survivor.evaluate(() => 1)).toBe(1);
+  await expect.poll(() => runtimeStatus(survivor).then((status) => status.tabs), { timeout: 10_000 }).toBe(1);
+  const chatId = await startChat(survivor);
+  await agentSays(organizationId, chatId, 'still served');
+  await expect.poll(() => receivedTexts(survivor)).toContain('still served');
+  expect((await stats(organizationId)).openConnections).toBe(1);
+  await context.close();
+});
+
+test('exactly one tab is told to notify for each incoming message: the focused one', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
+  const chatId = await startChat(tabs[0]!);
+  await tabs[1]!.bringToFront();
+  await tabs[1]!.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect.poll(() => tabs[0]!.evaluate(() => window.sdk.getRuntimeStatus().then((status) => status.notifierTabId))).toBe(
+    await tabs[1]!.evaluate(() => window.sdk.getTabId()),
+  );
+  for (const text of ['one', 'two', 'three']) await agentSays(organizationId, chatId, text);
+  for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toContain('three');
+  const notified = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.sdkNotifications.length)));
+  expect(notified).toEqual([0, 3, 0]);
+  await context.close();
+});
+
+test('a five-page walk in one tab costs one login with extendedLifetime, and one per page without', async ({ browser }) => {
+  const walk = async (extra: Record<string, string>) => {
+    const organizationId = newOrganization();
+    const context = await browser.newContext();
+    const page = await openTab(context, organizationId, extra);
+    for (let step = 2; step <= 5; step += 1) {
+      await page.goto(demoUrl(organizationId, { ...extra, step: String(step) }));
+      await expect.poll(() => countEvents(page, 'connected')).toBe(1);
+    }
+    const { logins } = await stats(organizationId);
+    await context.close();
+    return logins;
+  };
+  const withLifetime = await walk({});
+  const without = await walk({ extendedLifetime: '0' });
+  console.log(`5-page walk: ${withLifetime} login(s) with extendedLifetime, ${without} without`);
+  expect(withLifetime).toBe(1);
+  expect(without).toBeGreaterThan(1);
+});
+
+test('inline mode runs the same core in the page: a basic conversation works, one socket per tab', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const a = await openTab(context, organizationId, { mode: 'inline' });
+  const b = await openTab(context, organizationId, { mode: 'inline' });
+  expect(await runtimeStatus(a)).toMatchObject({ mode: 'inline', tabs: 1, connection: 'connected' });
+  const chatId = await startChat(a);
+  await agentSays(organizationId, chatId, 'hello inline');
+  for (const tab of [a, b]) await expect.poll(() => receivedTexts(tab)).toContain('hello inline');
+  const sent = await b.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'from b' } }), chatId);
+  expect(sent).toMatchObject({ text: 'from b' });
+  await expect.poll(() => receivedTexts(a)).toContain('from b');
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 2, logins: 2 });
+  await context.close();
+});

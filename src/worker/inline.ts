@@ -1,0 +1,23 @@
+/**
+ * Inline host: the same runtime core, in the page itself, reached through a MessageChannel so the
+ * tab side is identical to the worker modes. Used where workers are unavailable or by choice;
+ * each page then holds its own connection. Loaded by the client with a dynamic `import()`, so the
+ * core stays out of the tab bundle until a page needs it.
+ */
+import type { SocketLike } from './connection';
+import { RuntimeHost } from './host';
+import { consoleLogger } from './log';
+
+export function startInlineRuntime(): MessagePort {
+  const host = new RuntimeHost('inline', {
+    createSocket: (url) => new WebSocket(url) as SocketLike,
+    log: consoleLogger,
+    // A page that leaves takes its inline runtime with it: nothing to linger for.
+    lingerMs: 0,
+  });
+  const channel = new MessageChannel();
+  host.serve(channel.port1);
+  addEventListener('online', () => host.networkOnline());
+  addEventListener('offline', () => host.networkOffline());
+  return channel.port2;
+}
