@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test';
+import { EMULATOR_URL } from './env';
+import { countEvents, newOrganization, openTab, runtimeStatus, stats } from './helpers';
+
+/** What every tab must see after the server disconnects the customer for a reason. */
+const REASONS: Record<string, 'reconnect' | 'pause' | 'destroy'> = {
+  access_token_expired: 'reconnect',
+  internal_error: 'reconnect',
+  too_many_unauthorized_connections: 'reconnect',
+  misdirected_connection: 'reconnect',
+  inactivity_timeout: 'pause',
+  users_limit_reached: 'pause',
+  license_expired: 'pause',
+  customer_banned: 'destroy',
+  customer_temporarily_blocked: 'destroy',
+  license_not_found: 'destroy',
+  unsupported_version: 'destroy',
+  too_many_connections: 'destroy',
+};
+
+async function serverDisconnects(organizationId: string, reason: string): Promise<void> {
+  const data = reason === 'misdirected_connection' ? { region: 'dal' } : undefined;
+  const response = await fetch(`${EMULATOR_URL}/__emulator/disconnect`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ organization_id: organizationId, reason, ...(data ? { data } : {}) }),
+  });
+  expect(await response.json()).toEqual({ disconnected: 1 });
+}
+
+const disconnections = (page: Page) =>
+  page.evaluate(() => window.sdkEvents.filter((event) => event.name === 'disconnected').map((event) => event.payload));
+
+for (const [reason, outcome] of Object.entries(REASONS)) {
+  test(`${reason}: every tab is told once, then the runtime will ${outcome}`, async ({ browser }) => {
+    const organizationId = newOrganization();
+    const context = await browser.newContext();
+    const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
+    await serverDisconnects(organizationId, reason);
+    for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([expect.objectContaining({ reason })]);
+
+    if (outcome === 'reconnect') {
+      for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
+      expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+    } else if (outcome === 'pause') {
+      await expect.poll(() => runtimeStatus(tabs[0]!).then((status) => status.connection)).toBe('paused');
+      expect(await stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+      await tabs[1]!.evaluate(() => window.sdk.connect());
+      for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
+      expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+    } else {
+      for (const tab of tabs) {
+        await expect
+          .poll(() => tab.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code)))
+          .toBe('SDK_DESTROYED');
+      }
+      await tabs[0]!.waitForTimeout(500);
+      expect(await stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+    }
+    // Exactly one `disconnected` per tab, whatever followed.
+    for (const tab of tabs) expect(await disconnections(tab)).toHaveLength(1);
+    await context.close();
+  });
+}
+
+test('connection_lost: a dropped socket is reported once to every tab and the one runtime reconnects', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
+  // Closing the socket without a reason is what a network drop looks like to the client.
+  await fetch(`${EMULATOR_URL}/__emulator/reset`, { method: 'POST' });
+  for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([{ reason: 'connection_lost' }]);
+  for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected'), { timeout: 15_000 }).toBe(2);
+  expect((await stats(organizationId)).openConnections).toBe(1);
+  await context.close();
+});
+
+test('50 requests fired from 3 tabs at once all settle, each resolved or rejected with a documented code', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
+  const chatId = await tabs[0]!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const outcomes = (
+    await Promise.all(
+      tabs.map((tab, index) =>
+        tab.evaluate(
+          ({ id, count, from }) =>
+            Promise.all(
+              Array.from({ length: count }, (_, n) =>
+                (n % 2 === 0
+                  ? window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: `${from}-${n}` } })
+                  : window.sdk.getCustomer()
+                ).then(
+                  () => 'ok',
+                  (error: { code?: string }) => error.code ?? 'NO_CODE',
+                ),
+              ),
+            ),
+          { id: chatId, count: index === 0 ? 18 : 16, from: index },
+        ),
+      ),
+    )
+  ).flat();
+  expect(outcomes).toHaveLength(50);
+  const codes = new Set(outcomes);
+  for (const code of codes) expect(['ok', 'PENDING_REQUESTS_LIMIT_REACHED']).toContain(code);
+  expect(outcomes.filter((code) => code === 'ok').length).toBeGreaterThanOrEqual(10);
+  await context.close();
+});
