@@ -1,20 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
+import { validationError } from '../support/validation';
 import { buildCall, isMethodName, parseResult } from '../../src/shared/methods';
 import { ProtocolError } from '../../src/shared/parse';
 
-function validationError(work: () => unknown): SdkError {
-  let thrown: unknown;
-  try {
-    work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(SdkError);
-  const error = thrown as SdkError;
-  expect(error.code).toBe('VALIDATION');
-  return error;
-}
 
 describe('buildCall', () => {
   it('getCustomer → get_customer with an empty payload, answered directly', () => {

@@ -1,23 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
+import { validationError } from '../support/validation';
 import { CUSTOMER_EVENT_TYPES, serializeChatStart, serializeEvent } from '../../src/shared/serialize';
 
 /** What actually goes on the socket: the JSON text of the value, parsed back. */
 const onWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-/** Runs `work`, expects a VALIDATION SdkError and returns it. */
-function validationError(work: () => unknown): SdkError {
-  let thrown: unknown;
-  try {
-    work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(SdkError);
-  const error = thrown as SdkError;
-  expect(error.code).toBe('VALIDATION');
-  return error;
-}
 
 describe('serializeEvent', () => {
   it('lists exactly the customer event types', () => {
