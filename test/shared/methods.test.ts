@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { SdkError } from '../../src/shared/errors';
 import { validationError } from '../support/validation';
 import { buildCall, isMethodName, parseResult } from '../../src/shared/methods';
 import { ProtocolError } from '../../src/shared/parse';

@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { SdkError } from '../../src/shared/errors';
 import { validationError } from '../support/validation';
 import { CUSTOMER_EVENT_TYPES, serializeChatStart, serializeEvent } from '../../src/shared/serialize';
 
