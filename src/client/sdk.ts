@@ -108,6 +108,12 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       case 'notifier':
         notifierTabId = message.tabId;
         return;
+      case 'ping':
+        heartbeat();
+        return;
+      case 'evicted':
+        // Dropped while frozen: the next heartbeat or call attaches again.
+        return;
       case 'log':
         console[message.level](`[livechat-multitab runtime] ${message.message}`, ...(message.detail ? [message.detail] : []));
         return;
@@ -183,11 +189,41 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     console.error('[livechat-multitab] could not attach to the runtime:', error);
   });
 
+  let reattaching: Promise<void> | undefined;
+  /** Attaches again on the same transport, once however many calls ask at the same time. */
+  const reattach = () =>
+    (reattaching ??= (async () => {
+      try {
+        if (!transport || !claim) throw new SdkError('RUNTIME_UNAVAILABLE', 'Not attached yet.');
+        const stale = events;
+        await attachVia(transport, claim);
+        stale?.close();
+      } finally {
+        reattaching = undefined;
+      }
+    })());
+
+  /**
+   * Calls the runtime. A runtime that no longer knows this tab (it restarted with its memory
+   * wiped, or dropped the tab while it was frozen) answers NOT_ATTACHED: the tab attaches again,
+   * getting the current state replayed, and retries once.
+   */
   const call = async <T>(invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>): Promise<T> => {
     if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
     const { api } = await ready.catch((error: unknown) => {
       throw callError(error);
     });
+    try {
+      return await callOnce(api, invoke);
+    } catch (error) {
+      if (destroyed || !(error instanceof SdkError) || error.code !== 'NOT_ATTACHED') throw error;
+      await reattach();
+      return callOnce(api, invoke);
+    }
+  };
+
+  const callOnce = <T>(api: Comlink.Remote<TabPortApi>, invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>): Promise<T> => {
+    if (destroyed) return Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
     return new Promise<T>((resolve, reject) => {
       const rejectPending = (error: SdkError) => reject(error);
       pending.add(rejectPending);
@@ -209,17 +245,29 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     call(invoke).catch((error: unknown) => console.warn(`[livechat-multitab] ${what} failed:`, error));
   };
 
+  const heartbeat = () => {
+    if (!destroyed) fireAndForget('heartbeat', (api) => api.heartbeat());
+  };
+
   const onFocusChange = () => {
-    if (!destroyed) fireAndForget('focus update', (api) => api.setFocus(pageHasFocus()));
+    if (destroyed) return;
+    // Waking up (tab shown again) is also when a frozen tab learns it was dropped, via NOT_ATTACHED.
+    if (document.visibilityState === 'visible') heartbeat();
+    fireAndForget('focus update', (api) => api.setFocus(pageHasFocus()));
   };
 
   // A page leaving for good detaches at once; one going into the back/forward cache stays attached.
   const onPageHide = (event: PageTransitionEvent) => {
     if (!event.persisted) teardown(new SdkError('SDK_DESTROYED', 'The page was unloaded.'), 'leave');
   };
+  // Back from the back/forward cache: the runtime may have dropped this tab meanwhile.
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) heartbeat();
+  };
 
   const listeners: Array<[string, EventListener]> = [
     ['pagehide', onPageHide as EventListener],
+    ['pageshow', onPageShow as EventListener],
     ['focus', onFocusChange],
     ['blur', onFocusChange],
   ];

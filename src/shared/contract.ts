@@ -72,6 +72,10 @@ export type RuntimeMessage =
   | { kind: 'status'; status: RuntimeStatus }
   /** Which tab should produce side effects (sound, notification) for new events. */
   | { kind: 'notifier'; tabId: string }
+  /** Liveness check: answer with `heartbeat()`. */
+  | { kind: 'ping' }
+  /** The runtime dropped this tab for not answering (frozen); it must attach again when it wakes. */
+  | { kind: 'evicted' }
   /** A runtime log line, for tabs that attached with `debug`. */
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; detail?: string };
 
@@ -98,6 +102,8 @@ export interface TabPortApi {
   /** The page is going away (navigation, close): detach, but let the socket linger for the next page. */
   leave(): Promise<Envelope<void>>;
   setFocus(focused: boolean): Promise<Envelope<void>>;
+  /** Answers a ping; fails with `NOT_ATTACHED` when the runtime no longer knows this tab. */
+  heartbeat(): Promise<Envelope<void>>;
   status(): Promise<Envelope<RuntimeStatus>>;
 }
 

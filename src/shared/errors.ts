@@ -27,7 +27,12 @@ export type LocalErrorCode =
   /** A tab asked to join a runtime that was started with a different organization, group or server. */
   | 'CONFIG_MISMATCH'
   /** The tab and the worker speak different tab⇄worker protocol versions. */
-  | 'PROTOCOL_MISMATCH';
+  | 'PROTOCOL_MISMATCH'
+  /**
+   * Internal: the runtime does not know this tab (it restarted with its memory wiped, or dropped
+   * the tab while it was frozen). The tab attaches again and retries; apps do not see it.
+   */
+  | 'NOT_ATTACHED';
 
 export type SdkErrorCode = LocalErrorCode | (string & {});
 

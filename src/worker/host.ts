@@ -63,6 +63,8 @@ export class RuntimeHost {
 class PortApi implements TabPortApi {
   private session: TabSession | undefined;
   private release: (() => void) | undefined;
+  /** Set once the runtime let go of this tab (lock granted, eviction, leave). */
+  private detached = false;
 
   constructor(private readonly host: RuntimeHost) {}
 
@@ -75,16 +77,19 @@ class PortApi implements TabPortApi {
         );
       }
       const runtime = this.host.runtimeFor(hello.runtime);
-      this.session?.detach('gone');
+      // Attaching again (after an eviction or a runtime restart): let go of the old session first.
+      this.release?.();
       const session = runtime.attach(hello, {
         post: (message: RuntimeMessage) => events.postMessage(message),
         getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
       });
       this.session = session;
+      this.detached = false;
       let released = false;
       this.release = () => {
         if (released) return;
         released = true;
+        this.detached = true;
         session.detach('gone');
         hooks[Comlink.releaseProxy]();
         events.close();
@@ -121,12 +126,16 @@ class PortApi implements TabPortApi {
     return toEnvelope(() => this.attached().setFocus(focused === true));
   }
 
+  heartbeat(): Promise<Envelope<void>> {
+    return toEnvelope(() => this.attached().heartbeat());
+  }
+
   status(): Promise<Envelope<RuntimeStatus>> {
     return toEnvelope(() => this.host.status());
   }
 
   private attached(): TabSession {
-    if (!this.session) throw new SdkError('SDK_DESTROYED', 'This tab is not attached to the runtime.');
+    if (!this.session || this.detached) throw new SdkError('NOT_ATTACHED', 'This tab is not attached to the runtime.');
     return this.session;
   }
 

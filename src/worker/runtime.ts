@@ -40,6 +40,12 @@ export interface RuntimeDeps {
    * next page of the site finds it still logged in. Explicit `disconnect()`/`destroy()` close at once.
    */
   lingerMs?: number;
+  /**
+   * A tab that answers nothing (no call, no heartbeat) for this long is dropped: frozen and
+   * back/forward-cached tabs keep their Web Lock, so the lock alone cannot tell. It re-registers
+   * when it wakes up. Default 60 s; the runtime pings tabs three times per period.
+   */
+  tabTtlMs?: number;
 }
 
 /** What a tab can do; one per attached tab. */
@@ -49,6 +55,8 @@ export interface TabSession {
   connect(): void;
   disconnect(): void;
   setFocus(focused: boolean): void;
+  /** The tab is alive (it answered a ping, or woke up). */
+  heartbeat(): void;
   /**
    * The tab leaves: `destroyed` by `destroy()`, `gone` when it navigated away or died. Its
    * listeners, requests and duties are dropped.
@@ -63,6 +71,8 @@ interface TabRecord {
   hello: TabHello;
   /** Attach order: later tabs have higher numbers (timestamps tie within a millisecond). */
   sequence: number;
+  /** Clock time of the tab's last call or heartbeat. */
+  lastSeen: number;
   focused: boolean;
   /** Order of the tab's last focus (0 = never focused); compared like `sequence`. */
   focusOrder: number;
@@ -73,6 +83,7 @@ interface TabRecord {
 const TOKEN_REFRESH_MARGIN_MS = 60 * 60 * 1000;
 const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 const DEFAULT_LINGER_MS = 10_000;
+const DEFAULT_TAB_TTL_MS = 60_000;
 
 export class Runtime {
   readonly epoch: string;
@@ -89,6 +100,7 @@ export class Runtime {
   /** The page the server last heard about (login or update_customer_page), as JSON. */
   private sentPage: string | undefined;
   private readonly lingerTimer: Timer;
+  private readonly livenessTimer: Timer;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -101,6 +113,7 @@ export class Runtime {
       this.forwardLog(level, message, detail);
     };
     this.lingerTimer = new Timer(this.clock);
+    this.livenessTimer = new Timer(this.clock);
     this.epoch = `${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.connection = new Connection(
       {
@@ -172,6 +185,7 @@ export class Runtime {
       wantsConnection: hello.wantsConnection,
       hello,
       sequence: ++this.attachCount,
+      lastSeen: this.clock.now(),
       focused: hello.focused === true,
       focusOrder: hello.focused ? ++this.focusCount : 0,
       debug: hello.debug === true,
@@ -188,6 +202,7 @@ export class Runtime {
       this.connection.start();
     }
     this.tabsChanged(record);
+    this.scheduleLivenessCheck();
     return this.session(record);
   }
 
@@ -202,11 +217,21 @@ export class Runtime {
 
   private session(record: TabRecord): TabSession {
     const { tabId } = record;
+    /** Throws NOT_ATTACHED for a session the runtime already let go of, so the tab attaches again. */
+    const current = () => {
+      if (this.tabs.get(tabId) !== record) throw new SdkError('NOT_ATTACHED', 'The runtime no longer knows this tab.');
+      record.lastSeen = this.clock.now();
+    };
     return {
       tabId,
-      request: (method, params) => this.request(record, method, params),
+      request: async (method, params) => {
+        current();
+        return this.request(record, method, params);
+      },
+      heartbeat: current,
       connect: () => {
-        if (this.tabs.get(tabId) !== record || this.ended) return;
+        current();
+        if (this.ended) return;
         this.lingerTimer.clear();
         if (!record.wantsConnection) {
           record.wantsConnection = true;
@@ -216,14 +241,15 @@ export class Runtime {
         this.connection.start();
       },
       disconnect: () => {
-        if (this.tabs.get(tabId) !== record) return;
+        current();
         record.wantsConnection = false;
         this.connection.abandon(tabId, new SdkError('CONNECTION_LOST', 'Disconnected by this tab.'));
         this.tabsChanged();
         this.releaseConnectionIfUnwanted(false);
       },
       setFocus: (focused) => {
-        if (this.tabs.get(tabId) !== record || record.focused === focused) return;
+        current();
+        if (record.focused === focused) return;
         // One page of a browser has focus at a time; a blur from the previous one may arrive late.
         if (focused) for (const tab of this.tabs.values()) tab.focused = false;
         record.focused = focused;
@@ -245,6 +271,28 @@ export class Runtime {
     );
     this.tabsChanged();
     this.releaseConnectionIfUnwanted(reason === 'gone');
+  }
+
+  /**
+   * Pings every tab and drops those silent for longer than the TTL. Runs in the runtime, never in
+   * a tab: hidden tabs' timers are throttled, but they still answer messages unless frozen.
+   */
+  private scheduleLivenessCheck(): void {
+    if (this.livenessTimer.pending || this.tabs.size === 0) return;
+    const ttl = this.deps.tabTtlMs ?? DEFAULT_TAB_TTL_MS;
+    this.livenessTimer.set(ttl / 3, () => {
+      const now = this.clock.now();
+      for (const tab of [...this.tabs.values()]) {
+        if (now - tab.lastSeen > ttl) {
+          this.log('info', `tab ${tab.tabId} did not answer for ${now - tab.lastSeen} ms; dropping it until it wakes up`);
+          this.postRaw(tab, { kind: 'evicted' });
+          this.detachTab(tab.tabId, 'gone');
+        } else {
+          this.postRaw(tab, { kind: 'ping' });
+        }
+      }
+      this.scheduleLivenessCheck();
+    });
   }
 
   /** Closes the socket once no tab wants it: at once, or after a grace period for the next page. */
@@ -333,7 +381,6 @@ export class Runtime {
     if (!isMethodName(method)) throw new SdkError('VALIDATION', `Unknown method "${String(method)}"`);
     const call = buildCall(method, params);
     if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    if (this.tabs.get(record.tabId) !== record) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
     if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
     const options = call.resolvedBy ? { resolvedBy: call.resolvedBy, owner: record.tabId } : { owner: record.tabId };
     const payload = await this.connection.request(call.action, call.payload, options);

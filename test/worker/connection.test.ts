@@ -77,6 +77,8 @@ function attachTab(runtime: Runtime) {
     {
       post: (message) => {
         if (message.kind === 'event') events.push({ name: message.name, payload: message.payload });
+        // A live tab answers the runtime's liveness pings.
+        if (message.kind === 'ping') queueMicrotask(() => session.heartbeat());
       },
       getToken: async () => ({ accessToken: 'dal:t', entityId: 'customer-1', expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now() }),
     },

@@ -54,6 +54,8 @@ export class Browser {
 export class TestTab {
   readonly messages: RuntimeMessage[] = [];
   readonly session: TabSession;
+  /** A frozen tab receives messages but answers none. */
+  frozen = false;
   /** Replace to make this tab slow, dead or failing when asked for a token. */
   tokenProvider: (fresh: boolean) => Promise<Token>;
 
@@ -62,7 +64,11 @@ export class TestTab {
     this.session = runtime.attach(
       { protocol: PROTOCOL_VERSION, runtime: runtime.config, wantsConnection: true, ...hello },
       {
-        post: (message) => this.messages.push(message),
+        post: (message) => {
+          this.messages.push(message);
+          // A live tab answers the runtime's liveness pings; a frozen one (`frozen = true`) does not.
+          if (message.kind === 'ping' && !this.frozen) queueMicrotask(() => this.session.heartbeat());
+        },
         getToken: (fresh) => this.tokenProvider(fresh),
       },
     );

@@ -295,3 +295,35 @@ describe('tabs coming and going', () => {
     expect(debug.messages.some((message) => message.kind === 'log' && message.message === 'connection: connected')).toBe(true);
   });
 });
+
+describe('liveness', () => {
+  it('drops a tab that stops answering pings (frozen), keeps the live ones, and lets it attach again', async () => {
+    const { ManualClock } = await import('../support/manual-clock');
+    const clock = new ManualClock();
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId, { clock, tabTtlMs: 30_000 });
+    const browser = new Browser(emulator.url, organizationId);
+    const live = new TestTab(runtime, browser, { tabId: 'live' });
+    const frozen = new TestTab(runtime, browser, { tabId: 'frozen' });
+    cleanup.push(() => [live, frozen].forEach((tab) => tab.session.detach('destroyed')));
+    await connected(live);
+    frozen.frozen = true;
+    // Small steps with a real pause between them, so answers over the real socket (pongs) and
+    // from the live tab (heartbeats) arrive before the next deadline on the manual clock.
+    for (let step = 0; step < 8; step += 1) {
+      clock.advance(5_000);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(runtime.status().tabs).toBe(1);
+    expect(frozen.messages.at(-1)).toEqual({ kind: 'evicted' });
+    expect(await rejection(frozen.session.request('getCustomer', undefined))).toMatchObject({ code: 'NOT_ATTACHED' });
+    expect(() => frozen.session.heartbeat()).toThrow(expect.objectContaining({ code: 'NOT_ATTACHED' }));
+    await expect(live.session.request('getCustomer', undefined)).resolves.toMatchObject({ type: 'customer' });
+    // Waking up, the tab attaches again and gets the state at once.
+    const woken = new TestTab(runtime, browser, { tabId: 'frozen' });
+    cleanup.push(() => woken.session.detach('destroyed'));
+    expect(woken.names()).toEqual(['customer_id', 'connected']);
+    expect(runtime.status().tabs).toBe(2);
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+});
