@@ -144,10 +144,11 @@ export class Connection {
     this.setState('idle');
   }
 
-  destroy(): void {
+  /** Ends the connection for good; requests in flight fail with `pendingError`. */
+  destroy(pendingError = new SdkError('SDK_DESTROYED', 'SDK destroyed.')): void {
     if (this.current === 'destroyed') return;
     this.reconnectTimer.clear();
-    this.teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
+    this.teardown(pendingError);
     this.setState('destroyed');
   }
 

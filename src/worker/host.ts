@@ -16,14 +16,20 @@ import {
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
+import { watchGenerations } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
+
+export interface HostOptions extends RuntimeDeps {
+  /** Where this worker's script is and its name, to announce its generation; absent inline. */
+  generation?: { url: string; name: string };
+}
 
 export class RuntimeHost {
   private runtime: Runtime | undefined;
 
   constructor(
     readonly mode: RuntimeStatus['mode'],
-    private readonly deps: RuntimeDeps,
+    private readonly deps: HostOptions,
   ) {}
 
   /** Serves one tab on `endpoint` (a SharedWorker port, or a dedicated worker's global scope). */
@@ -34,7 +40,13 @@ export class RuntimeHost {
   /** The runtime for a config: created by the first tab, shared by every later one. */
   runtimeFor(config: RuntimeConfig): Runtime {
     if (!this.runtime) {
-      this.runtime = new Runtime(config, { ...this.deps, mode: this.mode });
+      const runtime = new Runtime(config, { ...this.deps, mode: this.mode });
+      this.runtime = runtime;
+      const { generation } = this.deps;
+      if (generation) {
+        const own = { version: SDK_VERSION, protocol: PROTOCOL_VERSION, ...generation };
+        watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, own, (newer) => runtime.retire(newer));
+      }
     } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
       throw new SdkError(
         'CONFIG_MISMATCH',

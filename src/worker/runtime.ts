@@ -94,6 +94,8 @@ export class Runtime {
   private token: Token | undefined;
   private lastConnected: ConnectedPayload | undefined;
   private ended = false;
+  /** Set when a newer generation took over: where the tabs should go. */
+  private successor: Extract<RuntimeMessage, { kind: 'moved' }> | undefined;
   private attachCount = 0;
   private focusCount = 0;
   private notifier: string | null = null;
@@ -192,7 +194,7 @@ export class Runtime {
     };
     this.tabs.set(hello.tabId, record);
     if (this.ended) {
-      link.post({ kind: 'destroyed', reason: 'runtime_destroyed' });
+      link.post(this.successor ?? { kind: 'destroyed', reason: 'runtime_destroyed' });
       return this.session(record);
     }
     if (record.focused) for (const tab of this.tabs.values()) if (tab !== record) tab.focused = false;
@@ -204,6 +206,19 @@ export class Runtime {
     this.tabsChanged(record);
     this.scheduleLivenessCheck();
     return this.session(record);
+  }
+
+  /**
+   * A newer SDK version's runtime serves the same customer: send every tab there and close this
+   * socket, so one customer does not hold two connections across a deploy.
+   */
+  retire(successor: { url: string; name: string; protocol: number; version: string }): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.successor = { kind: 'moved', ...successor };
+    this.log('info', `SDK ${successor.version} took over; moving ${this.tabs.size} tab(s) there`);
+    for (const tab of this.tabs.values()) this.postRaw(tab, this.successor);
+    this.connection.destroy(new SdkError('CONNECTION_LOST', 'The runtime was replaced by a newer version.'));
   }
 
   /** The host learned that the network came back (the `online` event). */

@@ -11,6 +11,7 @@ declare const self: SharedWorkerGlobalScope;
 const host = new RuntimeHost('shared', {
   createSocket: (url) => new WebSocket(url) as SocketLike,
   log: consoleLogger,
+  generation: { url: self.location.href, name: self.name },
 });
 
 self.addEventListener('connect', (event: MessageEvent) => {

@@ -1,0 +1,53 @@
+/**
+ * Worker generations. After a deploy, tabs loaded before it keep the old worker (a SharedWorker
+ * is matched by URL and name) while new tabs start a new one: one customer, two sockets. Every
+ * runtime announces its generation on a BroadcastChannel shared by all versions of the same
+ * connection key; an older runtime that hears of a newer one retires: it tells its tabs where the
+ * newer worker is and closes its socket.
+ */
+import { compareVersions } from '../shared/semver';
+
+export interface Generation {
+  version: string;
+  /** Tab⇄worker protocol the worker speaks; a tab can move only to a worker that speaks its own. */
+  protocol: number;
+  /** Where the worker's script is, and its name: enough for a tab to connect to it. */
+  url: string;
+  name: string;
+}
+
+function isGeneration(value: unknown): value is Generation {
+  const candidate = value as Generation;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof candidate.version === 'string' &&
+    typeof candidate.protocol === 'number' &&
+    typeof candidate.url === 'string' &&
+    typeof candidate.name === 'string'
+  );
+}
+
+/** Announces `own` and calls `onNewer` once when a newer generation shows up. Returns a stop function. */
+export function watchGenerations(channelName: string, own: Generation, onNewer: (newer: Generation) => void): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => undefined;
+  const channel = new BroadcastChannel(channelName);
+  let retired = false;
+  channel.onmessage = (event: MessageEvent) => {
+    if (retired || !isGeneration(event.data)) return;
+    const order = compareVersions(event.data.version, own.version);
+    if (order > 0) {
+      retired = true;
+      channel.close();
+      onNewer(event.data);
+    } else if (order < 0) {
+      // An older generation started after us: answer, so it learns that it should retire.
+      channel.postMessage(own);
+    }
+  };
+  channel.postMessage(own);
+  return () => {
+    retired = true;
+    channel.close();
+  };
+}
