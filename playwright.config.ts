@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath, EMULATOR_PORT, WEB_PORT } from './e2e/env';
+import { CHROMIUM_ARGS, chromiumPath, EMULATOR_PORT, NEXT_SDK_VERSION, WEB_PORT } from './e2e/env';
 
 /**
  * E2E runs real tabs in Debian's Chromium (Playwright cannot download its own browser here)
@@ -28,7 +28,12 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `node node_modules/vite/bin/vite.js build --logLevel warn && node node_modules/vite/bin/vite.js preview --port ${WEB_PORT} --strictPort`,
+      // Two generations of the demo: this build, and the same code stamped as a newer SDK version
+      // under /next/, to test a deploy while tabs of the old one are open.
+      command:
+        `node node_modules/vite/bin/vite.js build --logLevel warn && ` +
+        `SDK_VERSION=${NEXT_SDK_VERSION} node node_modules/vite/bin/vite.js build --logLevel warn --base /next/ --outDir ../dist/demo/next && ` +
+        `node node_modules/vite/bin/vite.js preview --port ${WEB_PORT} --strictPort`,
       url: `http://127.0.0.1:${WEB_PORT}/index.html`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

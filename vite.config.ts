@@ -3,8 +3,12 @@ import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
 
-/** The demo site (widget + agent console), served from `demo/` and built into `dist/demo`. */
+/**
+ * The demo site (widget + agent console), served from `demo/` and built into `dist/demo`.
+ * `SDK_VERSION=x.y.z` stamps another SDK version into the build (to test deploys across versions).
+ */
 export default defineConfig({
+  define: process.env.SDK_VERSION ? { __SDK_VERSION__: JSON.stringify(process.env.SDK_VERSION) } : {},
   root: resolve(root, 'demo'),
   server: { host: '127.0.0.1', port: 5173, strictPort: true, fs: { allow: [root] } },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },

@@ -3,6 +3,8 @@ export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 8790);
 export const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 4190);
 export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 export const WEB_URL = `http://127.0.0.1:${WEB_PORT}`;
+/** The version stamped into the second demo build served under /next/. */
+export const NEXT_SDK_VERSION = '99.0.0';
 
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -14,7 +14,7 @@ import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
 import { Emitter } from './emitter';
 import { claimTab, type TabClaim } from './tab';
-import { chooseMode, openTransport, type Transport } from './transport';
+import { chooseMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 
 /** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
 const CALL_TIMEOUT_MS = 20_000;
@@ -111,6 +111,9 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       case 'ping':
         heartbeat();
         return;
+      case 'moved':
+        void moveTo(message);
+        return;
       case 'evicted':
         // Dropped while frozen: the next heartbeat or call attaches again.
         return;
@@ -189,6 +192,31 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     console.error('[livechat-multitab] could not attach to the runtime:', error);
   });
 
+  /**
+   * A newer SDK version's worker took over (a deploy): attach to it and keep going, so the old
+   * and the new build share one socket. A worker speaking another tab protocol cannot serve this
+   * tab: it reports `disconnected` with reason `sdk_updated` and ends; reloading picks up the new build.
+   */
+  const moveTo = async (target: Extract<RuntimeMessage, { kind: 'moved' }>): Promise<void> => {
+    const previous = transport;
+    try {
+      if (target.protocol !== PROTOCOL_VERSION || !claim) {
+        throw new SdkError('PROTOCOL_MISMATCH', `SDK ${target.version} speaks tab protocol ${target.protocol}.`);
+      }
+      const next = openSharedWorkerAt(target.url, { name: target.name, extendedLifetime: config.extendedLifetime });
+      transport = next;
+      const stale = events;
+      await attachVia(next, claim);
+      stale?.close();
+      previous?.close();
+    } catch (error) {
+      console.warn('[livechat-multitab] could not move to the newer runtime; reload the page to use it.', error);
+      transport = previous;
+      emitter.emit('disconnected', { reason: 'sdk_updated' });
+      teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed: a newer version of the SDK took over.'), 'none');
+    }
+  };
+
   let reattaching: Promise<void> | undefined;
   /** Attaches again on the same transport, once however many calls ask at the same time. */
   const reattach = () =>
@@ -210,15 +238,16 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
    */
   const call = async <T>(invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>): Promise<T> => {
     if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    const { api } = await ready.catch((error: unknown) => {
+    await ready.catch((error: unknown) => {
       throw callError(error);
     });
+    // The transport, not the one `ready` saw: the tab may have moved to a newer worker since.
     try {
-      return await callOnce(api, invoke);
+      return await callOnce(transport!.api, invoke);
     } catch (error) {
       if (destroyed || !(error instanceof SdkError) || error.code !== 'NOT_ATTACHED') throw error;
       await reattach();
-      return callOnce(api, invoke);
+      return callOnce(transport!.api, invoke);
     }
   };
 

@@ -56,6 +56,19 @@ export async function openTransport(mode: TransportMode, shared: SharedOptions):
     // @ts-expect-error -- WorkerOptions lacks extendedLifetime in lib.dom (Chrome 148+ feature).
     extendedLifetime,
   });
+  return sharedTransport(worker);
+}
+
+/**
+ * Connects to a worker a newer SDK version announced (after a deploy): its script URL comes from
+ * that worker, not from this build, so it is not bundled here.
+ */
+export function openSharedWorkerAt(url: string, shared: SharedOptions): Transport {
+  const options = { type: 'module', name: shared.name, extendedLifetime: shared.extendedLifetime } as WorkerOptions;
+  return sharedTransport(new SharedWorker(url, options));
+}
+
+function sharedTransport(worker: SharedWorker): Transport {
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', () =>
       reject(new SdkError('RUNTIME_UNAVAILABLE', 'The shared runtime (SharedWorker) failed to start.')),
@@ -64,7 +77,7 @@ export async function openTransport(mode: TransportMode, shared: SharedOptions):
   failed.catch(() => undefined);
   const api = Comlink.wrap<TabPortApi>(worker.port);
   return {
-    mode,
+    mode: 'shared',
     api,
     failed,
     close: () => {
