@@ -7,6 +7,7 @@ import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, Tab
 import { workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
+import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { CustomerAuth } from '../shared/types';
 import { PROTOCOL_VERSION } from '../shared/version';
@@ -20,16 +21,18 @@ import { chooseMode, openSharedWorkerAt, openTransport, type Transport } from '.
 const CALL_TIMEOUT_MS = 20_000;
 const ATTACH_TIMEOUT_MS = 15_000;
 
-export interface CustomerSDK {
+/**
+ * Every request method of the v5 API, typed from `MethodMap`: `getCustomer()`, `startChat(params?)`,
+ * `sendEvent(params)`, `listChats(params?)`, … (a parameter typed `void` may be omitted).
+ */
+export type RequestMethods = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+
+export interface CustomerSDK extends RequestMethods {
   /** The token source this tab uses (`@livechat/customer-auth`, the app's identityProvider, or the server's cookie grant). */
   readonly auth: CustomerAuth;
   connect(): void;
   disconnect(): void;
   destroy(): void;
-  getCustomer(): Promise<ResultOf<'getCustomer'>>;
-  startChat(params?: ParamsOf<'startChat'>): Promise<ResultOf<'startChat'>>;
-  sendEvent(params: ParamsOf<'sendEvent'>): Promise<ResultOf<'sendEvent'>>;
-  listChats(params?: ParamsOf<'listChats'>): Promise<ResultOf<'listChats'>>;
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
@@ -332,10 +335,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     connect: () => fireAndForget('connect()', (api) => api.connect()),
     disconnect: () => fireAndForget('disconnect()', (api) => api.disconnect()),
     destroy: () => teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy'),
-    getCustomer: () => request('getCustomer', undefined),
-    startChat: (params) => request('startChat', params),
-    sendEvent: (params) => request('sendEvent', params),
-    listChats: (params) => request('listChats', params),
+    ...(Object.fromEntries(METHOD_NAMES.map((name) => [name, (params: unknown) => request(name, params)])) as RequestMethods),
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),

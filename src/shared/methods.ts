@@ -5,6 +5,7 @@
  */
 import { SdkError } from './errors';
 import { parseChat, parseCustomer, parseEvent, parseListChats, ProtocolError } from './parse';
+import type { SdkEvent } from './pushes';
 import { serializeChatStart, serializeEvent } from './serialize';
 import type { Chat, ChatEvent, Customer, ListChatsResult } from './types';
 import {
@@ -63,11 +64,30 @@ export interface WireCall {
   resolvedBy?: IndirectPush;
 }
 
-interface MethodSpec<M extends MethodName> {
+/** Sends one request on the connection; resolves with the response (or answering push) payload. */
+export type Send = (action: string, payload: Json, resolvedBy?: IndirectPush) => Promise<Json>;
+
+/** A method's result, and the events only the asking tab gets with it. */
+export interface Outcome<M extends MethodName> {
+  result: ResultOf<M>;
+  requesterEvents: SdkEvent[];
+}
+
+/** A method that is one request: validate and serialize, send, parse. */
+interface SingleRequestSpec<M extends MethodName> {
   build(params: unknown): WireCall;
   /** `payload` is the response payload, or the push payload for indirect answers. */
   parse(payload: Json): ResultOf<M>;
+  /** Events for the asking tab along with the result (e.g. `user_data` for the users a result names). */
+  requesterEvents?(result: ResultOf<M>): SdkEvent[];
 }
+
+/** A method made of several requests (e.g. `rateChat`: find the thread, then set its rating). Validates before sending. */
+interface CompoundSpec<M extends MethodName> {
+  run(params: unknown, send: Send): Promise<Outcome<M>>;
+}
+
+type MethodSpec<M extends MethodName> = SingleRequestSpec<M> | CompoundSpec<M>;
 
 const LIST_CHATS_MAX = 25;
 
@@ -111,6 +131,7 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
       return { action: 'list_chats', payload: pageId !== undefined ? { page_id: pageId } : { limit: limit ?? 10 } };
     },
     parse: (payload) => parseListChats(payload),
+    requesterEvents: (result) => result.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })),
   },
 };
 
@@ -118,10 +139,27 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(specs, name);
 }
 
+/**
+ * Runs one SDK method: validates its parameters (rejecting with VALIDATION before anything is
+ * sent), sends its request(s) through `send`, and parses the answer.
+ */
+export async function executeMethod<M extends MethodName>(method: M, params: unknown, send: Send): Promise<Outcome<M>> {
+  const spec = specs[method] as MethodSpec<M>;
+  if ('run' in spec) return spec.run(params, send);
+  const call = spec.build(params);
+  const result = spec.parse(await send(call.action, call.payload, call.resolvedBy));
+  return { result, requesterEvents: spec.requesterEvents?.(result) ?? [] };
+}
+
+/** The wire request of a single-request method (for tests and tools); throws for compound methods. */
 export function buildCall(method: MethodName, params: unknown): WireCall {
-  return specs[method].build(params);
+  const spec = specs[method];
+  if ('run' in spec) throw new Error(`${method} is made of several requests`);
+  return spec.build(params);
 }
 
 export function parseResult<M extends MethodName>(method: M, payload: Json): ResultOf<M> {
-  return specs[method].parse(payload) as ResultOf<M>;
+  const spec = specs[method] as MethodSpec<M>;
+  if ('run' in spec) throw new Error(`${method} is made of several requests`);
+  return spec.parse(payload);
 }

@@ -11,7 +11,7 @@
 import { SdkError } from '../shared/errors';
 import type { RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
-import { buildCall, isMethodName, parseResult, type MethodName } from '../shared/methods';
+import { executeMethod, isMethodName, type MethodName } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { ConnectedPayload, CustomerData, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
@@ -394,17 +394,14 @@ export class Runtime {
 
   private async request(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new SdkError('VALIDATION', `Unknown method "${String(method)}"`);
-    const call = buildCall(method, params);
-    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
-    const options = call.resolvedBy ? { resolvedBy: call.resolvedBy, owner: record.tabId } : { owner: record.tabId };
-    const payload = await this.connection.request(call.action, call.payload, options);
-    const result = parseResult(method, payload);
-    if (method === 'listChats') {
-      for (const user of (result as ReturnType<typeof parseResult<'listChats'>>).users) {
-        this.postTo(record, { name: 'user_data', payload: user });
-      }
-    }
+    // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
+    // reported as VALIDATION even when the tab is not connected.
+    const { result, requesterEvents } = await executeMethod(method, params, (action, payload, resolvedBy) => {
+      if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+      if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+      return this.connection.request(action, payload, resolvedBy ? { resolvedBy, owner: record.tabId } : { owner: record.tabId });
+    });
+    for (const event of requesterEvents) this.postTo(record, event);
     return result;
   }
 
