@@ -135,7 +135,10 @@ export class Runtime {
         },
         customerId: (id) => this.broadcast({ name: 'customer_id', payload: id }),
         identityChanged: (previousId, newId) => {
+          // v5: switch to the new identity and keep running. What was learned about the previous
+          // customer is dropped (the cached connected state; the token is already the new one's).
           this.lastConnected = undefined;
+          this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
         },

@@ -327,3 +327,25 @@ describe('liveness', () => {
     expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
 });
+
+describe('identity', () => {
+  it('identity_mismatch: a token for another customer switches identity, tells every tab once, and keeps running', async () => {
+    const { organizationId, tabs } = setup(2);
+    for (const tab of tabs) await connected(tab);
+    const previousId = tabs[0]!.payloads('customer_id')[0] as string;
+    // The accounts cookie was lost (privacy features): the next token names a new customer.
+    const otherBrowser = new Browser(emulator.url, organizationId);
+    for (const tab of tabs) tab.tokenProvider = () => otherBrowser.token();
+    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    const newId = (tabs[0]!.payloads('customer_id')[1] as string) ?? '';
+    expect(newId).not.toBe(previousId);
+    for (const tab of tabs) {
+      expect(tab.names().slice(2)).toEqual(['disconnected', 'disconnected', 'identity_changed', 'customer_id', 'connected']);
+      expect(tab.payloads('disconnected')).toEqual([{ reason: 'access_token_expired' }, { reason: 'identity_mismatch' }]);
+      expect(tab.payloads('identity_changed')).toEqual([{ previousId, newId }]);
+      expect((tab.payloads('connected')[1] as { customer: { id: string } }).customer.id).toBe(newId);
+    }
+    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  });
+});
