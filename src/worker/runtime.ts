@@ -164,10 +164,6 @@ export class Runtime {
     return this.connection.state;
   }
 
-  get tabCount(): number {
-    return this.tabs.size;
-  }
-
   status(): RuntimeStatus {
     return {
       mode: this.deps.mode ?? 'inline',
