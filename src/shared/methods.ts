@@ -4,17 +4,50 @@
  * mode (SharedWorker, dedicated Worker, inline) validates and parses in exactly one way.
  */
 import { SdkError } from './errors';
-import { parseChat, parseCustomer, parseEvent, parseListChats, ProtocolError } from './parse';
-import type { SdkEvent } from './pushes';
-import { serializeChatStart, serializeEvent } from './serialize';
-import type { Chat, ChatEvent, Customer, ListChatsResult } from './types';
 import {
+  object,
+  parseChat,
+  parseCustomer,
+  parseEvent,
+  parseForm,
+  parseListChats,
+  parseListThreads,
+  parseUrlInfo,
+  parseWelcomeMessage,
+  ProtocolError,
+  string,
+} from './parse';
+import type { SdkEvent } from './pushes';
+import { serializeChatStart, serializeEvent, serializeSessionFields } from './serialize';
+import type {
+  Chat,
+  ChatEvent,
+  Customer,
+  FormResult,
+  FormType,
+  GroupStatuses,
+  ListChatsResult,
+  ListThreadsResult,
+  Page,
+  Properties,
+  PropertyKeys,
+  Success,
+  UrlInfo,
+  WelcomeMessageResult,
+} from './types';
+import {
+  oneOf,
   optionalBoolean,
   optionalInteger,
   optionalObject,
   optionalString,
+  requireGroupIds,
+  requireInteger,
   requireObject,
+  requireProperties,
+  requirePropertyKeys,
   requireString,
+  requireStringArray,
   type Json,
 } from './validate';
 
@@ -40,12 +73,63 @@ export interface ListChatsParams {
   limit?: number;
 }
 
+export interface ResumeChatParams extends StartChatParams {
+  chat: NonNullable<StartChatParams['chat']> & { id: string };
+}
+
+export interface ListThreadsParams {
+  chatId: string;
+  pageId?: string;
+  sortOrder?: 'asc' | 'desc';
+  limit?: number;
+  minEventsCount?: number;
+}
+
+export interface UpdateCustomerParams {
+  name?: string;
+  email?: string;
+  avatar?: string;
+  sessionFields?: Record<string, string>;
+}
+
+type ChatRef = { chatId: string };
+type ThreadRef = ChatRef & { threadId: string };
+type EventRef = ThreadRef & { eventId: string };
+
 /** Parameters and results of every request method, by SDK method name. */
 export interface MethodMap {
   getCustomer: { params: void; result: Customer };
   startChat: { params: StartChatParams | void; result: { chat: Chat } };
   sendEvent: { params: SendEventParams; result: ChatEvent };
   listChats: { params: ListChatsParams | void; result: ListChatsResult };
+  acceptGreeting: { params: { greetingId: number; uniqueId: string }; result: Success };
+  cancelGreeting: { params: { uniqueId: string }; result: Success };
+  cancelRate: { params: ChatRef & { properties?: string[] }; result: Success };
+  deactivateChat: { params: { id: string }; result: Success };
+  deleteChatProperties: { params: { id: string; properties: PropertyKeys }; result: Success };
+  deleteEventProperties: { params: EventRef & { properties: PropertyKeys }; result: Success };
+  deleteThreadProperties: { params: ThreadRef & { properties: PropertyKeys }; result: Success };
+  getChat: { params: ChatRef & { threadId?: string }; result: Chat };
+  getForm: { params: { groupId: number; type: FormType }; result: FormResult };
+  getUrlInfo: { params: { url: string }; result: UrlInfo };
+  listGroupStatuses: { params: { groupIds?: number[] } | void; result: GroupStatuses };
+  listThreads: { params: ListThreadsParams; result: ListThreadsResult };
+  markEventsAsSeen: { params: ChatRef & { seenUpTo: string }; result: Success };
+  rateChat: { params: ChatRef & { rating: { score: 0 | 1; comment?: string } }; result: Success };
+  requestWelcomeMessage: { params: { id?: string } | void; result: WelcomeMessageResult };
+  resumeChat: { params: ResumeChatParams; result: { chat: Chat } };
+  sendGreetingButtonClicked: { params: { greetingUniqueId: string; buttonId: string }; result: Success };
+  sendRichMessagePostback: {
+    params: EventRef & { postback: { id: string; toggled?: boolean; [key: string]: unknown } };
+    result: Success;
+  };
+  setCustomerSessionFields: { params: { sessionFields: Record<string, string> }; result: Success };
+  setSneakPeek: { params: ChatRef & { sneakPeekText: string }; result: void };
+  updateChatProperties: { params: { id: string; properties: Properties }; result: Success };
+  updateCustomer: { params: UpdateCustomerParams; result: Success };
+  updateCustomerPage: { params: Page; result: void };
+  updateEventProperties: { params: EventRef & { properties: Properties }; result: Success };
+  updateThreadProperties: { params: ThreadRef & { properties: Properties }; result: Success };
 }
 
 export type MethodName = keyof MethodMap;
@@ -76,8 +160,16 @@ export interface Outcome<M extends MethodName> {
 /** A method that is one request: validate and serialize, send, parse. */
 interface SingleRequestSpec<M extends MethodName> {
   build(params: unknown): WireCall;
-  /** `payload` is the response payload, or the push payload for indirect answers. */
-  parse(payload: Json): ResultOf<M>;
+  /**
+   * `payload` is the response payload, or the push payload for indirect answers; `request` is the
+   * payload that was sent (some answers only make sense with it, e.g. threads carry no chat id).
+   */
+  parse(payload: Json, request: Json): ResultOf<M>;
+  /**
+   * Fire-and-forget methods (`setSneakPeek`, `updateCustomerPage`): the docs call them without
+   * handling a promise, so once the arguments are valid a failed send is dropped, not rejected.
+   */
+  fireAndForget?: true;
   /** Events for the asking tab along with the result (e.g. `user_data` for the users a result names). */
   requesterEvents?(result: ResultOf<M>): SdkEvent[];
 }
@@ -90,6 +182,36 @@ interface CompoundSpec<M extends MethodName> {
 type MethodSpec<M extends MethodName> = SingleRequestSpec<M> | CompoundSpec<M>;
 
 const LIST_CHATS_MAX = 25;
+const LIST_THREADS_MAX = 100;
+const NON_NEGATIVE = { min: 0, max: Number.MAX_SAFE_INTEGER };
+
+const success = (): Success => ({ success: true });
+
+/** The methods that resolve `{ success: true }` (so `write` cannot be used for any other). */
+type SuccessMethod = { [M in MethodName]: ResultOf<M> extends Success ? M : never }[MethodName];
+
+/** A single request whose answer carries nothing: the method resolves `{ success: true }`. */
+function write<M extends SuccessMethod>(action: string, payload: (params: Json) => Json): SingleRequestSpec<M> {
+  return {
+    build: (value) => ({ action, payload: payload(requireObject(value, 'params')) }),
+    parse: () => success() as ResultOf<M>,
+  };
+}
+
+const chatId = (params: Json) => requireString(params.chatId, 'chatId');
+const threadId = (params: Json) => requireString(params.threadId, 'threadId');
+const eventId = (params: Json) => requireString(params.eventId, 'eventId');
+
+/**
+ * Rating lives in the `rating` namespace of the chat's newest thread (the first a default,
+ * newest-first `list_threads` returns), so rating needs that thread's id first.
+ */
+async function newestThreadId(chat: string, send: Send): Promise<string> {
+  const answer = await send('list_threads', { chat_id: chat });
+  const threads = Array.isArray(answer.threads) ? answer.threads : [];
+  if (threads.length === 0) throw new SdkError('MISSING_CHAT_THREAD', `There is no thread in "${chat}".`);
+  return string(object(threads[0], 'thread').id, 'thread.id');
+}
 
 const specs: { [M in MethodName]: MethodSpec<M> } = {
   getCustomer: {
@@ -133,6 +255,209 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
     parse: (payload) => parseListChats(payload),
     requesterEvents: (result) => result.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })),
   },
+  acceptGreeting: write('accept_greeting', (params) => ({
+    greeting_id: requireInteger(params.greetingId, 'greetingId', NON_NEGATIVE),
+    unique_id: requireString(params.uniqueId, 'uniqueId'),
+  })),
+  cancelGreeting: write('cancel_greeting', (params) => ({ unique_id: requireString(params.uniqueId, 'uniqueId') })),
+  cancelRate: {
+    run: async (value, send) => {
+      const params = requireObject(value, 'params');
+      const chat = chatId(params);
+      const names = params.properties === undefined ? ['score'] : requireStringArray(params.properties, 'properties');
+      const thread = await newestThreadId(chat, send);
+      await send('delete_thread_properties', { chat_id: chat, thread_id: thread, properties: { rating: names } });
+      return { result: success(), requesterEvents: [] };
+    },
+  },
+  // 4.0.2 resolved undefined; the v5 docs (and this project) promise `{ success: true }`.
+  deactivateChat: write('deactivate_chat', (params) => ({ id: requireString(params.id, 'id') })),
+  deleteChatProperties: write('delete_chat_properties', (params) => ({
+    id: requireString(params.id, 'id'),
+    properties: requirePropertyKeys(params.properties, 'properties'),
+  })),
+  deleteEventProperties: write('delete_event_properties', (params) => ({
+    chat_id: chatId(params),
+    thread_id: threadId(params),
+    event_id: eventId(params),
+    properties: requirePropertyKeys(params.properties, 'properties'),
+  })),
+  deleteThreadProperties: write('delete_thread_properties', (params) => ({
+    chat_id: chatId(params),
+    thread_id: threadId(params),
+    properties: requirePropertyKeys(params.properties, 'properties'),
+  })),
+  getChat: {
+    build: (value) => {
+      const params = requireObject(value, 'params');
+      const payload: Json = { chat_id: chatId(params) };
+      const thread = optionalString(params.threadId, 'threadId');
+      if (thread !== undefined) payload.thread_id = thread;
+      return { action: 'get_chat', payload };
+    },
+    parse: (payload) => parseChat(payload),
+    requesterEvents: (chat) => chat.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })),
+  },
+  getForm: {
+    build: (value) => {
+      const params = requireObject(value, 'params');
+      return {
+        action: 'get_form',
+        payload: {
+          group_id: requireInteger(params.groupId, 'groupId', NON_NEGATIVE),
+          type: oneOf(params.type, 'type', ['prechat', 'postchat', 'ticket']),
+        },
+      };
+    },
+    parse: (payload) => parseForm(payload),
+  },
+  getUrlInfo: {
+    build: (value) => ({ action: 'get_url_info', payload: { url: requireString(requireObject(value, 'params').url, 'url') } }),
+    parse: (payload) => parseUrlInfo(payload),
+  },
+  listGroupStatuses: {
+    build: (value) => {
+      const params = optionalObject(value, 'params') ?? {};
+      const payload = params.groupIds === undefined ? { all: true } : { group_ids: requireGroupIds(params.groupIds, 'groupIds') };
+      return { action: 'list_group_statuses', payload };
+    },
+    // Returned as the server sent it: `online_for_queue` is information an app may want.
+    parse: (payload) => ({ ...object(payload.groups_status, 'groups_status') }) as GroupStatuses,
+  },
+  listThreads: {
+    build: (value) => {
+      const params = requireObject(value, 'params');
+      const payload: Json = { chat_id: chatId(params) };
+      const pageId = optionalString(params.pageId, 'pageId');
+      const sortOrder = params.sortOrder === undefined ? undefined : oneOf(params.sortOrder, 'sortOrder', ['asc', 'desc']);
+      const limit = optionalInteger(params.limit, 'limit', { min: 1, max: LIST_THREADS_MAX });
+      const minEventsCount = optionalInteger(params.minEventsCount, 'minEventsCount', { min: 1, max: LIST_THREADS_MAX });
+      // The API rejects these combinations; saying so locally names the field.
+      if (limit !== undefined && minEventsCount !== undefined) {
+        throw new SdkError('VALIDATION', '"limit" cannot be combined with "minEventsCount"', { field: 'limit' });
+      }
+      if (pageId !== undefined) {
+        const extra = [
+          ['sortOrder', sortOrder],
+          ['limit', limit],
+          ['minEventsCount', minEventsCount],
+        ].find(([, given]) => given !== undefined);
+        if (extra) throw new SdkError('VALIDATION', `"${extra[0]}" cannot be combined with "pageId"`, { field: extra[0] });
+        payload.page_id = pageId;
+      }
+      if (sortOrder !== undefined) payload.sort_order = sortOrder;
+      if (limit !== undefined) payload.limit = limit;
+      if (minEventsCount !== undefined) payload.min_events_count = minEventsCount;
+      return { action: 'list_threads', payload };
+    },
+    parse: (payload, request) => parseListThreads(payload, String(request.chat_id)),
+  },
+  markEventsAsSeen: write('mark_events_as_seen', (params) => ({
+    chat_id: chatId(params),
+    seen_up_to: requireString(params.seenUpTo, 'seenUpTo'),
+  })),
+  rateChat: {
+    run: async (value, send) => {
+      const params = requireObject(value, 'params');
+      const chat = chatId(params);
+      const rating = requireObject(params.rating, 'rating');
+      if (rating.score !== 0 && rating.score !== 1) {
+        throw new SdkError('VALIDATION', '"rating.score" must be 0 or 1', { field: 'rating.score' });
+      }
+      const comment = optionalString(rating.comment, 'rating.comment');
+      const properties = { rating: comment === undefined ? { score: rating.score } : { score: rating.score, comment } };
+      const thread = await newestThreadId(chat, send);
+      await send('update_thread_properties', { chat_id: chat, thread_id: thread, properties });
+      return { result: success(), requesterEvents: [] };
+    },
+  },
+  requestWelcomeMessage: {
+    build: (value) => {
+      const id = optionalString((optionalObject(value, 'params') ?? {}).id, 'id');
+      return { action: 'request_welcome_message', payload: id === undefined ? {} : { id } };
+    },
+    parse: (payload) => parseWelcomeMessage(payload),
+  },
+  resumeChat: {
+    build: (params) => ({
+      action: 'resume_chat',
+      payload: serializeChatStart(params, { resume: true }),
+      resolvedBy: 'incoming_chat',
+    }),
+    parse: (payload) => ({ chat: parseChat(payload.chat) }),
+  },
+  sendGreetingButtonClicked: write('send_greeting_button_clicked', (params) => ({
+    greeting_unique_id: requireString(params.greetingUniqueId, 'greetingUniqueId'),
+    button_id: requireString(params.buttonId, 'buttonId'),
+  })),
+  sendRichMessagePostback: write('send_rich_message_postback', (params) => {
+    const postback = requireObject(params.postback, 'postback');
+    requireString(postback.id, 'postback.id');
+    // Passed through as given (3.6 adds snake_case button_type, button_value, ecommerce); the
+    // docs default `toggled` to true, and the API requires it.
+    const toggled = optionalBoolean(postback.toggled, 'postback.toggled') ?? true;
+    return {
+      chat_id: chatId(params),
+      thread_id: threadId(params),
+      event_id: eventId(params),
+      postback: { ...postback, toggled },
+    };
+  }),
+  setCustomerSessionFields: write('set_customer_session_fields', (params) => ({
+    session_fields: serializeSessionFields(params.sessionFields),
+  })),
+  setSneakPeek: {
+    build: (value) => {
+      const params = requireObject(value, 'params');
+      return {
+        action: 'send_sneak_peek',
+        payload: { chat_id: chatId(params), sneak_peek_text: requireString(params.sneakPeekText, 'sneakPeekText') },
+      };
+    },
+    parse: () => undefined,
+    fireAndForget: true,
+  },
+  updateChatProperties: write('update_chat_properties', (params) => ({
+    id: requireString(params.id, 'id'),
+    properties: requireProperties(params.properties, 'properties'),
+  })),
+  updateCustomer: write('update_customer', (params) => {
+    const payload: Json = {};
+    for (const key of ['name', 'email', 'avatar'] as const) {
+      const given = optionalString(params[key], key);
+      if (given !== undefined) payload[key] = given;
+    }
+    if (params.sessionFields !== undefined) payload.session_fields = serializeSessionFields(params.sessionFields);
+    // The API needs at least one field; an empty update is a caller mistake worth naming.
+    if (Object.keys(payload).length === 0) {
+      throw new SdkError('VALIDATION', '"params" must contain name, email, avatar or sessionFields', { field: 'params' });
+    }
+    return payload;
+  }),
+  updateCustomerPage: {
+    build: (value) => {
+      const params = requireObject(value, 'params');
+      const payload: Json = {};
+      const url = optionalString(params.url, 'url');
+      const title = optionalString(params.title, 'title');
+      if (url !== undefined) payload.url = url;
+      if (title !== undefined) payload.title = title;
+      return { action: 'update_customer_page', payload };
+    },
+    parse: () => undefined,
+    fireAndForget: true,
+  },
+  updateEventProperties: write('update_event_properties', (params) => ({
+    chat_id: chatId(params),
+    thread_id: threadId(params),
+    event_id: eventId(params),
+    properties: requireProperties(params.properties, 'properties'),
+  })),
+  updateThreadProperties: write('update_thread_properties', (params) => ({
+    chat_id: chatId(params),
+    thread_id: threadId(params),
+    properties: requireProperties(params.properties, 'properties'),
+  })),
 };
 
 export function isMethodName(name: unknown): name is MethodName {
@@ -147,7 +472,14 @@ export async function executeMethod<M extends MethodName>(method: M, params: unk
   const spec = specs[method] as MethodSpec<M>;
   if ('run' in spec) return spec.run(params, send);
   const call = spec.build(params);
-  const result = spec.parse(await send(call.action, call.payload, call.resolvedBy));
+  let answer: Json;
+  try {
+    answer = await send(call.action, call.payload, call.resolvedBy);
+  } catch (error) {
+    if (!spec.fireAndForget) throw error;
+    answer = {};
+  }
+  const result = spec.parse(answer, call.payload);
   return { result, requesterEvents: spec.requesterEvents?.(result) ?? [] };
 }
 
@@ -158,8 +490,9 @@ export function buildCall(method: MethodName, params: unknown): WireCall {
   return spec.build(params);
 }
 
-export function parseResult<M extends MethodName>(method: M, payload: Json): ResultOf<M> {
+/** Parses an answer; `request` is the payload that was sent (see `SingleRequestSpec.parse`). */
+export function parseResult<M extends MethodName>(method: M, payload: Json, request: Json = {}): ResultOf<M> {
   const spec = specs[method] as MethodSpec<M>;
   if ('run' in spec) throw new Error(`${method} is made of several requests`);
-  return spec.parse(payload);
+  return spec.parse(payload, request);
 }

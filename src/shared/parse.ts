@@ -16,14 +16,20 @@ import type {
   Customer,
   CustomerStatistics,
   FormField,
+  FormResult,
   Greeting,
   ListChatsResult,
+  ListThreadsResult,
+  PredictedAgent,
   Properties,
+  PropertyKeys,
   Queue,
   RichMessageButton,
   RichMessageElement,
   Thread,
+  UrlInfo,
   User,
+  WelcomeMessageResult,
 } from './types';
 
 export class ProtocolError extends Error {
@@ -35,12 +41,12 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function object(value: unknown, what: string): Json {
+export function object(value: unknown, what: string): Json {
   if (!isObject(value)) throw new ProtocolError(`${what} is not an object`);
   return value;
 }
 
-function string(value: unknown, what: string): string {
+export function string(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new ProtocolError(`${what} is not a string`);
   return value;
 }
@@ -51,6 +57,20 @@ const optionalString = (value: unknown): string | undefined =>
 const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 const properties = (value: unknown): Properties => (isObject(value) ? (value as Properties) : {});
+
+/** Properties a push is about: unlike inside a chat, a push without them says nothing, so it is malformed. */
+export function requiredProperties(value: unknown, what: string): Properties {
+  return object(value, what) as Properties;
+}
+
+/** `{ns: [keys]}` of a delete push; keys that are not strings are dropped rather than failing the push. */
+export function parsePropertyKeys(value: unknown, what: string): PropertyKeys {
+  const keys: PropertyKeys = {};
+  for (const [namespace, names] of Object.entries(object(value, what))) {
+    keys[namespace] = array(names).filter((name): name is string => typeof name === 'string');
+  }
+  return keys;
+}
 
 function access(value: unknown): Access {
   if (isObject(value) && Array.isArray(value.group_ids)) {
@@ -272,7 +292,7 @@ function parseEvents(value: unknown, threadId: string): ChatEvent[] {
     .filter((event): event is ChatEvent => event !== null);
 }
 
-function queue(value: unknown): Queue | null {
+export function parseQueue(value: unknown): Queue | null {
   if (!isObject(value) || typeof value.position !== 'number') return null;
   const parsed: Queue = {
     position: value.position,
@@ -296,7 +316,7 @@ export function parseThread(value: unknown, chatId: string): Thread {
     properties: properties(wire.properties),
     previousThreadId: optionalString(wire.previous_thread_id) ?? null,
     nextThreadId: optionalString(wire.next_thread_id) ?? null,
-    queue: queue(wire.queue),
+    queue: parseQueue(wire.queue),
   };
 }
 
@@ -406,4 +426,80 @@ export function parseDisconnected(value: unknown): { reason: string; [key: strin
   const wire = isObject(value) ? value : {};
   const reason = optionalString(wire.reason) ?? 'internal_error';
   return isObject(wire.data) ? { ...wire.data, reason } : { reason };
+}
+
+/** `list_threads` response; threads carry no chat id on the wire, so the caller passes the one it asked about. */
+export function parseListThreads(value: unknown, chatId: string): ListThreadsResult {
+  const wire = object(value, 'list_threads response');
+  return {
+    threads: array(wire.threads).map((thread) => parseThread(thread, chatId)),
+    previousPageId: optionalString(wire.previous_page_id) ?? null,
+    nextPageId: optionalString(wire.next_page_id) ?? null,
+  };
+}
+
+function formField(field: Json): FormField {
+  const parsed: FormField = { ...field, type: String(field.type ?? ''), id: String(field.id ?? '') };
+  if (field.type === 'group_chooser' && Array.isArray(field.options)) {
+    parsed.options = field.options.map((option: unknown) => {
+      if (!isObject(option) || !('group_id' in option)) return option;
+      const { group_id: groupId, ...rest } = option;
+      return { ...rest, groupId };
+    });
+  }
+  if (field.type === 'rating' && 'comment_label' in field) {
+    const { comment_label: commentLabel, ...rest } = parsed;
+    return { ...rest, commentLabel } as FormField;
+  }
+  return parsed;
+}
+
+/**
+ * `get_form` response (wire-protocol §7.6). Legacy ticket forms have fields without ids; they get
+ * their index as id so that a filled form can still name each answer.
+ */
+export function parseForm(value: unknown): FormResult {
+  const wire = object(value, 'get_form response');
+  if (wire.enabled !== true) return { enabled: false };
+  const form = object(wire.form, 'form');
+  const raw = array(form.fields).filter(isObject);
+  const legacy = raw.length > 0 && raw[0]?.id === undefined;
+  const fields = raw.map((field, index) => formField(legacy ? { ...field, id: String(index) } : field));
+  return { enabled: true, form: { id: string(form.id, 'form.id'), fields } };
+}
+
+/**
+ * `get_url_info` response (§7.7). The image URL is rebuilt as `https://` + host/path because the
+ * server has been seen to send it with a duplicated or missing protocol.
+ */
+export function parseUrlInfo(value: unknown): UrlInfo {
+  const wire = object(value, 'get_url_info response');
+  const info: UrlInfo = { url: string(wire.url, 'url') };
+  if (typeof wire.title === 'string' && wire.title) info.title = wire.title;
+  if (typeof wire.description === 'string' && wire.description) info.description = wire.description;
+  if (typeof wire.image_url === 'string' && wire.image_url) {
+    info.imageUrl = `https://${wire.image_url.replace(/^(https?:)?\/\//, '')}`;
+    // A size only describes the image, and is only useful as a pair (to reserve the preview's box).
+    if (typeof wire.image_width === 'number' && wire.image_width && typeof wire.image_height === 'number' && wire.image_height) {
+      info.imageWidth = wire.image_width;
+      info.imageHeight = wire.image_height;
+    }
+  }
+  return info;
+}
+
+/** `request_welcome_message` response → `{id, predictedAgent, queue}` (v5 docs). */
+export function parseWelcomeMessage(value: unknown): WelcomeMessageResult {
+  const wire = object(value, 'request_welcome_message response');
+  const agent = object(wire.predicted_agent, 'predicted_agent');
+  const predictedAgent: PredictedAgent = {
+    id: string(agent.id, 'predicted_agent.id'),
+    name: optionalString(agent.name) ?? '',
+    avatar: optionalString(agent.avatar) ?? '',
+    jobTitle: optionalString(agent.job_title) ?? '',
+    type: optionalString(agent.type) ?? 'agent',
+    isBot: agent.is_bot === true,
+  };
+  if (typeof agent.bot_type === 'string') predictedAgent.botType = agent.bot_type;
+  return { id: string(wire.id, 'id'), predictedAgent, queue: wire.queue === true };
 }

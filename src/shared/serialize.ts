@@ -123,3 +123,17 @@ export function serializeChatStart(value: unknown, options: { resume: boolean })
     welcome_message_id: optionalString(params.welcomeMessageId, 'welcomeMessageId'),
   });
 }
+
+/** The server keeps at most 100 session fields per customer. */
+const MAX_SESSION_FIELDS = 100;
+
+/** `{k: 'v', …}` → `[{k: 'v'}, …]`, the wire form of session fields, insertion order kept. */
+export function serializeSessionFields(value: unknown, field = 'sessionFields'): Json[] {
+  const fields = requireObject(value, field);
+  const entries = Object.entries(fields);
+  if (entries.length > MAX_SESSION_FIELDS) fail(field, `at most ${MAX_SESSION_FIELDS} fields`, value);
+  return entries.map(([key, fieldValue]) => {
+    if (typeof fieldValue !== 'string') fail(`${field}.${key}`, 'a string', fieldValue);
+    return { [key]: fieldValue };
+  });
+}

@@ -289,3 +289,107 @@ export interface InitConfig {
   /** Forward the runtime's log lines to this tab's console (SharedWorkers have no devtools in Safari). Default `false`. */
   debug?: boolean;
 }
+
+/** What most write requests resolve with (the official SDK's frozen `SUCCESS` object). */
+export interface Success {
+  success: true;
+}
+
+/** `{ns: [keys]}`: the properties a delete request or push names. */
+export type PropertyKeys = Record<string, string[]>;
+
+export type FormType = 'prechat' | 'postchat' | 'ticket';
+
+export type FormResult = { enabled: false } | { enabled: true; form: { id: string; fields: FormField[] } };
+
+export interface UrlInfo {
+  url: string;
+  title?: string;
+  description?: string;
+  imageUrl?: string;
+  imageWidth?: number;
+  imageHeight?: number;
+}
+
+export interface ListThreadsResult {
+  threads: Thread[];
+  previousPageId: string | null;
+  nextPageId: string | null;
+}
+
+/** Group id (as a string key) → `'online' | 'online_for_queue' | 'offline'`, as the server sent it. */
+export type GroupStatuses = Record<string, string>;
+
+export interface PredictedAgent {
+  id: string;
+  name: string;
+  avatar: string;
+  jobTitle: string;
+  type: string;
+  isBot: boolean;
+  botType?: string;
+}
+
+export interface WelcomeMessageResult {
+  id: string;
+  predictedAgent: PredictedAgent;
+  queue: boolean;
+}
+
+// ---- push event payloads -------------------------------------------------------------------
+
+export interface ChatTransferredPayload {
+  chatId: string;
+  threadId: string | null;
+  reason: string;
+  /** Only when `reason` is `'manual'`. */
+  requesterId?: string;
+  transferredTo: { agentIds?: string[]; groupIds?: number[] };
+  queue: Queue | null;
+}
+
+export interface CustomerUpdatedPayload {
+  id?: string;
+  name?: string;
+  email?: string;
+  avatar?: string;
+  /** Session fields (the v5 name; 4.0.2 called it `sessionFields`). */
+  fields?: Record<string, string>;
+}
+
+export interface TypingIndicatorPayload {
+  chatId: string;
+  typingIndicator: { authorId: string; isTyping: boolean };
+}
+
+export interface ThinkingIndicatorPayload {
+  chatId: string;
+  threadId: string;
+  authorId: string;
+  sentAt: string;
+  title?: string;
+  description?: string;
+  customId?: string;
+}
+
+export interface RichMessagePostbackPayload {
+  userId: string;
+  chatId: string;
+  threadId: string;
+  eventId: string;
+  /** As the server sent it (`{id, toggled, button_type?, button_value?, ecommerce?}`). */
+  postback: Record<string, unknown>;
+}
+
+export interface QueuePositionPayload {
+  chatId: string;
+  threadId: string;
+  queue: Queue;
+}
+
+export interface UserRemovedPayload {
+  chatId: string;
+  userId: string;
+  /** `disconnected`, `signed_out`, `manual`, …; absent when the server gave none. */
+  reason?: string;
+}

@@ -185,7 +185,7 @@ describe('isMethodName', () => {
   });
 
   it('rejects other names, inherited properties and non-strings', () => {
-    for (const name of ['get_customer', 'resumeChat', 'toString', 'constructor', '__proto__', 'hasOwnProperty', '']) {
+    for (const name of ['get_customer', 'getChatHistory', 'uploadFile', 'toString', 'constructor', '__proto__', 'hasOwnProperty', '']) {
       expect(isMethodName(name)).toBe(false);
     }
     expect(isMethodName(undefined)).toBe(false);

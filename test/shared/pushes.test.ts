@@ -104,7 +104,8 @@ describe('eventsFromPush', () => {
   });
 
   it('unknown and unsurfaced pushes give []', () => {
-    expect(eventsFromPush('incoming_typing_indicator', { chat_id: 'C1', typing_indicator: {} })).toEqual([]);
+    expect(eventsFromPush('incoming_multicast', { content: {} })).toEqual([]);
+    expect(eventsFromPush('event_deleted', { chat_id: 'C1', thread_id: 'T1', event_id: 'E1' })).toEqual([]);
     expect(eventsFromPush('customer_side_storage_updated', { customer_side_storage: {} })).toEqual([]);
     expect(eventsFromPush('totally_unknown_push', {})).toEqual([]);
   });

@@ -1,0 +1,167 @@
+/**
+ * The v5 request methods end to end: a tab asks through the runtime core, the real emulator
+ * answers on a real socket, and the pushes the request causes reach the other tabs as SDK events.
+ * Only actions the emulator implements are here; the rest are covered by test/shared unit tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { SdkError } from '../../src/shared/errors';
+import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
+import { Browser, newRuntime, TestTab } from './harness';
+
+let emulator: Emulator;
+const cleanup: Array<() => void> = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(() => emulator.close());
+afterEach(() => {
+  while (cleanup.length) cleanup.pop()!();
+});
+
+/** Two tabs of one customer, both connected through one runtime. */
+async function twoTabs() {
+  const organizationId = `methods-${randomUUID()}`;
+  const runtime = newRuntime(emulator.url, organizationId);
+  const browser = new Browser(emulator.url, organizationId);
+  const a = new TestTab(runtime, browser, { tabId: 'tab-a' });
+  const b = new TestTab(runtime, browser, { tabId: 'tab-b' });
+  cleanup.push(() => {
+    a.session.detach('destroyed');
+    b.session.detach('destroyed');
+  });
+  for (const tab of [a, b]) await vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
+  const customerId = a.payloads('customer_id')[0] as string;
+  return { organizationId, a, b, customerId };
+}
+
+const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
+
+async function startedChat(tab: TestTab): Promise<Chat> {
+  const { chat } = (await tab.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as {
+    chat: Chat;
+  };
+  return chat;
+}
+
+describe('chat lifecycle', () => {
+  it('getChat answers the asker with the chat and gives it user_data for each user', async () => {
+    const { a, b, customerId } = await twoTabs();
+    const started = await startedChat(a);
+    const userDataBefore = a.count('user_data');
+    const bUserDataBefore = b.count('user_data');
+
+    const chat = (await a.session.request('getChat', { chatId: started.id })) as Chat;
+    expect(chat.id).toBe(started.id);
+    expect(chat.thread?.id).toBe(started.thread?.id);
+    expect(chat.thread?.events).toMatchObject([{ type: 'message', text: 'hi', authorId: customerId }]);
+    expect(chat.users.map((user) => user.id)).toContain(customerId);
+    expect(a.count('user_data')).toBe(userDataBefore + chat.users.length);
+    // Only the asker: getChat is not a push.
+    expect(b.count('user_data')).toBe(bUserDataBefore);
+  });
+
+  it('deactivateChat resolves { success: true }; every tab gets the system message and chat_deactivated', async () => {
+    const { a, b } = await twoTabs();
+    const chat = await startedChat(a);
+
+    await expect(a.session.request('deactivateChat', { id: chat.id })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => expect(tab.payloads('chat_deactivated')).toEqual([{ chatId: chat.id }]));
+      const system = tab.payloads('incoming_event') as Array<{ chatId: string; event: ChatEvent }>;
+      expect(system).toMatchObject([{ chatId: chat.id, event: { type: 'system_message', authorId: 'system', threadId: chat.thread?.id } }]);
+    }
+    // The server's own error for an inactive chat reaches the asker with its code.
+    expect(await rejection(a.session.request('deactivateChat', { id: chat.id }))).toMatchObject({ code: 'CHAT_INACTIVE' });
+  });
+
+  it('resumeChat answers the asker with { chat } and gives the other tab incoming_chat', async () => {
+    const { a, b } = await twoTabs();
+    const chat = await startedChat(a);
+    await a.session.request('deactivateChat', { id: chat.id });
+    const aChatsBefore = a.count('incoming_chat');
+
+    const resumed = (await b.session.request('resumeChat', {
+      chat: { id: chat.id, thread: { events: [{ type: 'message', text: 'back again' }] } },
+    })) as { chat: Chat };
+    expect(resumed.chat.id).toBe(chat.id);
+    expect(resumed.chat.thread?.id).not.toBe(chat.thread?.id);
+    expect(resumed.chat.thread?.active).toBe(true);
+    expect(resumed.chat.thread?.events).toMatchObject([{ type: 'message', text: 'back again' }]);
+
+    await vi.waitFor(() => expect(a.count('incoming_chat')).toBe(aChatsBefore + 1));
+    expect(a.payloads('incoming_chat').at(-1)).toEqual(resumed);
+    // The asker got its answer as the result, not as an event.
+    expect(b.payloads('incoming_chat')).not.toContainEqual(resumed);
+
+    expect(await rejection(b.session.request('resumeChat', { chat: { id: chat.id } }))).toMatchObject({ code: 'CHAT_ALREADY_ACTIVE' });
+  });
+
+  it('markEventsAsSeen resolves { success: true } and events_marked_as_seen reaches every tab', async () => {
+    const { a, b, customerId } = await twoTabs();
+    const chat = await startedChat(a);
+    const seenUpTo = chat.thread!.events[0]!.createdAt;
+
+    await expect(b.session.request('markEventsAsSeen', { chatId: chat.id, seenUpTo })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => expect(tab.payloads('events_marked_as_seen')).toEqual([{ chatId: chat.id, userId: customerId, seenUpTo }]));
+    }
+  });
+});
+
+describe('customer data', () => {
+  it('updateCustomer resolves { success: true } and customer_updated (with `fields`) reaches the other tab', async () => {
+    const { a, b, customerId } = await twoTabs();
+    await expect(
+      a.session.request('updateCustomer', { name: 'John Doe', email: 'john.doe@example.com', sessionFields: { basket: '10usd' } }),
+    ).resolves.toEqual({ success: true });
+    await vi.waitFor(() =>
+      expect(b.payloads('customer_updated')).toEqual([
+        { id: customerId, name: 'John Doe', email: 'john.doe@example.com', fields: { basket: '10usd' } },
+      ]),
+    );
+    const customer = (await b.session.request('getCustomer', undefined)) as Customer;
+    expect(customer).toMatchObject({ name: 'John Doe', email: 'john.doe@example.com', sessionFields: { basket: '10usd' } });
+  });
+
+  it('setCustomerSessionFields resolves { success: true } and replaces the session fields', async () => {
+    const { a, b } = await twoTabs();
+    await expect(a.session.request('setCustomerSessionFields', { sessionFields: { foo: 'bar', test: 'qwerty' } })).resolves.toEqual({
+      success: true,
+    });
+    const customer = (await b.session.request('getCustomer', undefined)) as Customer;
+    expect(customer.sessionFields).toEqual({ foo: 'bar', test: 'qwerty' });
+  });
+
+  it('updateCustomerPage resolves undefined once the server has it, and swallows a server refusal', async () => {
+    const { organizationId, a } = await twoTabs();
+    await expect(a.session.request('updateCustomerPage', { url: 'https://developers.livechat.com/', title: 'Docs' })).resolves.toBeUndefined();
+    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1);
+    // The emulator requires a url; a fire-and-forget method must not reject for that.
+    await expect(a.session.request('updateCustomerPage', { title: 'No url' })).resolves.toBeUndefined();
+    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2);
+    // Bad arguments still fail locally, before anything is sent.
+    expect(await rejection(a.session.request('updateCustomerPage', { url: 5 }))).toMatchObject({ code: 'VALIDATION' });
+    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2);
+  });
+});
+
+describe('other requests', () => {
+  it('listGroupStatuses returns the groups_status map for all groups or the groups asked', async () => {
+    const { a, b } = await twoTabs();
+    await expect(a.session.request('listGroupStatuses', undefined)).resolves.toEqual({ '0': 'online' });
+    await expect(b.session.request('listGroupStatuses', { groupIds: [0, 3] })).resolves.toEqual({ '0': 'online', '3': 'online' });
+    expect(await rejection(a.session.request('listGroupStatuses', { groupIds: ['3'] }))).toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('setSneakPeek resolves undefined after the server took it, even for an unknown chat', async () => {
+    const { organizationId, a } = await twoTabs();
+    const chat = await startedChat(a);
+    await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'what is the price for your ' })).resolves.toBeUndefined();
+    expect(emulator.stats(organizationId).requests.send_sneak_peek).toBe(1);
+    await expect(a.session.request('setSneakPeek', { chatId: 'NOSUCHCHAT', sneakPeekText: 'x' })).resolves.toBeUndefined();
+    expect(emulator.stats(organizationId).requests.send_sneak_peek).toBe(2);
+  });
+});
