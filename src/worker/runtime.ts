@@ -11,9 +11,9 @@
 import { SdkError } from '../shared/errors';
 import type { RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
-import { executeMethod, isMethodName, type MethodName } from '../shared/methods';
+import { buildCall, executeMethod, isMethodName, type MethodName } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
-import type { ConnectedPayload, CustomerData, Token } from '../shared/types';
+import type { ConnectedPayload, CustomerData, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
 import { systemClock, Timer, type Clock } from './clock';
@@ -393,6 +393,14 @@ export class Runtime {
 
   private async request(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new SdkError('VALIDATION', `Unknown method "${String(method)}"`);
+    if (method === 'updateCustomerPage') {
+      // The page is this tab's state: remembered for later logins and focus changes, and sent now
+      // only if this is the tab the customer is looking at (the server tracks one page).
+      const page = buildCall(method, params).payload as Page;
+      record.hello = { ...record.hello, page };
+      if (record.wantsConnection) this.sendFocusedPage();
+      return undefined;
+    }
     // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
     // reported as VALIDATION even when the tab is not connected.
     const { result, requesterEvents } = await executeMethod(method, params, (action, payload, resolvedBy) => {

@@ -135,16 +135,23 @@ describe('customer data', () => {
     expect(customer.sessionFields).toEqual({ foo: 'bar', test: 'qwerty' });
   });
 
-  it('updateCustomerPage resolves undefined once the server has it, and swallows a server refusal', async () => {
-    const { organizationId, a } = await twoTabs();
-    await expect(a.session.request('updateCustomerPage', { url: 'https://developers.livechat.com/', title: 'Docs' })).resolves.toBeUndefined();
+  it("updateCustomerPage: the focused tab's page reaches the server; a background tab's is kept until it gets the focus", async () => {
+    const { organizationId, a, b } = await twoTabs();
+    b.session.setFocus(true);
+    await expect(b.session.request('updateCustomerPage', { url: 'https://shop.test/cart', title: 'Cart' })).resolves.toBeUndefined();
+    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1));
+    // A background tab navigating (an SPA route change) does not move the customer.
+    await expect(a.session.request('updateCustomerPage', { url: 'https://shop.test/help', title: 'Help' })).resolves.toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1);
-    // The emulator requires a url; a fire-and-forget method must not reject for that.
+    a.session.setFocus(true);
+    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2));
+    // A refusal from the server (the emulator wants a url) is swallowed, as for any fire-and-forget call.
     await expect(a.session.request('updateCustomerPage', { title: 'No url' })).resolves.toBeUndefined();
-    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2);
+    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(3));
     // Bad arguments still fail locally, before anything is sent.
     expect(await rejection(a.session.request('updateCustomerPage', { url: 5 }))).toMatchObject({ code: 'VALIDATION' });
-    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2);
+    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(3);
   });
 });
 
