@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from './hub';
 import type { EmulatorStats } from './server';
 import type { State } from './state';
-import { EMULATOR_AGENT, TOKEN_LIFETIME_S, isActive, lastThread, wireThread, wireUsers } from './state';
+import { EMULATOR_AGENT, isActive, lastThread, wireThread, wireUsers, type OrganizationStatus } from './state';
 import { RtmError, isObject, messageText, optionalObject, optionalString, requiredString, type Obj } from './validate';
 import { API_VERSION } from './wire';
 
@@ -14,6 +14,12 @@ export interface HttpContext {
   state: State;
   hub: Hub;
   stats(organizationId?: string): EmulatorStats;
+  /** `expires_in` of the tokens this emulator issues. */
+  tokenLifetimeSec: number;
+  /** Sets this emulator's latency when given; returns the current one. */
+  latency(ms?: number): number;
+  /** Cuts this emulator's sockets (of one organization or all) and refuses upgrades for `durationMs`. Returns how many were cut. */
+  outage(durationMs: number, organizationId?: string): number;
 }
 
 class HttpError extends Error {
@@ -77,6 +83,16 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       return post(async () => sendJson(req, res, 200, agentSendEvent(ctx, await readJson(req))));
     case '/__emulator/disconnect':
       return post(async () => sendJson(req, res, 200, disconnect(ctx, await readJson(req))));
+    case '/__emulator/latency':
+      return post(async () => sendJson(req, res, 200, latency(ctx, await readJson(req))));
+    case '/__emulator/organizations':
+      return post(async () => sendJson(req, res, 200, organization(ctx, await readJson(req))));
+    case '/__emulator/ban':
+      return post(async () => sendJson(req, res, 200, ban(ctx, await readJson(req))));
+    case '/__emulator/outage':
+      return post(async () => sendJson(req, res, 200, outage(ctx, await readJson(req))));
+    case '/__emulator/identity':
+      return post(async () => sendJson(req, res, 200, identity(ctx, await readJson(req))));
     case '/__emulator/reset':
       return post(async () => {
         await readBody(req);
@@ -125,9 +141,13 @@ async function token(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const cidName = `__lc_cid${suffix}`;
   const cstName = `__lc_cst${suffix}`;
   const cookies = parseCookies(req.headers.cookie);
-  const identity = ctx.state.identify(cookies[cidName], cookies[cstName]);
+  let identity = ctx.state.identify(cookies[cidName], cookies[cstName]);
+  // POST /__emulator/identity: this browser "lost" its cookies, so the accounts service sees a stranger.
+  if (!identity.created && ctx.state.orgs.get(organizationId)?.identitySwaps.delete(identity.customerId) === true) {
+    identity = ctx.state.identify(undefined, undefined);
+  }
   ctx.state.customer(organizationId, identity.customerId);
-  const accessToken = ctx.state.issueToken(organizationId, identity.customerId);
+  const accessToken = ctx.state.issueToken(organizationId, identity.customerId, ctx.tokenLifetimeSec);
 
   const attrs = `Path=/; HttpOnly; SameSite=Lax; Max-Age=${COOKIE_MAX_AGE_S}`;
   res.setHeader('Set-Cookie', [`${cidName}=${identity.customerId}; ${attrs}`, `${cstName}=${identity.secret}; ${attrs}`]);
@@ -135,7 +155,7 @@ async function token(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   sendJson(req, res, 200, {
     access_token: accessToken,
     entity_id: identity.customerId,
-    expires_in: TOKEN_LIFETIME_S,
+    expires_in: ctx.tokenLifetimeSec,
     token_type: 'Bearer',
     organization_id: organizationId,
   });
@@ -197,6 +217,60 @@ function disconnect(ctx: HttpContext, body: Obj): { disconnected: number } {
   const reason = field(() => requiredString(body.reason, 'reason'));
   const data = field(() => optionalObject(body.data, 'data'));
   return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, reason, data) };
+}
+
+function latency(ctx: HttpContext, body: Obj): { latency_ms: number } {
+  const ms = nonNegativeNumber(body.latency_ms, 'latency_ms');
+  if (ms === undefined) throw validationError('latency_ms is required and must be a non-negative number');
+  return { latency_ms: ctx.latency(ms) };
+}
+
+const ORGANIZATION_STATUSES: readonly OrganizationStatus[] = ['active', 'expired', 'missing'];
+
+/** Sets an organization's subscription status and/or region (`region: null` = served everywhere again). */
+function organization(ctx: HttpContext, body: Obj): { organization_id: string; status: OrganizationStatus; region: string | null } {
+  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
+  const status = body.status;
+  if (status !== undefined && !ORGANIZATION_STATUSES.includes(status as OrganizationStatus)) {
+    throw validationError(`status must be one of ${ORGANIZATION_STATUSES.join(', ')}`);
+  }
+  const region = body.region;
+  if (region !== undefined && region !== null && (typeof region !== 'string' || region === '')) {
+    throw validationError('region must be a non-empty string or null');
+  }
+  if (status === undefined && region === undefined) throw validationError('status or region is required');
+  const org = ctx.state.org(organizationId);
+  if (status !== undefined) org.status = status as OrganizationStatus;
+  if (region === null) delete org.region;
+  else if (region !== undefined) org.region = region as string;
+  return { organization_id: org.id, status: org.status, region: org.region ?? null };
+}
+
+function ban(ctx: HttpContext, body: Obj): { disconnected: number } {
+  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
+  const customerId = field(() => requiredString(body.customer_id, 'customer_id'));
+  ctx.state.org(organizationId).banned.add(customerId);
+  return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, 'customer_banned') };
+}
+
+function outage(ctx: HttpContext, body: Obj): { terminated: number; duration_ms: number } {
+  const durationMs = nonNegativeNumber(body.duration_ms, 'duration_ms');
+  if (durationMs === undefined) throw validationError('duration_ms is required and must be a non-negative number');
+  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
+  return { terminated: ctx.outage(durationMs, organizationId), duration_ms: durationMs };
+}
+
+function identity(ctx: HttpContext, body: Obj): { ok: true } {
+  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
+  const customerId = field(() => requiredString(body.from_customer_id, 'from_customer_id'));
+  ctx.state.org(organizationId).identitySwaps.add(customerId);
+  return { ok: true };
+}
+
+function nonNegativeNumber(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw validationError(`${name} must be a non-negative number`);
+  return value;
 }
 
 /** Runs a validator from validate.ts and maps its error onto the HTTP error format. */

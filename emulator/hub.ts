@@ -6,12 +6,37 @@ import type { Payload, ServerFrame } from './wire';
 import { pushFrame } from './wire';
 import type { Outgoing, Session } from './rtm';
 
+/** The emulator (server) a socket came in through; several may share one Hub (regions). */
+export interface Endpoint {
+  /** Every frame and close to the socket is delayed by this much (runtime-adjustable). */
+  latencyMs: number;
+}
+
 export interface Connection {
   readonly ws: WebSocket;
   readonly session: Session;
+  readonly owner: Endpoint;
+  /** Remote IP address of the socket, for the per-address cap on unauthorized sockets. */
+  readonly remoteAddress: string;
   /** Set once the server decided to close it: it gets no more pushes and its frames are ignored. */
   closing: boolean;
+  /** Requests received whose response has not been written to the socket yet. */
+  pending: number;
   loginTimer?: NodeJS.Timeout;
+  /** Fires when the client has been silent for the idle timeout (after login). */
+  idleTimer?: NodeJS.Timeout;
+  /** Fires when the access token used to log in expires. */
+  tokenTimer?: NodeJS.Timeout;
+  /** Frames and closes waiting for their latency to pass, in order. */
+  queue?: Array<{ at: number; run: () => void }>;
+  queueTimer?: NodeJS.Timeout;
+}
+
+export function clearConnectionTimers(conn: Connection): void {
+  for (const t of [conn.loginTimer, conn.idleTimer, conn.tokenTimer]) if (t !== undefined) clearTimeout(t);
+  conn.loginTimer = undefined;
+  conn.idleTimer = undefined;
+  conn.tokenTimer = undefined;
 }
 
 /** How long a closing socket may take to finish the close handshake before it is cut. */
@@ -26,18 +51,69 @@ export class Hub {
 
   remove(conn: Connection): void {
     this.connections.delete(conn);
-    if (conn.loginTimer !== undefined) clearTimeout(conn.loginTimer);
+    clearConnectionTimers(conn);
+    if (conn.queueTimer !== undefined) clearTimeout(conn.queueTimer);
+    conn.queue = undefined;
   }
 
-  /** Sockets not yet closed (authorized or not), for one organization or all. */
-  openCount(organizationId?: string): number {
+  /** Sockets not yet closed (authorized or not), for one organization or all, optionally only one endpoint's. */
+  openCount(organizationId?: string, owner?: Endpoint): number {
     let n = 0;
-    for (const c of this.connections) if (organizationId === undefined || c.session.organizationId === organizationId) n++;
+    for (const c of this.connections) {
+      if ((organizationId === undefined || c.session.organizationId === organizationId) && (owner === undefined || c.owner === owner)) n++;
+    }
     return n;
   }
 
-  send(conn: Connection, frame: ServerFrame): void {
-    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(frame));
+  /** Open sockets from `address` that have not logged in and are not being closed. */
+  unauthorizedFrom(address: string): number {
+    let n = 0;
+    for (const c of this.connections) if (!c.closing && c.session.customerId === undefined && c.remoteAddress === address) n++;
+    return n;
+  }
+
+  /** Customers of an organization with at least one logged-in socket that is not being closed. */
+  onlineCustomers(organizationId: string): Set<string> {
+    const out = new Set<string>();
+    for (const c of this.connections) {
+      if (!c.closing && c.session.organizationId === organizationId && c.session.customerId !== undefined) out.add(c.session.customerId);
+    }
+    return out;
+  }
+
+  /** Writes a frame, after the endpoint's latency; `onSent` runs when it is written (or dropped because the socket is gone). */
+  send(conn: Connection, frame: ServerFrame, onSent?: () => void): void {
+    const text = JSON.stringify(frame);
+    this.later(conn, () => {
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      onSent?.();
+    });
+  }
+
+  /**
+   * Runs `run` now when there is no latency and nothing queued, else once the latency has passed.
+   * Items never overtake each other, even when the latency is lowered at runtime.
+   */
+  private later(conn: Connection, run: () => void): void {
+    const latency = conn.owner.latencyMs;
+    const queue = conn.queue ?? [];
+    if (latency <= 0 && queue.length === 0) return run();
+    const last = queue[queue.length - 1];
+    queue.push({ at: Math.max(Date.now() + Math.max(latency, 0), last?.at ?? 0), run });
+    conn.queue = queue;
+    this.pump(conn);
+  }
+
+  private pump(conn: Connection): void {
+    const head = conn.queue?.[0];
+    if (head === undefined || conn.queueTimer !== undefined) return;
+    conn.queueTimer = setTimeout(() => {
+      conn.queueTimer = undefined;
+      const queue = conn.queue ?? [];
+      const now = Date.now();
+      while (queue.length > 0 && (queue[0]?.at ?? 0) <= now) queue.shift()?.run();
+      this.pump(conn);
+    }, Math.max(0, head.at - Date.now()));
   }
 
   /** Sends a push to one socket, honouring its login `pushes` subscription. */
@@ -47,11 +123,15 @@ export class Hub {
     this.send(conn, pushFrame(action, payload, requestId));
   }
 
-  /** Delivers what a handler produced for a request that arrived on `from`. */
-  deliver(from: Connection, out: Outgoing[]): void {
+  /** Delivers what a handler produced for a request that arrived on `from`; `onReplySent` runs once the response is written. */
+  deliver(from: Connection, out: Outgoing[], onReplySent?: () => void): void {
     for (const o of out) {
       if (o.kind === 'reply') {
-        this.send(from, o.frame);
+        this.send(from, o.frame, onReplySent);
+        continue;
+      }
+      if (o.kind === 'disconnect') {
+        this.disconnect(from, o.reason, o.data);
         continue;
       }
       const { organizationId, customerId } = from.session;
@@ -91,23 +171,34 @@ export class Hub {
     return targets.length;
   }
 
+  /** Closes after whatever is already queued for the socket (so a preceding push still arrives first). */
   close(conn: Connection, code = 1000): void {
     conn.closing = true;
-    if (conn.loginTimer !== undefined) clearTimeout(conn.loginTimer);
-    conn.ws.close(code);
-    // A peer that never answers the close frame must not keep the socket (and the stats) alive.
-    setTimeout(() => conn.ws.terminate(), CLOSE_GRACE_MS).unref();
+    clearConnectionTimers(conn);
+    this.later(conn, () => {
+      conn.ws.close(code);
+      // A peer that never answers the close frame must not keep the socket (and the stats) alive.
+      setTimeout(() => conn.ws.terminate(), CLOSE_GRACE_MS).unref();
+    });
   }
 
-  closeAll(code = 1001): void {
-    for (const c of this.connections) this.close(c, code);
+  /** Cuts the socket at once, without a close frame (the client sees 1006); queued frames are dropped. */
+  terminate(conn: Connection): void {
+    conn.closing = true;
+    conn.ws.terminate();
+    this.remove(conn);
   }
 
-  terminateAll(): void {
-    for (const c of this.connections) {
-      c.closing = true;
-      c.ws.terminate();
-      this.remove(c);
-    }
+  closeAll(code = 1001, owner?: Endpoint): void {
+    for (const c of this.connections) if (owner === undefined || c.owner === owner) this.close(c, code);
+  }
+
+  /** Terminates every socket of the endpoint (or all), optionally only one organization's. Returns how many. */
+  terminateAll(owner?: Endpoint, organizationId?: string): number {
+    const targets = [...this.connections].filter(
+      (c) => (owner === undefined || c.owner === owner) && (organizationId === undefined || c.session.organizationId === organizationId),
+    );
+    for (const c of targets) this.terminate(c);
+    return targets.length;
   }
 }

@@ -31,15 +31,30 @@ export interface Session {
   referrer?: string;
   /** Push names this socket subscribed to in login (`customer_disconnected` is always delivered). */
   pushes: ReadonlySet<string> | 'all';
+  /** ms timestamp at which the access token used to log in expires. */
+  tokenExpiresAt?: number;
 }
 
 export type Outgoing =
   | { kind: 'reply'; frame: ResponseFrame }
   /** Goes to every logged-in socket of the session's customer; only the requester's copy carries request_id. */
-  | { kind: 'push'; action: string; payload: Payload; requestId?: string };
+  | { kind: 'push'; action: string; payload: Payload; requestId?: string }
+  /** `customer_disconnected` with this reason to the requesting socket, which is then closed. */
+  | { kind: 'disconnect'; reason: string; data?: Payload };
+
+/** Why a login with a valid token is turned away with `customer_disconnected` (errors are thrown as RtmError instead). */
+export interface Refusal {
+  reason: string;
+  data?: Payload;
+}
 
 export interface RtmOptions {
   chatsPerCustomer: number;
+  /**
+   * Asked once a login is known to be valid, before anything changes: undefined admits the customer,
+   * a Refusal disconnects the socket, a thrown RtmError becomes the login's error response.
+   */
+  admit?: (session: Session, customerId: string) => Refusal | undefined;
 }
 
 export interface Request {
@@ -116,7 +131,7 @@ export function handleRequest(state: State, session: Session, request: Request, 
   const { action, requestId } = request;
   const fail = (e: RtmError): Outgoing[] => [{ kind: 'reply', frame: errorResponse(action, requestId, e) }];
   try {
-    if (action === 'login') return login(state, session, request);
+    if (action === 'login') return login(state, session, request, options);
     if (action === 'ping') {
       // Before login a ping only keeps the socket alive; the API defines no answer.
       if (session.customerId === undefined) return [];
@@ -147,7 +162,7 @@ export function handleRequest(state: State, session: Session, request: Request, 
 
 // ---- login ----------------------------------------------------------------------------------
 
-function login(state: State, session: Session, request: Request): Outgoing[] {
+function login(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
   const p = request.payload;
   if (session.customerId !== undefined) throw invalid('Already logged in on this connection');
 
@@ -167,12 +182,16 @@ function login(state: State, session: Session, request: Request): Outgoing[] {
   optionalObject(p.customer_side_storage, 'customer_side_storage');
   const pushes = subscriptions(p.pushes);
 
+  const refusal = options.admit?.(session, issued.customerId);
+  if (refusal !== undefined) return [{ kind: 'disconnect', ...refusal }];
+
   const customer = state.customer(session.organizationId, issued.customerId);
   applyProfile(customer, profile);
   state.recordActivity(customer, page?.url);
   session.customerId = customer.id;
   session.groupId = isGroupId(p.group_id) ? p.group_id : 0;
   session.pushes = pushes;
+  session.tokenExpiresAt = issued.expiresAt;
   if (page !== undefined) session.page = page;
   if (referrer !== undefined) session.referrer = referrer;
   if (tabId !== undefined) session.tabId = tabId;

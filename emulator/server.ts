@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
-import { Hub, type Connection } from './hub';
-import { handleRequest, parseFrame, type RtmOptions, type Session } from './rtm';
-import { State } from './state';
+import { Hub, type Connection, type Endpoint } from './hub';
+import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
+import { State, TOKEN_LIFETIME_S } from './state';
+import { RtmError } from './validate';
 import { API_VERSION, errorResponse } from './wire';
 
 export interface EmulatorOptions {
@@ -19,12 +20,38 @@ export interface EmulatorOptions {
   loginTimeoutMs?: number;
   /** Chats one customer may start. Default 1, the API's limit (`chat_limit_reached`); raise it to test list_chats paging. */
   chatsPerCustomer?: number;
+  /** Logged-in sockets one customer may hold; the next login gets `too_many_connections`. Default 5; 0 = no cap. */
+  maxConnectionsPerCustomer?: number;
+  /** `too_many_connections` refusals within `blockDurationMs` that block the customer. Default 3; 0 = never block. */
+  blockAfterRefusals?: number;
+  /** Window for counting refusals, and length of the `customer_temporarily_blocked` period. Default 60000. */
+  blockDurationMs?: number;
+  /** Open not-logged-in sockets allowed per remote address; one more gets `too_many_unauthorized_connections`. Default 0 = no cap. */
+  maxUnauthorizedPerIp?: number;
+  /** A logged-in socket silent (no frame, no control ping) for this long gets `connection_timeout`. Default 0 = never. */
+  idleTimeoutMs?: number;
+  /** A customer without chat activity, page update or login for this long gets `inactivity_timeout`. Default 1800000; 0 = never. */
+  inactivityTimeoutMs?: number;
+  /** `expires_in` of issued tokens, in seconds (fractions allowed, for tests). Default 28800. */
+  accessTokenLifetimeSec?: number;
+  /** Unanswered requests allowed per socket; one more gets `pending_requests_limit_reached`. Default 10; 0 = no cap. */
+  maxPendingRequests?: number;
+  /** Distinct customers logged in at once per organization; one more gets `users_limit_reached`. Default 0 = no limit. */
+  usersLimit?: number;
+  /** Delay of every response, push and close, per socket in order. Default 0. Changeable with POST /__emulator/latency. */
+  latencyMs?: number;
+  /** Region this emulator serves. Default 'dal'. Logins for an organization assigned to another region get `misdirected_connection`. */
+  region?: string;
+  /** Another emulator (another region) whose state, sockets and limits this one shares: one service, two entry points. */
+  shareStateWith?: Emulator;
 }
 
 export interface Emulator {
   /** e.g. 'http://127.0.0.1:8787' */
   url: string;
   port: number;
+  /** The region this emulator serves. */
+  region: string;
   close(): Promise<void>;
   stats(organizationId?: string): EmulatorStats;
 }
@@ -37,32 +64,97 @@ export interface EmulatorStats {
   logins: number;
   /** Count of requests received per action name. */
   requests: Record<string, number>;
+  /** Logins refused with `too_many_connections`. */
+  refusedConnections: number;
+  /** `ping` actions plus WebSocket control pings received. */
+  pings: number;
 }
+
+/** What emulators sharing one state (regions) have in common. */
+interface Service {
+  state: State;
+  hub: Hub;
+  /** `${organizationId}\n${customerId}` → pending inactivity_timeout. */
+  inactivity: Map<string, NodeJS.Timeout>;
+  /** Emulators still running on this service. */
+  users: number;
+}
+
+const services = new WeakMap<Emulator, Service>();
 
 /** WebSocket frames above this are refused by `ws` (close 1009); the API's own limit is not published. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 const RTM_PATH = /^\/v(\d+\.\d+)\/customer\/rtm\/ws\/?$/;
+/** Requests that count as the customer being active for the inactivity timeout. */
+const ENGAGING_ACTIONS = new Set(['login', 'send_event', 'start_chat', 'resume_chat', 'update_customer_page']);
+/** setTimeout's ceiling; a longer token lifetime simply never expires on an open socket. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const loginTimeoutMs = options.loginTimeoutMs ?? 30_000;
-  const rtmOptions: RtmOptions = { chatsPerCustomer: options.chatsPerCustomer ?? 1 };
-  const state = new State();
-  const hub = new Hub();
+  const maxConnections = options.maxConnectionsPerCustomer ?? 5;
+  const blockAfter = options.blockAfterRefusals ?? 3;
+  const blockMs = options.blockDurationMs ?? 60_000;
+  const maxUnauthorized = options.maxUnauthorizedPerIp ?? 0;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
+  const inactivityTimeoutMs = options.inactivityTimeoutMs ?? 30 * 60 * 1000;
+  const tokenLifetimeSec = options.accessTokenLifetimeSec ?? TOKEN_LIFETIME_S;
+  const maxPending = options.maxPendingRequests ?? 10;
+  const usersLimit = options.usersLimit ?? 0;
+  const region = options.region ?? 'dal';
+
+  const shared = options.shareStateWith === undefined ? undefined : services.get(options.shareStateWith);
+  if (options.shareStateWith !== undefined && shared === undefined) throw new Error('shareStateWith must be an emulator returned by startEmulator');
+  const service: Service = shared ?? { state: new State(), hub: new Hub(), inactivity: new Map(), users: 0 };
+  service.users += 1;
+  const { state, hub } = service;
+  const endpoint: Endpoint = { latencyMs: options.latencyMs ?? 0 };
+  /** End (ms) of an outage for every organization, and per organization. */
+  let outageUntil = 0;
+  const orgOutageUntil = new Map<string, number>();
+
+  const rtmOptions: RtmOptions = { chatsPerCustomer: options.chatsPerCustomer ?? 1, admit };
 
   const stats = (organizationId?: string): EmulatorStats => {
     const orgs = organizationId === undefined ? [...state.orgs.values()] : [state.orgs.get(organizationId)];
-    const out: EmulatorStats = { openConnections: hub.openCount(organizationId), totalConnections: 0, logins: 0, requests: {} };
+    const out: EmulatorStats = {
+      openConnections: hub.openCount(organizationId),
+      totalConnections: 0,
+      logins: 0,
+      requests: {},
+      refusedConnections: 0,
+      pings: 0,
+    };
     for (const org of orgs) {
       if (org === undefined) continue;
       out.totalConnections += org.counters.totalConnections;
       out.logins += org.counters.logins;
+      out.refusedConnections += org.counters.refusedConnections;
+      out.pings += org.counters.pings;
       for (const [action, n] of Object.entries(org.counters.requests)) out.requests[action] = (out.requests[action] ?? 0) + n;
     }
     return out;
   };
 
-  const server = createServer(createHttpHandler({ state, hub, stats }));
+  const server = createServer(
+    createHttpHandler({
+      state,
+      hub,
+      stats,
+      tokenLifetimeSec,
+      latency(ms) {
+        if (ms !== undefined) endpoint.latencyMs = ms;
+        return endpoint.latencyMs;
+      },
+      outage(durationMs, organizationId) {
+        const until = Date.now() + durationMs;
+        if (organizationId === undefined) outageUntil = Math.max(outageUntil, until);
+        else orgOutageUntil.set(organizationId, Math.max(orgOutageUntil.get(organizationId) ?? 0, until));
+        return hub.terminateAll(endpoint, organizationId);
+      },
+    }),
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('clientError', (_err, socket) => {
@@ -81,14 +173,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const version = match[1] ?? '';
     const organizationId = url.searchParams.get('organization_id') ?? '';
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, version, organizationId));
+    // During an outage the service is down: the upgrade itself fails, as a load balancer would answer.
+    if (Date.now() < Math.max(outageUntil, orgOutageUntil.get(organizationId) ?? 0)) {
+      const body = JSON.stringify({ error: { type: 'service_unavailable', message: 'Service is restarting (emulated outage)' } });
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, version, organizationId, remoteAddress));
   });
 
-  function onConnection(ws: WebSocket, version: string, organizationId: string): void {
+  function onConnection(ws: WebSocket, version: string, organizationId: string, remoteAddress: string): void {
     // Sockets without an organization are kept under '' so that they show in the global stats only.
-    state.org(organizationId).counters.totalConnections += 1;
+    const org = state.org(organizationId);
+    org.counters.totalConnections += 1;
     const session: Session = { organizationId, groupId: 0, pushes: 'all' };
-    const conn: Connection = { ws, session, closing: false };
+    const conn: Connection = { ws, session, owner: endpoint, remoteAddress, closing: false, pending: 0 };
     hub.add(conn);
     // `ws` emits 'error' for protocol violations (bad frames, oversize); unhandled it would crash the process.
     ws.on('error', () => hub.close(conn, 1002));
@@ -96,36 +196,123 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     // The real service accepts the socket and then explains itself with customer_disconnected.
     if (version !== API_VERSION) return hub.disconnect(conn, 'unsupported_version');
-    if (organizationId === '') return hub.disconnect(conn, 'license_not_found');
+    if (organizationId === '' || org.status === 'missing') return hub.disconnect(conn, 'license_not_found');
+    if (org.status === 'expired') return hub.disconnect(conn, 'license_expired');
+    // This socket already counts itself.
+    if (maxUnauthorized > 0 && hub.unauthorizedFrom(remoteAddress) > maxUnauthorized) {
+      return hub.disconnect(conn, 'too_many_unauthorized_connections');
+    }
 
     conn.loginTimer = setTimeout(() => {
       if (session.customerId === undefined) hub.disconnect(conn, 'connection_timeout');
     }, loginTimeoutMs);
     conn.loginTimer.unref();
     ws.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
+    // Backend-style clients may keep the socket alive with control pings instead of the ping action.
+    ws.on('ping', () => {
+      if (conn.closing) return;
+      state.org(organizationId).counters.pings += 1;
+      touchIdle(conn);
+    });
+  }
+
+  /** The login gate: organization, region, bans, blocks and the connection and user limits. */
+  function admit(session: Session, customerId: string): Refusal | undefined {
+    const org = state.org(session.organizationId);
+    if (org.status === 'missing') return { reason: 'license_not_found' };
+    if (org.status === 'expired') return { reason: 'license_expired' };
+    if (org.region !== undefined && org.region !== region) return { reason: 'misdirected_connection', data: { region: org.region } };
+    if (org.banned.has(customerId)) throw new RtmError('customer_banned', 'Customer is banned');
+    const now = Date.now();
+    const blockedUntil = org.blockedUntil.get(customerId) ?? 0;
+    if (blockedUntil > now) return { reason: 'customer_temporarily_blocked', data: { timeout_ms: blockedUntil - now } };
+    org.blockedUntil.delete(customerId);
+    if (maxConnections > 0 && hub.customerConnections(session.organizationId, customerId).length >= maxConnections) {
+      org.counters.refusedConnections += 1;
+      const recent = (org.refusals.get(customerId) ?? []).filter((t) => now - t < blockMs);
+      recent.push(now);
+      if (blockAfter > 0 && recent.length >= blockAfter) {
+        org.blockedUntil.set(customerId, now + blockMs);
+        org.refusals.delete(customerId);
+      } else {
+        org.refusals.set(customerId, recent);
+      }
+      return { reason: 'too_many_connections' };
+    }
+    if (usersLimit > 0) {
+      const online = hub.onlineCustomers(session.organizationId);
+      if (!online.has(customerId) && online.size >= usersLimit) throw new RtmError('users_limit_reached', 'Users limit reached');
+    }
+    return undefined;
   }
 
   function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing) return;
+    touchIdle(conn);
     if (isBinary) {
       hub.send(conn, errorResponse(undefined, undefined, { type: 'validation', message: 'Frames must be JSON text, not binary' }));
       return;
     }
+    const counters = state.org(conn.session.organizationId).counters;
     const parsed = parseFrame(rawText(data));
     const action = parsed.ok ? parsed.request.action : parsed.action;
-    if (action !== undefined) {
-      const requests = state.org(conn.session.organizationId).counters.requests;
-      requests[action] = (requests[action] ?? 0) + 1;
-    }
+    if (action !== undefined) counters.requests[action] = (counters.requests[action] ?? 0) + 1;
+    if (action === 'ping') counters.pings += 1;
     if (!parsed.ok) {
       hub.send(conn, errorResponse(parsed.action, parsed.requestId, { type: parsed.type ?? 'validation', message: parsed.message }));
       return;
     }
-    hub.deliver(conn, handleRequest(state, conn.session, parsed.request, rtmOptions));
-    if (conn.session.customerId !== undefined && conn.loginTimer !== undefined) {
-      clearTimeout(conn.loginTimer);
-      conn.loginTimer = undefined;
+    if (maxPending > 0 && conn.pending >= maxPending) {
+      const message = `More than ${maxPending} requests are pending on this connection`;
+      hub.send(conn, errorResponse(parsed.request.action, parsed.request.requestId, { type: 'pending_requests_limit_reached', message }));
+      return;
     }
+
+    const wasLoggedIn = conn.session.customerId !== undefined;
+    const out = handleRequest(state, conn.session, parsed.request, rtmOptions);
+    const reply = out.find((o) => o.kind === 'reply');
+    if (reply !== undefined) {
+      conn.pending += 1;
+      hub.deliver(conn, out, () => (conn.pending -= 1));
+    } else {
+      hub.deliver(conn, out);
+    }
+    const customerId = conn.session.customerId;
+    if (customerId === undefined || conn.closing) return;
+    if (!wasLoggedIn) onLogin(conn);
+    if (reply?.frame.success === true && ENGAGING_ACTIONS.has(parsed.request.action)) touchInactivity(conn.session.organizationId, customerId);
+  }
+
+  function onLogin(conn: Connection): void {
+    if (conn.loginTimer !== undefined) clearTimeout(conn.loginTimer);
+    conn.loginTimer = undefined;
+    touchIdle(conn);
+    const expiresAt = conn.session.tokenExpiresAt;
+    const remaining = expiresAt === undefined ? Infinity : expiresAt - Date.now();
+    if (remaining <= MAX_TIMER_MS) {
+      conn.tokenTimer = setTimeout(() => hub.disconnect(conn, 'access_token_expired'), Math.max(0, remaining));
+      conn.tokenTimer.unref();
+    }
+  }
+
+  function touchIdle(conn: Connection): void {
+    if (idleTimeoutMs <= 0 || conn.closing || conn.session.customerId === undefined) return;
+    if (conn.idleTimer !== undefined) clearTimeout(conn.idleTimer);
+    conn.idleTimer = setTimeout(() => hub.disconnect(conn, 'connection_timeout'), idleTimeoutMs);
+    conn.idleTimer.unref();
+  }
+
+  function touchInactivity(organizationId: string, customerId: string): void {
+    if (inactivityTimeoutMs <= 0) return;
+    const key = `${organizationId}\n${customerId}`;
+    const previous = service.inactivity.get(key);
+    if (previous !== undefined) clearTimeout(previous);
+    const timer = setTimeout(() => {
+      service.inactivity.delete(key);
+      hub.disconnectMatching(organizationId, customerId, 'inactivity_timeout');
+    }, inactivityTimeoutMs);
+    timer.unref();
+    service.inactivity.set(key, timer);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -134,29 +321,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.off('error', reject);
       resolve();
     });
+  }).catch((e: unknown) => {
+    service.users -= 1;
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
-  return {
+  const emulator: Emulator = {
     url: `http://${urlHost}:${port}`,
     port,
+    region,
     stats,
     close() {
       closing ??= (async () => {
-        hub.closeAll(1001);
+        hub.closeAll(1001, endpoint);
         // Give clients a moment to complete the close handshake, then cut whatever is left.
-        const deadline = Date.now() + 500;
-        while (hub.openCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        hub.terminateAll();
+        const deadline = Date.now() + 500 + endpoint.latencyMs;
+        while (hub.openCount(undefined, endpoint) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        hub.terminateAll(endpoint);
         wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        service.users -= 1;
+        if (service.users === 0) {
+          for (const t of service.inactivity.values()) clearTimeout(t);
+          service.inactivity.clear();
+        }
       })();
       return closing;
     },
   };
+  services.set(emulator, service);
+  return emulator;
 }
 
 function rawText(data: RawData): string {

@@ -64,7 +64,14 @@ export interface Counters {
   totalConnections: number;
   logins: number;
   requests: Record<string, number>;
+  /** Logins refused with `too_many_connections`. */
+  refusedConnections: number;
+  /** `ping` actions plus WebSocket control pings received. */
+  pings: number;
 }
+
+/** What the control API can make of an organization's subscription. */
+export type OrganizationStatus = 'active' | 'expired' | 'missing';
 
 export interface Organization {
   id: string;
@@ -72,6 +79,17 @@ export interface Organization {
   chats: Map<string, Chat>;
   counters: Counters;
   chatSeq: number;
+  status: OrganizationStatus;
+  /** Region the organization lives in; undefined = served by every region. */
+  region?: string;
+  /** Customer ids banned by the agent. */
+  banned: Set<string>;
+  /** customer id → times (ms) of recent `too_many_connections` refusals. */
+  refusals: Map<string, number[]>;
+  /** customer id → end (ms) of a `customer_temporarily_blocked` period. */
+  blockedUntil: Map<string, number>;
+  /** Customer ids whose next cookie grant must mint a new identity (cookies "lost"). */
+  identitySwaps: Set<string>;
 }
 
 export interface IssuedToken {
@@ -103,7 +121,18 @@ export class State {
   org(id: string): Organization {
     let org = this.orgs.get(id);
     if (!org) {
-      org = { id, customers: new Map(), chats: new Map(), counters: { totalConnections: 0, logins: 0, requests: {} }, chatSeq: 0 };
+      org = {
+        id,
+        customers: new Map(),
+        chats: new Map(),
+        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0 },
+        chatSeq: 0,
+        status: 'active',
+        banned: new Set(),
+        refusals: new Map(),
+        blockedUntil: new Map(),
+        identitySwaps: new Set(),
+      };
       this.orgs.set(id, org);
     }
     return org;
@@ -127,9 +156,9 @@ export class State {
     return customer;
   }
 
-  issueToken(organizationId: string, customerId: string): string {
+  issueToken(organizationId: string, customerId: string, lifetimeS = TOKEN_LIFETIME_S): string {
     const token = `dal:${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(token, { organizationId, customerId, expiresAt: Date.now() + TOKEN_LIFETIME_S * 1000 });
+    this.tokens.set(token, { organizationId, customerId, expiresAt: Date.now() + lifetimeS * 1000 });
     return token;
   }
 

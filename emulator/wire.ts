@@ -17,6 +17,9 @@ export type ErrorType =
   | 'chat_limit_reached'
   | 'chat_already_active'
   | 'unsupported_version'
+  | 'customer_banned'
+  | 'users_limit_reached'
+  | 'pending_requests_limit_reached'
   | 'internal';
 
 export interface WireError {
