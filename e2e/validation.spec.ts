@@ -67,7 +67,17 @@ test('init rejects a bad config and an unavailable runtime mode with a coded Sdk
       groupId: attempt({ organizationId: 'o', clientId: 'c', groupId: -1 }),
       region: attempt({ organizationId: 'o', clientId: 'c', region: 'mars' }),
       server: attempt({ organizationId: 'o', clientId: 'c', server: 'ftp://x' }),
-      dedicated: attempt({ organizationId: 'o', clientId: 'c', mode: 'dedicated' }),
+      dedicated: attempt({ organizationId: 'o', clientId: 'c', mode: 'dedicated', autoConnect: false }),
+      // A browser without SharedWorker, asked for mode "shared".
+      sharedMissing: (() => {
+        const saved = window.SharedWorker;
+        Reflect.deleteProperty(window, 'SharedWorker');
+        try {
+          return attempt({ organizationId: 'o', clientId: 'c', mode: 'shared' });
+        } finally {
+          window.SharedWorker = saved;
+        }
+      })(),
       inline: attempt({ organizationId: 'o', clientId: 'c', mode: 'inline', autoConnect: false }),
       debug: attempt({ organizationId: 'o', clientId: 'c', debug: 'yes' }),
     };
@@ -76,7 +86,8 @@ test('init rejects a bad config and an unavailable runtime mode with a coded Sdk
     expect(outcomes[field].code).toBe('VALIDATION');
     expect(outcomes[field].message).toContain(`"${field}"`);
   }
-  expect(outcomes.dedicated.code).toBe('UNSUPPORTED_MODE');
+  expect(outcomes.sharedMissing.code).toBe('UNSUPPORTED_MODE');
+  expect(outcomes.dedicated.code).toBe('CREATED');
   expect(outcomes.inline.code).toBe('CREATED');
   await context.close();
 });

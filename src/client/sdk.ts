@@ -170,6 +170,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     const shared = {
       name: workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived'),
       extendedLifetime: config.extendedLifetime,
+      key: workerName(runtime),
     };
     let mode = firstMode;
     for (;;) {

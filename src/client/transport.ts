@@ -2,16 +2,18 @@
  * How a tab reaches the runtime:
  * - `shared`: a SharedWorker per connection key, shared by every tab of the site in this browser
  *   profile (one socket for all tabs);
+ * - `dedicated` (opt-in): the tabs elect a leader with Web Locks; the leader tab runs the runtime
+ *   in a dedicated Worker and relays for the others over a BroadcastChannel (one socket for all
+ *   tabs without SharedWorker). Its code (`leader.ts`, `relay.ts`) is loaded only in this mode;
  * - `inline`: the runtime runs in the page (one socket per tab), where SharedWorker is missing or
  *   fails to start, or when asked for.
- * `dedicated` (a leader tab's worker shared over BroadcastChannel) is not in this build yet.
  */
 import * as Comlink from 'comlink';
 import type { TabPortApi } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { RuntimeMode } from '../shared/types';
 
-export type TransportMode = 'shared' | 'inline';
+export type TransportMode = 'shared' | 'dedicated' | 'inline';
 
 export interface Transport {
   mode: TransportMode;
@@ -23,7 +25,12 @@ export interface Transport {
 
 export function chooseMode(requested: RuntimeMode): TransportMode {
   if (requested === 'dedicated') {
-    throw new SdkError('UNSUPPORTED_MODE', 'Runtime mode "dedicated" is not available in this build yet; use "shared", "inline" or "auto".');
+    const supported =
+      typeof Worker !== 'undefined' && typeof BroadcastChannel !== 'undefined' && typeof navigator !== 'undefined' && !!navigator.locks;
+    if (!supported) {
+      throw new SdkError('UNSUPPORTED_MODE', 'Mode "dedicated" needs Worker, BroadcastChannel and Web Locks; use mode "auto" or "inline".');
+    }
+    return 'dedicated';
   }
   if (requested === 'shared' && typeof SharedWorker === 'undefined') {
     throw new SdkError('UNSUPPORTED_MODE', 'This browser has no SharedWorker; use mode "auto" or "inline".');
@@ -38,7 +45,16 @@ export interface SharedOptions {
   extendedLifetime: boolean;
 }
 
-export async function openTransport(mode: TransportMode, shared: SharedOptions): Promise<Transport> {
+export interface TransportOptions extends SharedOptions {
+  /** `workerName(runtime)`: names the leader lock and the relay channels in dedicated mode. */
+  key: string;
+}
+
+export async function openTransport(mode: TransportMode, shared: TransportOptions): Promise<Transport> {
+  if (mode === 'dedicated') {
+    const { openDedicatedTransport } = await import('./leader');
+    return openDedicatedTransport(shared.key);
+  }
   if (mode === 'inline') {
     const { startInlineRuntime } = await import('../worker/inline');
     const port = startInlineRuntime();

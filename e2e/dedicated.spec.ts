@@ -1,0 +1,187 @@
+import { execSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { EMULATOR_URL, WEB_URL } from './env';
+import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats } from './helpers';
+
+/**
+ * `mode: 'dedicated'`: no SharedWorker. The tabs elect a leader with a Web Lock; the leader's
+ * dedicated Worker holds the one socket and the other tabs relay through it over a BroadcastChannel.
+ */
+const DEDICATED = { mode: 'dedicated' };
+
+const send = (page: Page, chatId: string, text: string) =>
+  page.evaluate(([id, message]) => window.sdk.sendEvent({ chatId: id!, event: { type: 'message', text: message! } }), [chatId, text]);
+
+test('three tabs in dedicated mode share one socket and one login, and a follower reaches every tab', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED)];
+  const [leader, follower, other] = tabs as [Page, Page, Page];
+
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  for (const tab of tabs) {
+    await expect.poll(() => runtimeStatus(tab)).toMatchObject({ mode: 'dedicated', tabs: 3, connection: 'connected' });
+  }
+  // One runtime: every tab sees the same epoch.
+  const epochs = await Promise.all(tabs.map((tab) => runtimeStatus(tab).then((status) => status.epoch)));
+  expect(new Set(epochs).size).toBe(1);
+
+  // A chat started by a follower: the result goes to it, the others learn of it as an event.
+  const chat = await follower.evaluate(() =>
+    window.sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'hello from a follower' }] } } }).then((result) => result.chat),
+  );
+  expect(chat.thread?.events.map((event) => (event.type === 'message' ? event.text : ''))).toEqual(['hello from a follower']);
+  await expect.poll(() => countEvents(leader, 'incoming_chat')).toBe(1);
+  await expect.poll(() => countEvents(other, 'incoming_chat')).toBe(1);
+  expect(await countEvents(follower, 'incoming_chat')).toBe(0);
+
+  expect(await send(follower, chat.id, 'second from a follower')).toMatchObject({ type: 'message', text: 'second from a follower' });
+  await expect.poll(() => receivedTexts(leader)).toEqual(['second from a follower']);
+  await expect.poll(() => receivedTexts(other)).toEqual(['second from a follower']);
+  expect(await receivedTexts(follower)).toEqual([]);
+
+  await agentSays(organizationId, chat.id, 'agent to every tab');
+  for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toContain('agent to every tab');
+
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(0);
+});
+
+test('when the leader tab closes mid-conversation, the next tab takes over and the followers carry on', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const leader = await openTab(context, organizationId, DEDICATED);
+  const b = await openTab(context, organizationId, DEDICATED);
+  const c = await openTab(context, organizationId, DEDICATED);
+  await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
+  const before = (await runtimeStatus(c)).epoch;
+
+  const chatId = await c.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  await send(b, chatId, 'before the handover');
+  await agentSays(organizationId, chatId, 'agent before the handover');
+  for (const tab of [leader, c]) await expect.poll(() => receivedTexts(tab)).toContain('before the handover');
+  for (const tab of [leader, b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent before the handover');
+
+  await leader.close();
+
+  // A new runtime (new epoch) in the next tab in line serves both remaining tabs, connected again.
+  for (const tab of [b, c]) {
+    await expect.poll(() => runtimeStatus(tab).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
+    expect((await runtimeStatus(tab)).epoch).not.toBe(before);
+  }
+  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+
+  // Both still send and receive, and the app never saw its instance destroyed.
+  expect(await send(b, chatId, 'from b after the handover')).toMatchObject({ text: 'from b after the handover' });
+  await expect.poll(() => receivedTexts(c)).toContain('from b after the handover');
+  expect(await send(c, chatId, 'from c after the handover')).toMatchObject({ text: 'from c after the handover' });
+  await expect.poll(() => receivedTexts(b)).toContain('from c after the handover');
+  await agentSays(organizationId, chatId, 'agent after the handover');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent after the handover');
+  for (const tab of [b, c]) {
+    // At most one disconnected/connected pair for the handover, and the same customer throughout.
+    expect(await countEvents(tab, 'disconnected')).toBeLessThanOrEqual(1);
+    expect(await countEvents(tab, 'connected')).toBe((await countEvents(tab, 'disconnected')) + 1);
+    const customers = await tab.evaluate(() => window.sdkEvents.filter((event) => event.name === 'customer_id').map((event) => event.payload));
+    expect(new Set(customers).size).toBe(1);
+  }
+  expect((await stats(organizationId)).openConnections).toBe(1);
+  await context.close();
+});
+
+/** Pids of Chromium renderer processes on this machine (e2e runs one browser at a time). */
+function rendererPids(): Set<number> {
+  const lines = execSync('ps -eo pid=,args=').toString().split('\n');
+  return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
+}
+
+test('a crashed leader hands over without a word, and a closed follower is dropped', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  // A first page of the context brings up the context's processes; the leader's comes after it.
+  await context.route(`${WEB_URL}/blank`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>blank</title>' }));
+  await (await context.newPage()).goto(`${WEB_URL}/blank`);
+  const before = rendererPids();
+  const leader = await openTab(context, organizationId, DEDICATED);
+  const fresh = [...rendererPids()].filter((pid) => !before.has(pid));
+  expect(fresh, 'the leader tab should have a renderer process of its own').toHaveLength(1);
+  const b = await openTab(context, organizationId, DEDICATED);
+  const c = await openTab(context, organizationId, DEDICATED);
+  const d = await openTab(context, organizationId, DEDICATED);
+  await expect.poll(() => runtimeStatus(b)).toMatchObject({ tabs: 4 });
+  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+
+  // Kill the leader's renderer: no pagehide, no resign; only its locks are released.
+  process.kill(fresh[0]!, 'SIGKILL');
+  await expect.poll(() => leader.evaluate(() => 1).catch(() => 'crashed')).toBe('crashed');
+  for (const tab of [b, c, d]) {
+    await expect.poll(() => runtimeStatus(tab).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ tabs: 3, connection: 'connected' });
+  }
+  await d.close();
+  await expect.poll(() => runtimeStatus(c).then((status) => status.tabs)).toBe(2);
+  await send(c, chatId, 'after the crash');
+  await expect.poll(() => receivedTexts(b)).toContain('after the crash');
+  await agentSays(organizationId, chatId, 'agent after the crash');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent after the crash');
+  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await context.close();
+});
+
+test('destroy() in the leader tab leaves the followers on the same runtime, socket and login', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const leader = await openTab(context, organizationId, DEDICATED);
+  const b = await openTab(context, organizationId, DEDICATED);
+  const c = await openTab(context, organizationId, DEDICATED);
+  await expect.poll(() => runtimeStatus(b)).toMatchObject({ tabs: 3 });
+  const { epoch } = await runtimeStatus(b);
+  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+
+  await leader.evaluate(() => window.sdk.destroy());
+  await expect.poll(() => runtimeStatus(b)).toMatchObject({ epoch, tabs: 2, connection: 'connected' });
+  await send(c, chatId, 'after the leader destroyed its instance');
+  await expect.poll(() => receivedTexts(b)).toContain('after the leader destroyed its instance');
+  expect(await countEvents(b, 'disconnected')).toBe(0);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+
+  // Once the page that hosts the runtime goes, the next tab in line takes over.
+  await leader.close();
+  await expect.poll(() => runtimeStatus(c).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ tabs: 2, connection: 'connected' });
+  expect((await runtimeStatus(c)).epoch).not.toBe(epoch);
+  await agentSays(organizationId, chatId, 'after the takeover');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('after the takeover');
+  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await context.close();
+});
+
+test('a terminal reason ends every tab once in dedicated mode; a reconnecting reason keeps one socket', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED)];
+  const disconnections = (page: Page) =>
+    page.evaluate(() => window.sdkEvents.filter((event) => event.name === 'disconnected').map((event) => (event.payload as { reason: string }).reason));
+  const serverDisconnects = async (reason: string) => {
+    const response = await fetch(`${EMULATOR_URL}/__emulator/disconnect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ organization_id: organizationId, reason }),
+    });
+    expect(await response.json()).toEqual({ disconnected: 1 });
+  };
+
+  await serverDisconnects('internal_error');
+  for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+
+  await serverDisconnects('customer_banned');
+  for (const tab of tabs) {
+    await expect.poll(() => disconnections(tab)).toEqual(['internal_error', 'customer_banned']);
+    await expect
+      .poll(() => tab.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code)))
+      .toBe('SDK_DESTROYED');
+  }
+  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(0);
+  expect((await stats(organizationId)).logins).toBe(2);
+  await context.close();
+});

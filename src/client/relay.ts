@@ -1,0 +1,230 @@
+/**
+ * `mode: 'dedicated'`, the leader's side: the relay protocol between tabs, and the server that
+ * serves follower tabs through the leader's dedicated Worker.
+ *
+ * Channels (all named after `workerName(runtime)`, so SDK versions and configs never mix):
+ * - `livechat-multitab:<key>:relay`, shared by every tab of the key: leadership (`who-leads`,
+ *   `leader`, `resign`) and follower → leader traffic (`call`, `token-reply`);
+ * - `livechat-multitab:<key>:relay:<nodeId>`, one inbox per follower: leader → follower traffic
+ *   (`reply`, `event`, `token`), so a push costs one delivery per follower, not one per tab pair.
+ *
+ * Only plain data crosses a BroadcastChannel: a follower's `hooks` and `events` stay in the
+ * follower. For each follower the leader opens its own MessagePort to the worker and attaches with
+ * the follower's TabHello (so the runtime sees every tab, with its own id, lock, page and focus),
+ * a hooks object that asks the follower for tokens over the relay, and an event port whose every
+ * message it forwards to the follower's inbox.
+ */
+import * as Comlink from 'comlink';
+import type { AttachInfo, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';
+import type { Envelope, SdkErrorCode } from '../shared/errors';
+import type { Token } from '../shared/types';
+
+export type RelayOp = keyof TabPortApi;
+
+/** On the shared relay channel. */
+export type RelayMessage =
+  /** A tab asks who leads; the leader answers with `leader`. */
+  | { kind: 'who-leads'; from: string }
+  /** Sent by a tab when it becomes the leader, and in answer to `who-leads`. */
+  | { kind: 'leader'; leaderId: string }
+  /** The leader is going away on purpose (its SDK instance ended); the next tab in line takes over. */
+  | { kind: 'resign'; leaderId: string }
+  /** A follower calls a TabPortApi method; `attach` carries only the TabHello. */
+  | { kind: 'call'; to: string; from: string; id: number; op: RelayOp; args: unknown[] }
+  | { kind: 'token-reply'; to: string; from: string; id: number; envelope: Envelope<Token> };
+
+/** On a follower's inbox channel. */
+export type InboxMessage =
+  | { kind: 'reply'; to: string; from: string; id: number; envelope: Envelope<unknown> }
+  /** A message the runtime posted on this follower's event port. */
+  | { kind: 'event'; to: string; from: string; message: RuntimeMessage }
+  /** The runtime asks this follower for a token (its `hooks.getToken`). */
+  | { kind: 'token'; to: string; from: string; id: number; fresh: boolean };
+
+export const leaderLockName = (key: string) => `livechat-multitab:${key}:leader`;
+export const relayChannelName = (key: string) => `livechat-multitab:${key}:relay`;
+export const inboxChannelName = (key: string, nodeId: string) => `livechat-multitab:${key}:relay:${nodeId}`;
+
+/** The leader does not know this follower (it never attached, or it was dropped): attach again. */
+export const NOT_ATTACHED = 'NOT_ATTACHED';
+
+/** Below the runtime's own 10 s token timeout, so the runtime moves on to another tab itself. */
+const TOKEN_TIMEOUT_MS = 9_000;
+
+export function failure<T>(code: SdkErrorCode, message: string): Envelope<T> {
+  return { ok: false, error: { code, message } };
+}
+
+export function invokeApi(api: Comlink.Remote<TabPortApi>, op: RelayOp, args: unknown[]): Promise<Envelope<unknown>> {
+  // Comlink proxies track the property path, not `this`, so a detached method call is fine.
+  const method = api[op] as unknown as (...args: unknown[]) => Promise<Envelope<unknown>>;
+  return method(...args);
+}
+
+interface FollowerLink {
+  api: Comlink.Remote<TabPortApi>;
+  events: MessagePort;
+  /** Kept referenced for the link's life: the worker calls it through a Comlink proxy. */
+  hooks: TabHooks;
+}
+
+/** Runs in the leader tab: owns the dedicated Worker and serves the followers through it. */
+export class LeaderRelay {
+  private readonly links = new Map<string, FollowerLink>();
+  private readonly outboxes = new Map<string, BroadcastChannel>();
+  private readonly tokenCalls = new Map<number, { from: string; settle(envelope: Envelope<Token>): void }>();
+  private readonly watchers = new AbortController();
+  private nextId = 0;
+  private closed = false;
+  private onEmpty: (() => void) | undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly key: string,
+    private readonly nodeId: string,
+  ) {}
+
+  /** A new port to the worker, served exactly like a SharedWorker port. */
+  openApi(): Comlink.Remote<TabPortApi> {
+    const channel = new MessageChannel();
+    this.worker.postMessage({ kind: 'connect', port: channel.port2 }, [channel.port2]);
+    return Comlink.wrap<TabPortApi>(channel.port1);
+  }
+
+  async onCall(message: Extract<RelayMessage, { kind: 'call' }>): Promise<void> {
+    const { from, id, op } = message;
+    const args = Array.isArray(message.args) ? message.args : [];
+    let envelope: Envelope<unknown>;
+    let link: FollowerLink | undefined;
+    if (op === 'attach') {
+      envelope = await this.attach(from, args[0] as TabHello);
+    } else {
+      link = this.links.get(from);
+      if (!link) {
+        envelope = op === 'destroy' || op === 'leave' ? { ok: true, value: undefined } : failure(NOT_ATTACHED, 'This tab is not attached to the leader.');
+      } else {
+        envelope = await invokeApi(link.api, op, args).catch((error: unknown) =>
+          failure('RUNTIME_UNAVAILABLE', `The dedicated runtime failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+    }
+    if (this.closed) return;
+    this.outbox(from).postMessage({ kind: 'reply', to: from, from: this.nodeId, id, envelope } satisfies InboxMessage);
+    if (link && (op === 'destroy' || op === 'leave')) this.dispose(from, link);
+  }
+
+  onTokenReply(message: Extract<RelayMessage, { kind: 'token-reply' }>): void {
+    const call = this.tokenCalls.get(message.id);
+    if (call && call.from === message.from) call.settle(message.envelope);
+  }
+
+  /** Calls `callback` once no follower is attached (at once if none is). */
+  whenEmpty(callback: () => void): void {
+    if (this.links.size === 0) callback();
+    else this.onEmpty = callback;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.watchers.abort();
+    for (const link of this.links.values()) this.release(link);
+    this.links.clear();
+    for (const outbox of this.outboxes.values()) outbox.close();
+    this.outboxes.clear();
+    for (const call of [...this.tokenCalls.values()]) call.settle(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
+    this.worker.terminate();
+  }
+
+  private async attach(from: string, hello: TabHello): Promise<Envelope<AttachInfo>> {
+    const previous = this.links.get(from);
+    const events = new MessageChannel();
+    const hooks: TabHooks = { getToken: (fresh) => this.askToken(from, fresh) };
+    const link: FollowerLink = { api: this.openApi(), events: events.port1, hooks };
+    this.links.set(from, link);
+    events.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => {
+      if (this.links.get(from) !== link) return;
+      this.outbox(from).postMessage({ kind: 'event', to: from, from: this.nodeId, message: event.data } satisfies InboxMessage);
+    };
+    const envelope = await link.api
+      .attach(hello, Comlink.proxy(hooks), Comlink.transfer(events.port2, [events.port2]))
+      .catch((error: unknown) => failure<AttachInfo>('RUNTIME_UNAVAILABLE', `The dedicated runtime failed: ${String(error)}`));
+    if (!envelope.ok) {
+      if (this.links.get(from) === link) this.links.delete(from);
+      this.release(link);
+      return envelope;
+    }
+    if (previous && previous !== link) {
+      // The same follower attached again (it missed our answer, or was told NOT_ATTACHED). The
+      // runtime already replaced its record; let the old port go.
+      void invokeApi(previous.api, 'leave', []).finally(() => this.release(previous));
+    }
+    this.watch(from, link, hello?.lockName);
+    return envelope;
+  }
+
+  /**
+   * The follower holds its tab lock for life (see tab.ts); being granted it means the follower is
+   * gone. The worker watches the same lock to drop the runtime's session; this drops our relay link.
+   */
+  private watch(from: string, link: FollowerLink, lockName: string | undefined): void {
+    if (!lockName) return;
+    navigator.locks
+      .request(lockName, { signal: this.watchers.signal }, () => {
+        if (this.links.get(from) === link) this.dispose(from, link);
+      })
+      .catch(() => undefined);
+  }
+
+  private dispose(from: string, link: FollowerLink): void {
+    if (this.links.get(from) === link) this.links.delete(from);
+    this.release(link);
+    this.outboxes.get(from)?.close();
+    this.outboxes.delete(from);
+    for (const call of [...this.tokenCalls.values()]) {
+      if (call.from === from) call.settle(failure('TOKEN_UNAVAILABLE', 'The tab is gone.'));
+    }
+    if (this.links.size === 0 && this.onEmpty) {
+      const onEmpty = this.onEmpty;
+      this.onEmpty = undefined;
+      onEmpty();
+    }
+  }
+
+  private release(link: FollowerLink): void {
+    link.events.onmessage = null;
+    link.events.close();
+    try {
+      link.api[Comlink.releaseProxy]();
+    } catch {
+      /* already released */
+    }
+  }
+
+  private askToken(from: string, fresh: boolean): Promise<Envelope<Token>> {
+    return new Promise<Envelope<Token>>((resolve) => {
+      if (this.closed) {
+        resolve(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
+        return;
+      }
+      const id = ++this.nextId;
+      const timer = setTimeout(() => settle(failure('TOKEN_UNAVAILABLE', 'The tab did not hand over a token in time.')), TOKEN_TIMEOUT_MS);
+      const settle = (envelope: Envelope<Token>) => {
+        clearTimeout(timer);
+        this.tokenCalls.delete(id);
+        resolve(envelope);
+      };
+      this.tokenCalls.set(id, { from, settle });
+      this.outbox(from).postMessage({ kind: 'token', to: from, from: this.nodeId, id, fresh } satisfies InboxMessage);
+    });
+  }
+
+  private outbox(to: string): BroadcastChannel {
+    let channel = this.outboxes.get(to);
+    if (!channel) {
+      channel = new BroadcastChannel(inboxChannelName(this.key, to));
+      this.outboxes.set(to, channel);
+    }
+    return channel;
+  }
+}
