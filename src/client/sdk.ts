@@ -14,6 +14,7 @@ import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
 import { Emitter } from './emitter';
+import { chatHistory, type ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
 import { chooseMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 
@@ -33,6 +34,11 @@ export interface CustomerSDK extends RequestMethods {
   connect(): void;
   disconnect(): void;
   destroy(): void;
+  /**
+   * An async iterator over the chat's threads, newest page first (each page oldest thread first).
+   * Throws VALIDATION at once for a bad `chatId`.
+   */
+  getChatHistory(params: { chatId: string }): ChatHistory;
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
@@ -340,6 +346,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),
+    getChatHistory: (params) => chatHistory(params, (page) => request('listThreads', page)),
     getTabId: () => ready.then((attached) => attached.tabId),
     getRuntimeStatus: () => call((api) => api.status()),
     onRuntimeStatus: (listener) => {
