@@ -16,6 +16,7 @@ import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { ConnectedPayload, CustomerData, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
+import { SneakPeekThrottle } from './sneak-peeks';
 import { systemClock, Timer, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
 import type { Answer } from './requests';
@@ -103,6 +104,7 @@ export class Runtime {
   private sentPage: string | undefined;
   private readonly lingerTimer: Timer;
   private readonly livenessTimer: Timer;
+  private readonly sneakPeeks: SneakPeekThrottle;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -116,6 +118,15 @@ export class Runtime {
     };
     this.lingerTimer = new Timer(this.clock);
     this.livenessTimer = new Timer(this.clock);
+    this.sneakPeeks = new SneakPeekThrottle(this.clock, (payload) =>
+      // Like the official SDK: only while connected, and a failure is nobody's business.
+      this.connection.state === 'connected'
+        ? this.connection.request('send_sneak_peek', payload).then(
+            () => undefined,
+            (error: unknown) => this.log('debug', 'send_sneak_peek failed', error),
+          )
+        : Promise.resolve(),
+    );
     this.epoch = `${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.connection = new Connection(
       {
@@ -400,6 +411,11 @@ export class Runtime {
       record.hello = { ...record.hello, page };
       if (record.wantsConnection) this.sendFocusedPage();
       return undefined;
+    }
+    if (method === 'setSneakPeek') {
+      const { payload } = buildCall(method, params);
+      if (!record.wantsConnection) return undefined;
+      return this.sneakPeeks.offer(payload);
     }
     // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
     // reported as VALIDATION even when the tab is not connected.

@@ -349,3 +349,29 @@ describe('identity', () => {
     expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
   });
 });
+
+describe('sneak peeks', () => {
+  it('sends the first at once and then the latest text once per second per chat, whichever tab types', async () => {
+    const { ManualClock } = await import('../support/manual-clock');
+    const clock = new ManualClock();
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId, { clock });
+    const browser = new Browser(emulator.url, organizationId);
+    const [a, b] = [new TestTab(runtime, browser, { tabId: 'a' }), new TestTab(runtime, browser, { tabId: 'b' })];
+    cleanup.push(() => [a, b].forEach((tab) => tab.session.detach('destroyed')));
+    await connected(a);
+    const { chat } = (await a.session.request('startChat', undefined)) as { chat: Chat };
+    const sent = () => emulator.stats(organizationId).requests.send_sneak_peek ?? 0;
+    await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'h' })).resolves.toBeUndefined();
+    expect(sent()).toBe(1);
+    for (const text of ['he', 'hel', 'hell']) await a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: text });
+    await b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'hello' });
+    expect(sent()).toBe(1);
+    clock.advance(1_000); // the latest text of the interval goes out
+    await vi.waitFor(() => expect(sent()).toBe(2));
+    clock.advance(1_000); // nothing new typed: nothing sent
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent()).toBe(2);
+    expect(await rejection(a.session.request('setSneakPeek', { chatId: chat.id }))).toMatchObject({ code: 'VALIDATION' });
+  });
+});
