@@ -4,6 +4,7 @@
  */
 import * as CustomerSDK from '../src/client/index';
 import type { ChatEvent, SdkEventName } from '../src/client/index';
+import { SDK_EVENT_NAMES } from '../src/shared/events';
 import { demoSettings, element } from './settings';
 
 declare global {
@@ -33,8 +34,8 @@ window.sdk = sdk;
 window.sdkEvents = [];
 window.sdkNotifications = [];
 
-const LOGGED: SdkEventName[] = ['connected', 'disconnected', 'customer_id', 'identity_changed', 'incoming_chat', 'incoming_event', 'chat_deactivated', 'connection_unstable', 'connection_recovered', 'user_data'];
-for (const name of LOGGED) sdk.on(name, (payload: unknown) => window.sdkEvents.push({ name, payload, at: performance.now() }));
+// Every event the SDK emits, for the event log the tests read.
+for (const name of SDK_EVENT_NAMES) sdk.on(name, (payload: unknown) => window.sdkEvents.push({ name, payload, at: performance.now() }));
 
 const state = element('#state');
 const messages = element<HTMLOListElement>('#messages');
