@@ -261,8 +261,8 @@ class DedicatedTab implements TabPortApi {
       case 'call':
         if (this.leadership && message.to === this.nodeId) void this.leadership.server.onCall(message);
         return;
-      case 'token-reply':
-        if (this.leadership && message.to === this.nodeId) this.leadership.server.onTokenReply(message);
+      case 'hook-reply':
+        if (this.leadership && message.to === this.nodeId) this.leadership.server.onHookReply(message);
         return;
     }
   }
@@ -290,19 +290,21 @@ class DedicatedTab implements TabPortApi {
       case 'event':
         this.deliver(message.message);
         return;
-      case 'token':
-        void this.answerToken(message);
+      case 'hook':
+        void this.answerHook(message);
         return;
     }
   }
 
-  private async answerToken(message: Extract<InboxMessage, { kind: 'token' }>): Promise<void> {
+  private async answerHook(message: Extract<InboxMessage, { kind: 'hook' }>): Promise<void> {
     const hooks = this.attachment?.hooks;
+    const call = (): Promise<Envelope<unknown>> =>
+      message.hook === 'getToken' ? hooks!.getToken(message.args[0] === true) : hooks!.getCustomerData();
     const envelope = hooks
-      ? await hooks.getToken(message.fresh).catch((error: unknown) => failure<never>('TOKEN_UNAVAILABLE', String(error)))
+      ? await call().catch((error: unknown) => failure<never>('TOKEN_UNAVAILABLE', String(error)))
       : failure<never>('TOKEN_UNAVAILABLE', 'This tab is not attached.');
     if (this.closed) return;
-    this.relay.postMessage({ kind: 'token-reply', to: message.from, from: this.nodeId, id: message.id, envelope } satisfies RelayMessage);
+    this.relay.postMessage({ kind: 'hook-reply', to: message.from, from: this.nodeId, id: message.id, envelope } satisfies RelayMessage);
   }
 
   /** Posts a runtime message into this tab's own event port, as the runtime would. */

@@ -4,20 +4,19 @@
  *
  * Channels (all named after `workerName(runtime)`, so SDK versions and configs never mix):
  * - `livechat-multitab:<key>:relay`, shared by every tab of the key: leadership (`who-leads`,
- *   `leader`, `resign`) and follower → leader traffic (`call`, `token-reply`);
+ *   `leader`, `resign`) and follower → leader traffic (`call`, `hook-reply`);
  * - `livechat-multitab:<key>:relay:<nodeId>`, one inbox per follower: leader → follower traffic
- *   (`reply`, `event`, `token`), so a push costs one delivery per follower, not one per tab pair.
+ *   (`reply`, `event`, `hook`), so a push costs one delivery per follower, not one per tab pair.
  *
  * Only plain data crosses a BroadcastChannel: a follower's `hooks` and `events` stay in the
  * follower. For each follower the leader opens its own MessagePort to the worker and attaches with
  * the follower's TabHello (so the runtime sees every tab, with its own id, lock, page and focus),
- * a hooks object that asks the follower for tokens over the relay, and an event port whose every
+ * a hooks object that asks the follower for tokens and customer data over the relay, and an event port whose every
  * message it forwards to the follower's inbox.
  */
 import * as Comlink from 'comlink';
 import type { AttachInfo, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import type { Envelope, SdkErrorCode } from '../shared/errors';
-import type { Token } from '../shared/types';
 
 export type RelayOp = keyof TabPortApi;
 
@@ -31,15 +30,15 @@ export type RelayMessage =
   | { kind: 'resign'; leaderId: string }
   /** A follower calls a TabPortApi method; `attach` carries only the TabHello. */
   | { kind: 'call'; to: string; from: string; id: number; op: RelayOp; args: unknown[] }
-  | { kind: 'token-reply'; to: string; from: string; id: number; envelope: Envelope<Token> };
+  | { kind: 'hook-reply'; to: string; from: string; id: number; envelope: Envelope<unknown> };
 
 /** On a follower's inbox channel. */
 export type InboxMessage =
   | { kind: 'reply'; to: string; from: string; id: number; envelope: Envelope<unknown> }
   /** A message the runtime posted on this follower's event port. */
   | { kind: 'event'; to: string; from: string; message: RuntimeMessage }
-  /** The runtime asks this follower for a token (its `hooks.getToken`). */
-  | { kind: 'token'; to: string; from: string; id: number; fresh: boolean };
+  /** The runtime calls one of this follower's hooks (`getToken`, `getCustomerData`), which need its page. */
+  | { kind: 'hook'; to: string; from: string; id: number; hook: keyof TabHooks; args: unknown[] };
 
 export const leaderLockName = (key: string) => `livechat-multitab:${key}:leader`;
 export const relayChannelName = (key: string) => `livechat-multitab:${key}:relay`;
@@ -72,7 +71,7 @@ interface FollowerLink {
 export class LeaderRelay {
   private readonly links = new Map<string, FollowerLink>();
   private readonly outboxes = new Map<string, BroadcastChannel>();
-  private readonly tokenCalls = new Map<number, { from: string; settle(envelope: Envelope<Token>): void }>();
+  private readonly hookCalls = new Map<number, { from: string; settle(envelope: Envelope<unknown>): void }>();
   private readonly watchers = new AbortController();
   private nextId = 0;
   private closed = false;
@@ -113,8 +112,8 @@ export class LeaderRelay {
     if (link && (op === 'destroy' || op === 'leave')) this.dispose(from, link);
   }
 
-  onTokenReply(message: Extract<RelayMessage, { kind: 'token-reply' }>): void {
-    const call = this.tokenCalls.get(message.id);
+  onHookReply(message: Extract<RelayMessage, { kind: 'hook-reply' }>): void {
+    const call = this.hookCalls.get(message.id);
     if (call && call.from === message.from) call.settle(message.envelope);
   }
 
@@ -132,14 +131,17 @@ export class LeaderRelay {
     this.links.clear();
     for (const outbox of this.outboxes.values()) outbox.close();
     this.outboxes.clear();
-    for (const call of [...this.tokenCalls.values()]) call.settle(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
+    for (const call of [...this.hookCalls.values()]) call.settle(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
     this.worker.terminate();
   }
 
   private async attach(from: string, hello: TabHello): Promise<Envelope<AttachInfo>> {
     const previous = this.links.get(from);
     const events = new MessageChannel();
-    const hooks: TabHooks = { getToken: (fresh) => this.askToken(from, fresh) };
+    const hooks: TabHooks = {
+      getToken: (fresh) => this.askHook(from, 'getToken', [fresh]) as ReturnType<TabHooks['getToken']>,
+      getCustomerData: () => this.askHook(from, 'getCustomerData', []) as ReturnType<TabHooks['getCustomerData']>,
+    };
     const link: FollowerLink = { api: this.openApi(), events: events.port1, hooks };
     this.links.set(from, link);
     events.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => {
@@ -181,7 +183,7 @@ export class LeaderRelay {
     this.release(link);
     this.outboxes.get(from)?.close();
     this.outboxes.delete(from);
-    for (const call of [...this.tokenCalls.values()]) {
+    for (const call of [...this.hookCalls.values()]) {
       if (call.from === from) call.settle(failure('TOKEN_UNAVAILABLE', 'The tab is gone.'));
     }
     if (this.links.size === 0 && this.onEmpty) {
@@ -201,21 +203,21 @@ export class LeaderRelay {
     }
   }
 
-  private askToken(from: string, fresh: boolean): Promise<Envelope<Token>> {
-    return new Promise<Envelope<Token>>((resolve) => {
+  private askHook(from: string, hook: keyof TabHooks, args: unknown[]): Promise<Envelope<unknown>> {
+    return new Promise<Envelope<unknown>>((resolve) => {
       if (this.closed) {
         resolve(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
         return;
       }
       const id = ++this.nextId;
-      const timer = setTimeout(() => settle(failure('TOKEN_UNAVAILABLE', 'The tab did not hand over a token in time.')), TOKEN_TIMEOUT_MS);
-      const settle = (envelope: Envelope<Token>) => {
+      const timer = setTimeout(() => settle(failure('TOKEN_UNAVAILABLE', `The tab did not answer ${hook} in time.`)), TOKEN_TIMEOUT_MS);
+      const settle = (envelope: Envelope<unknown>) => {
         clearTimeout(timer);
-        this.tokenCalls.delete(id);
+        this.hookCalls.delete(id);
         resolve(envelope);
       };
-      this.tokenCalls.set(id, { from, settle });
-      this.outbox(from).postMessage({ kind: 'token', to: from, from: this.nodeId, id, fresh } satisfies InboxMessage);
+      this.hookCalls.set(id, { from, settle });
+      this.outbox(from).postMessage({ kind: 'hook', to: from, from: this.nodeId, id, hook, args } satisfies InboxMessage);
     });
   }
 

@@ -103,6 +103,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const hooks: TabHooks = {
     getToken: (fresh): Promise<Envelope<Awaited<ReturnType<CustomerAuth['getToken']>>>> =>
       toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken())),
+    getCustomerData: () => toEnvelope(() => customerData(config) ?? null),
   };
 
   const onMessage = (message: RuntimeMessage) => {
@@ -139,7 +140,6 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const attachVia = async (next: Transport, tab: TabClaim): Promise<void> => {
     const channel = new MessageChannel();
     channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => onMessage(event.data);
-    const data = customerData(config);
     const hello: TabHello = {
       protocol: PROTOCOL_VERSION,
       tabId: tab.tabId,
@@ -150,7 +150,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       ...(config.page ? { page: { ...config.page } } : {}),
       ...(config.referrer !== undefined ? { referrer: config.referrer } : {}),
       ...(tab.lockName ? { lockName: tab.lockName } : {}),
-      ...(data ? { customerData: data } : {}),
+      ...(config.customerDataProvider ? { hasCustomerDataProvider: true } : {}),
     };
     try {
       const envelope = await Promise.race([

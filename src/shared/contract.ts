@@ -41,8 +41,8 @@ export interface TabHello {
   wantsConnection: boolean;
   page?: Page;
   referrer?: string;
-  /** Result of the tab's `customerDataProvider`, sent with the login made on this tab's behalf. */
-  customerData?: CustomerData;
+  /** Whether the app gave this tab a `customerDataProvider` (the runtime calls it before each login). */
+  hasCustomerDataProvider?: boolean;
   /** Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death. */
   lockName?: string;
   /** Whether the page has focus now; the focused tab is the one that plays sounds and whose page the server sees. */
@@ -58,9 +58,11 @@ export interface AttachInfo {
   sdkVersion: string;
 }
 
-/** Called by the runtime on a tab, through a Comlink proxy. */
+/** Called by the runtime on a tab, through a Comlink proxy: what only a page can do. */
 export interface TabHooks {
   getToken(fresh: boolean): Promise<Envelope<Token>>;
+  /** The app's `customerDataProvider()`, run now, for the login about to be sent; null without one. */
+  getCustomerData(): Promise<Envelope<CustomerData | null>>;
 }
 
 /** What the runtime posts to a tab on its event port. */

@@ -63,7 +63,7 @@ export interface ConnectionDeps {
   random?: () => number;
   getToken(fresh: boolean): Promise<Token>;
   /** The login payload without `token`: customer data, page, referrer, group, tab id. */
-  loginPayload(): Json;
+  loginPayload(): Promise<Json>;
   log: Logger;
 }
 
@@ -261,10 +261,12 @@ export class Connection {
       return;
     }
     if (!current()) return;
+    const loginPayload = await this.deps.loginPayload();
+    if (!current()) return;
     this.connectTimer.clear();
     this.noteIdentity(token.entityId);
     this.setState('logging_in');
-    const payload = { ...this.deps.loginPayload(), token: `${token.tokenType} ${token.accessToken}` };
+    const payload = { ...loginPayload, token: `${token.tokenType} ${token.accessToken}` };
     let response: Json;
     try {
       response = await this.send(socket, 'login', payload, {}, API_VERSION);

@@ -94,6 +94,7 @@ class PortApi implements TabPortApi {
       const session = runtime.attach(hello, {
         post: (message: RuntimeMessage) => events.postMessage(message),
         getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
+        getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()) ?? undefined,
       });
       this.session = session;
       this.detached = false;

@@ -25,6 +25,8 @@ import type { Answer } from './requests';
 export interface TabLink {
   post(message: RuntimeMessage): void;
   getToken(fresh: boolean): Promise<Token>;
+  /** Runs the tab's `customerDataProvider`; undefined without one. */
+  getCustomerData(): Promise<CustomerData | undefined>;
 }
 
 export interface RuntimeDeps {
@@ -83,6 +85,7 @@ interface TabRecord {
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
 const TOKEN_REFRESH_MARGIN_MS = 60 * 60 * 1000;
 const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+const CUSTOMER_DATA_TIMEOUT_MS = 2_000;
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
 
@@ -483,11 +486,12 @@ export class Runtime {
     }
   }
 
-  private loginPayload(): Json {
+  private async loginPayload(): Promise<Json> {
     const tab = this.focusedTab();
+    const customer = tab?.hello.hasCustomerDataProvider ? await this.customerData(tab) : undefined;
     this.sentPage = tab?.hello.page ? JSON.stringify(tab.hello.page) : undefined;
     const payload: Json = {
-      customer: customerDataToWire(tab?.hello.customerData),
+      customer: customerDataToWire(customer),
       customer_side_storage: {},
       is_mobile: false,
       application: { name: 'livechat-multitab-sdk', version: SDK_VERSION },
@@ -497,6 +501,19 @@ export class Runtime {
     if (tab?.hello.page) payload.customer_page = { ...tab.hello.page };
     if (tab?.hello.referrer !== undefined) payload.referrer = tab.hello.referrer;
     return payload;
+  }
+
+  /**
+   * Runs the tab's `customerDataProvider` for the login about to be sent. A provider that fails
+   * or a tab that does not answer in time costs the customer data of this login, never the login.
+   */
+  private async customerData(tab: TabRecord): Promise<CustomerData | undefined> {
+    try {
+      return (await this.withTimeout(tab.link.getCustomerData(), CUSTOMER_DATA_TIMEOUT_MS)) ?? undefined;
+    } catch (error) {
+      this.log('warn', `Tab ${tab.tabId} did not provide customer data; logging in without it`, error);
+      return undefined;
+    }
   }
 
   private async getToken(fresh: boolean): Promise<Token> {
@@ -509,7 +526,7 @@ export class Runtime {
     let lastError: unknown = new SdkError('TOKEN_UNAVAILABLE', 'No tab is attached to provide a customer token.');
     for (const tab of candidates) {
       try {
-        const token = await this.withTimeout(tab.link.getToken(fresh || cached !== undefined));
+        const token = await this.withTimeout(tab.link.getToken(fresh || cached !== undefined), this.deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
         this.token = token;
         return token;
       } catch (error) {
@@ -523,11 +540,10 @@ export class Runtime {
     throw lastError;
   }
 
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const handle = this.clock.setTimeout(
-        () => reject(new SdkError('TOKEN_UNAVAILABLE', `The tab did not provide a token within ${ms} ms.`)),
+        () => reject(new SdkError('TOKEN_UNAVAILABLE', `The tab did not answer within ${ms} ms.`)),
         ms,
       );
       promise.then(

@@ -80,6 +80,7 @@ function attachTab(runtime: Runtime) {
         // A live tab answers the runtime's liveness pings.
         if (message.kind === 'ping') queueMicrotask(() => session.heartbeat());
       },
+      getCustomerData: async () => undefined,
       getToken: async () => ({ accessToken: 'dal:t', entityId: 'customer-1', expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now() }),
     },
   );

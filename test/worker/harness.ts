@@ -4,7 +4,7 @@
  */
 import { WebSocket } from 'ws';
 import type { RuntimeConfig, RuntimeMessage, TabHello } from '../../src/shared/contract';
-import type { Token } from '../../src/shared/types';
+import type { CustomerData, Token } from '../../src/shared/types';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
 import type { SocketLike } from '../../src/worker/connection';
 import { Runtime, type RuntimeDeps, type TabSession } from '../../src/worker/runtime';
@@ -54,6 +54,8 @@ export class Browser {
 export class TestTab {
   readonly messages: RuntimeMessage[] = [];
   readonly session: TabSession;
+  /** The app's `customerDataProvider` in this tab (attach with `hasCustomerDataProvider: true`). */
+  customerDataProvider: (() => CustomerData | undefined) | undefined;
   /** A frozen tab receives messages but answers none. */
   frozen = false;
   /** Replace to make this tab slow, dead or failing when asked for a token. */
@@ -70,6 +72,7 @@ export class TestTab {
           if (message.kind === 'ping' && !this.frozen) queueMicrotask(() => this.session.heartbeat());
         },
         getToken: (fresh) => this.tokenProvider(fresh),
+        getCustomerData: async () => this.customerDataProvider?.(),
       },
     );
   }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
-import type { Chat, ChatEvent } from '../../src/shared/types';
+import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
 import type { Runtime } from '../../src/worker/runtime';
 import { Browser, newRuntime, post, TestTab } from './harness';
 
@@ -373,5 +373,38 @@ describe('sneak peeks', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sent()).toBe(2);
     expect(await rejection(a.session.request('setSneakPeek', { chatId: chat.id }))).toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('customerDataProvider', () => {
+  it('is run in the tab before every login, so the server gets the data of that moment', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    let name = 'Grace';
+    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
+    cleanup.push(() => tab.session.detach('destroyed'));
+    tab.customerDataProvider = () => ({ name, sessionFields: { plan: 'gold' } });
+    tab.session.connect();
+    await connected(tab);
+    expect((tab.payloads('connected')[0] as { customer: Customer }).customer).toMatchObject({ name: 'Grace', sessionFields: { plan: 'gold' } });
+    name = 'Grace Hopper';
+    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    expect((tab.payloads('connected')[1] as { customer: Customer }).customer).toMatchObject({ name: 'Grace Hopper' });
+  });
+
+  it('a provider that throws costs the customer data of that login, not the login', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
+    cleanup.push(() => tab.session.detach('destroyed'));
+    tab.customerDataProvider = () => {
+      throw new Error('app bug');
+    };
+    tab.session.connect();
+    await connected(tab);
+    expect(emulator.stats(organizationId).logins).toBe(1);
   });
 });
