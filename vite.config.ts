@@ -20,6 +20,7 @@ export default defineConfig({
       input: {
         widget: resolve(root, 'demo/index.html'),
         agent: resolve(root, 'demo/agent.html'),
+        official: resolve(root, 'demo/official.html'),
       },
     },
   },

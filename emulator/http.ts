@@ -6,7 +6,7 @@ import type { EmulatorStats } from './server';
 import type { State } from './state';
 import { EMULATOR_AGENT, isActive, lastThread, wireThread, wireUsers, type OrganizationStatus } from './state';
 import { RtmError, isObject, messageText, optionalObject, optionalString, requiredString, type Obj } from './validate';
-import { API_VERSION } from './wire';
+import { API_VERSION, API_VERSIONS } from './wire';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -74,7 +74,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   switch (path) {
     case '/':
     case '/__emulator/health':
-      return get(() => sendJson(req, res, 200, { ok: true, name: 'livechat-emulator', api_version: API_VERSION }));
+      return get(() => sendJson(req, res, 200, { ok: true, name: 'livechat-emulator', api_version: API_VERSION, api_versions: API_VERSIONS }));
     case '/__emulator/stats':
       return get(() => sendJson(req, res, 200, ctx.stats(org)));
     case '/__emulator/chats':

@@ -3,7 +3,7 @@
 // the request_id (wire-protocol.md §3.3/§3.4); nothing ever crosses to another customer or organization.
 import { WebSocket } from 'ws';
 import type { Payload, ServerFrame } from './wire';
-import { pushFrame } from './wire';
+import { pushExists, pushFrame } from './wire';
 import type { Outgoing, Session } from './rtm';
 
 /** The emulator (server) a socket came in through; several may share one Hub (regions). */
@@ -116,11 +116,12 @@ export class Hub {
     }, Math.max(0, head.at - Date.now()));
   }
 
-  /** Sends a push to one socket, honouring its login `pushes` subscription. */
+  /** Sends a push to one socket, honouring its API version (pushes it lacks are dropped) and its login `pushes` subscription. */
   push(conn: Connection, action: string, payload: Payload, requestId?: string): void {
-    const subs = conn.session.pushes;
+    const { pushes: subs, version } = conn.session;
+    if (!pushExists(action, version)) return;
     if (action !== 'customer_disconnected' && subs !== 'all' && !subs.has(action)) return;
-    this.send(conn, pushFrame(action, payload, requestId));
+    this.send(conn, pushFrame(action, payload, requestId, version));
   }
 
   /** Delivers what a handler produced for a request that arrived on `from`; `onReplySent` runs once the response is written. */

@@ -1,10 +1,10 @@
 // RTM request handling: frame parsing and one handler per action. Handlers mutate the State and the
 // Session and describe what must be sent; they never touch a socket, so the fan-out rules
 // (who gets a push, who gets the request_id) live in one place: the Hub.
-import type { Payload, ResponseFrame } from './wire';
-import { API_VERSION, errorResponse, okResponse } from './wire';
+import type { ApiVersion, Payload, Properties, ResponseFrame, WireEvent, WireThread } from './wire';
+import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
 import type { Chat, Customer, Organization, State, Thread } from './state';
-import { isActive, lastThread, wireChat, wireCustomer, wireUsers } from './state';
+import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireThread, wireUsers } from './state';
 import {
   RtmError,
   customerEvent,
@@ -23,6 +23,8 @@ import {
 /** What the server knows about one customer socket. */
 export interface Session {
   readonly organizationId: string;
+  /** API version of the endpoint the socket connected to (`/v3.5/…` or `/v3.6/…`). */
+  readonly version: ApiVersion;
   /** Set by a successful login; undefined = not authorized yet. */
   customerId?: string;
   groupId: number;
@@ -65,8 +67,8 @@ export interface Request {
 
 export type ParsedFrame = { ok: true; request: Request } | { ok: false; requestId?: string; action?: string; message: string; type?: 'unsupported_version' };
 
-/** Reads one text frame. Never throws: garbage becomes a description of what is wrong. */
-export function parseFrame(text: string): ParsedFrame {
+/** Reads one text frame of a `version` connection. Never throws: garbage becomes a description of what is wrong. */
+export function parseFrame(text: string, version: ApiVersion = API_VERSION): ParsedFrame {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -83,8 +85,8 @@ export function parseFrame(text: string): ParsedFrame {
   if (!isObject(payload)) return { ok: false, requestId, action, message: 'payload must be an object' };
   if (data.version !== undefined) {
     if (typeof data.version !== 'string') return { ok: false, requestId, action, message: 'version must be a string' };
-    if (data.version !== API_VERSION) {
-      return { ok: false, requestId, action, type: 'unsupported_version', message: `Version ${data.version} is not supported on a ${API_VERSION} connection` };
+    if (data.version !== version) {
+      return { ok: false, requestId, action, type: 'unsupported_version', message: `Version ${data.version} is not supported on a ${version} connection` };
     }
   }
   return { ok: true, request: { requestId, action, payload } };
@@ -111,20 +113,12 @@ type Handler = (ctx: Ctx) => Result;
 const UNSUPPORTED_ACTIONS = new Set([
   'accept_greeting',
   'cancel_greeting',
-  'delete_chat_properties',
   'delete_event',
-  'delete_event_properties',
-  'delete_thread_properties',
   'get_form',
-  'get_predicted_agent',
   'get_url_info',
-  'list_threads',
   'request_welcome_message',
   'send_greeting_button_clicked',
   'send_rich_message_postback',
-  'update_chat_properties',
-  'update_event_properties',
-  'update_thread_properties',
 ]);
 
 export function handleRequest(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
@@ -137,6 +131,7 @@ export function handleRequest(state: State, session: Session, request: Request, 
       if (session.customerId === undefined) return [];
       return [{ kind: 'reply', frame: okResponse(action, requestId, {}) }];
     }
+    if (session.version !== '3.6' && ACTIONS_SINCE_3_6.has(action)) throw invalid(`Action ${action} is not supported in API ${session.version}`);
     const handler = HANDLERS[action];
     if (handler === undefined) {
       if (UNSUPPORTED_ACTIONS.has(action)) throw invalid(`Action ${action} is not supported by the emulator`);
@@ -415,7 +410,68 @@ const HANDLERS: Record<string, Handler> = {
     if (page === undefined) throw invalid('url is required');
     ctx.session.page = page;
     ctx.state.recordActivity(ctx.customer, page.url);
-    return { response: {} };
+    // A 3.5-only push (removed in 3.6): the Hub drops it on 3.6 sockets.
+    const pushed: Record<string, string> = { url: page.url };
+    if (page.title !== undefined) pushed.title = page.title;
+    pushed.opened_at = ctx.state.timestamp();
+    return { response: {}, pushes: [{ action: 'customer_page_updated', payload: pushed, echo: true }] };
+  },
+
+  // In 3.5 and 3.6 (removed in 3.7); the emulator has one agent and every group is online, so no queue.
+  get_predicted_agent: (ctx) => {
+    const groupId = ctx.request.payload.group_id;
+    if (groupId !== undefined && !isGroupId(groupId)) throw invalid('group_id must be a non-negative integer');
+    const { id, name, avatar, job_title } = EMULATOR_AGENT;
+    return { response: { agent: { id, name, avatar, job_title, is_bot: false, type: 'agent' }, queue: false } };
+  },
+
+  list_threads: (ctx) => listThreads(ctx),
+
+  update_chat_properties: (ctx) => {
+    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
+    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
+    mergeProperties(chat.properties, properties);
+    return { response: {}, pushes: [{ action: 'chat_properties_updated', payload: { chat_id: chat.id, properties }, echo: true }] };
+  },
+
+  delete_chat_properties: (ctx) => {
+    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
+    const properties = propertyNames(ctx.request.payload.properties, 'properties');
+    removeProperties(chat.properties, properties);
+    return { response: {}, pushes: [{ action: 'chat_properties_deleted', payload: { chat_id: chat.id, properties }, echo: true }] };
+  },
+
+  // Threads keep their properties after the chat is deactivated: that is where a rating goes.
+  update_thread_properties: (ctx) => {
+    const { chat, thread } = ownThread(ctx);
+    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
+    mergeProperties(thread.properties, properties);
+    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
+    return { response: {}, pushes: [{ action: 'thread_properties_updated', payload, echo: true }] };
+  },
+
+  delete_thread_properties: (ctx) => {
+    const { chat, thread } = ownThread(ctx);
+    const properties = propertyNames(ctx.request.payload.properties, 'properties');
+    removeProperties(thread.properties, properties);
+    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
+    return { response: {}, pushes: [{ action: 'thread_properties_deleted', payload, echo: true }] };
+  },
+
+  update_event_properties: (ctx) => {
+    const { chat, thread, event } = ownEvent(ctx);
+    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
+    mergeProperties(event.properties, properties);
+    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
+    return { response: {}, pushes: [{ action: 'event_properties_updated', payload, echo: true }] };
+  },
+
+  delete_event_properties: (ctx) => {
+    const { chat, thread, event } = ownEvent(ctx);
+    const properties = propertyNames(ctx.request.payload.properties, 'properties');
+    removeProperties(event.properties, properties);
+    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
+    return { response: {}, pushes: [{ action: 'event_properties_deleted', payload, echo: true }] };
   },
 
   list_group_statuses: (ctx) => {
@@ -512,4 +568,161 @@ function chatSummary(ctx: Ctx, chat: Chat) {
     last_thread_created_at: last?.createdAt ?? null,
     last_event_per_type: lastPerType,
   };
+}
+
+// ---- properties -----------------------------------------------------------------------------
+
+function ownThread(ctx: Ctx): { chat: Chat; thread: Thread } {
+  const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
+  const threadId = requiredString(ctx.request.payload.thread_id, 'thread_id');
+  const thread = chat.threads.find((t) => t.id === threadId);
+  if (thread === undefined) throw new RtmError('not_found', 'Thread not found');
+  return { chat, thread };
+}
+
+function ownEvent(ctx: Ctx): { chat: Chat; thread: Thread; event: WireEvent } {
+  const { chat, thread } = ownThread(ctx);
+  const eventId = requiredString(ctx.request.payload.event_id, 'event_id');
+  const event = thread.events.find((e) => e.id === eventId);
+  if (event === undefined) throw new RtmError('not_found', 'Event not found');
+  return { chat, thread, event };
+}
+
+/** `{namespace: {name: value}}` with at least one property: an update that changes nothing is a mistake. */
+function requiredProperties(value: unknown, field: string): Properties {
+  if (value === undefined) throw invalid(`${field} is required and must be an object of namespaces`);
+  const properties = optionalProperties(value, field) ?? {};
+  if (Object.values(properties).every((ns) => Object.keys(ns).length === 0)) throw invalid(`${field} must name at least one property`);
+  return properties;
+}
+
+/** `{namespace: [name, …]}`, the shape of every delete_*_properties request and push. */
+function propertyNames(value: unknown, field: string): Record<string, string[]> {
+  if (!isObject(value)) throw invalid(`${field} is required and must be an object of namespaces`);
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw invalid(`${field} must name at least one property`);
+  for (const [ns, names] of entries) {
+    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
+      throw invalid(`${field}.${ns} must be a non-empty array of property names`);
+    }
+  }
+  return value as Record<string, string[]>;
+}
+
+function mergeProperties(target: Properties, update: Properties): void {
+  for (const [ns, props] of Object.entries(update)) target[ns] = { ...target[ns], ...props };
+}
+
+function removeProperties(target: Properties, names: Record<string, string[]>): void {
+  for (const [ns, keys] of Object.entries(names)) {
+    const props = target[ns];
+    if (props === undefined) continue;
+    for (const key of keys) delete props[key];
+    if (Object.keys(props).length === 0) delete target[ns];
+  }
+}
+
+// ---- list_threads ---------------------------------------------------------------------------
+
+/** A page of threads: where it starts, in which order, and how big it is (a thread count or an event target). */
+interface ThreadCursor {
+  chatId: string;
+  offset: number;
+  order: 'asc' | 'desc';
+  size: { limit: number } | { minEvents: number };
+}
+
+const THREADS_DEFAULT_LIMIT = 3;
+const THREADS_MAX = 100;
+
+function encodeThreadCursor(c: ThreadCursor): string {
+  const size = 'limit' in c.size ? { l: c.size.limit } : { m: c.size.minEvents };
+  return Buffer.from(JSON.stringify({ c: c.chatId, o: c.offset, s: c.order, ...size })).toString('base64url');
+}
+
+function decodeThreadCursor(pageId: string, chatId: string): ThreadCursor {
+  try {
+    const raw: unknown = JSON.parse(Buffer.from(pageId, 'base64url').toString('utf8'));
+    const inRange = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= THREADS_MAX;
+    if (isObject(raw) && raw.c === chatId && Number.isInteger(raw.o) && (raw.o as number) >= 0 && (raw.s === 'asc' || raw.s === 'desc')) {
+      if (inRange(raw.l) && raw.m === undefined) return { chatId, offset: raw.o as number, order: raw.s, size: { limit: raw.l } };
+      if (inRange(raw.m) && raw.l === undefined) return { chatId, offset: raw.o as number, order: raw.s, size: { minEvents: raw.m } };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw invalid('page_id is invalid');
+}
+
+function boundedInteger(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > THREADS_MAX) {
+    throw invalid(`${field} must be an integer between 1 and ${THREADS_MAX}`);
+  }
+  return value;
+}
+
+/** Where a page of `size` that ends just before `end` starts (for previous_page_id). */
+function pageStartBefore(threads: Thread[], end: number, size: ThreadCursor['size']): number {
+  if ('limit' in size) return Math.max(0, end - size.limit);
+  let start = end;
+  let events = 0;
+  while (start > 0 && events < size.minEvents) events += threads[--start]?.events.length ?? 0;
+  return start;
+}
+
+/** Where a page of `size` that starts at `start` ends (exclusive); never empty while threads remain. */
+function pageEndFrom(threads: Thread[], start: number, size: ThreadCursor['size']): number {
+  if ('limit' in size) return Math.min(threads.length, start + size.limit);
+  let end = start;
+  let events = 0;
+  while (end < threads.length && events < size.minEvents) events += threads[end++]?.events.length ?? 0;
+  return end;
+}
+
+/**
+ * `{chat_id, limit? | min_events_count?, sort_order?}` or `{chat_id, page_id}` → threads with their events,
+ * newest first by default. With min_events_count a page holds as many threads as it takes to reach that
+ * many events (getChatHistory of SDK 4.x asks for 25).
+ */
+function listThreads(ctx: Ctx): Result {
+  const p = ctx.request.payload;
+  const chat = ownChat(ctx, p.chat_id, 'chat_id');
+  let cursor: ThreadCursor;
+  if (p.page_id !== undefined) {
+    if (p.limit !== undefined || p.min_events_count !== undefined || p.sort_order !== undefined) {
+      throw invalid('page_id cannot be combined with limit, min_events_count or sort_order');
+    }
+    cursor = decodeThreadCursor(requiredString(p.page_id, 'page_id'), chat.id);
+  } else {
+    const limit = boundedInteger(p.limit, 'limit');
+    const minEvents = boundedInteger(p.min_events_count, 'min_events_count');
+    if (limit !== undefined && minEvents !== undefined) throw invalid('limit and min_events_count cannot be combined');
+    const order = p.sort_order ?? 'desc';
+    if (order !== 'asc' && order !== 'desc') throw invalid('sort_order must be "asc" or "desc"');
+    const size = minEvents !== undefined ? { minEvents } : { limit: limit ?? THREADS_DEFAULT_LIMIT };
+    cursor = { chatId: chat.id, offset: 0, order, size };
+  }
+
+  const ordered = cursor.order === 'desc' ? [...chat.threads].reverse() : [...chat.threads];
+  const start = Math.min(cursor.offset, ordered.length);
+  const end = pageEndFrom(ordered, start, cursor.size);
+  const response: Record<string, unknown> = {
+    threads: ordered.slice(start, end).map((t) => listedThread(chat, t)),
+    found_threads: ordered.length,
+  };
+  if (end < ordered.length) response.next_page_id = encodeThreadCursor({ ...cursor, offset: end });
+  if (start > 0) response.previous_page_id = encodeThreadCursor({ ...cursor, offset: pageStartBefore(ordered, start, cursor.size) });
+  return { response };
+}
+
+/** A thread as list_threads shows it: with links to its chronological neighbours. */
+function listedThread(chat: Chat, thread: Thread): WireThread {
+  const wire = wireThread(chat, thread);
+  const index = chat.threads.indexOf(thread);
+  const previous = chat.threads[index - 1];
+  const next = chat.threads[index + 1];
+  if (previous !== undefined) wire.previous_thread_id = previous.id;
+  if (next !== undefined) wire.next_thread_id = next.id;
+  return wire;
 }

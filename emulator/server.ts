@@ -9,7 +9,7 @@ import { Hub, type Connection, type Endpoint } from './hub';
 import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
 import { State, TOKEN_LIFETIME_S } from './state';
 import { RtmError } from './validate';
-import { API_VERSION, errorResponse } from './wire';
+import { API_VERSION, errorResponse, isApiVersion } from './wire';
 
 export interface EmulatorOptions {
   /** Default 8787; 0 = a random free port. */
@@ -187,7 +187,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Sockets without an organization are kept under '' so that they show in the global stats only.
     const org = state.org(organizationId);
     org.counters.totalConnections += 1;
-    const session: Session = { organizationId, groupId: 0, pushes: 'all' };
+    // An unsupported version is told so in the newest version's format.
+    const session: Session = { organizationId, version: isApiVersion(version) ? version : API_VERSION, groupId: 0, pushes: 'all' };
     const conn: Connection = { ws, session, owner: endpoint, remoteAddress, closing: false, pending: 0 };
     hub.add(conn);
     // `ws` emits 'error' for protocol violations (bad frames, oversize); unhandled it would crash the process.
@@ -195,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ws.on('close', () => hub.remove(conn));
 
     // The real service accepts the socket and then explains itself with customer_disconnected.
-    if (version !== API_VERSION) return hub.disconnect(conn, 'unsupported_version');
+    if (!isApiVersion(version)) return hub.disconnect(conn, 'unsupported_version');
     if (organizationId === '' || org.status === 'missing') return hub.disconnect(conn, 'license_not_found');
     if (org.status === 'expired') return hub.disconnect(conn, 'license_expired');
     // This socket already counts itself.
@@ -254,7 +255,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const counters = state.org(conn.session.organizationId).counters;
-    const parsed = parseFrame(rawText(data));
+    const parsed = parseFrame(rawText(data), conn.session.version);
     const action = parsed.ok ? parsed.request.action : parsed.action;
     if (action !== undefined) counters.requests[action] = (counters.requests[action] ?? 0) + 1;
     if (action === 'ping') counters.pings += 1;

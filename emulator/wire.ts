@@ -1,8 +1,28 @@
-// Wire shapes of the Customer Chat API 3.6 as the emulator emits them.
+// Wire shapes of the Customer Chat API (3.6, and 3.5 for the official SDK 4.x) as the emulator emits them.
 // Written from the API reference (wire-protocol.md), deliberately independent of src/:
 // if the SDK gets a field name wrong, the emulator must not share the mistake.
 
+/** The newest version served; the default for everything that does not know its connection. */
 export const API_VERSION = '3.6';
+/** Versions with an RTM endpoint (`/v{version}/customer/rtm/ws`); any other gets `unsupported_version`. */
+export const API_VERSIONS = ['3.5', '3.6'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+export function isApiVersion(value: string): value is ApiVersion {
+  return (API_VERSIONS as readonly string[]).includes(value);
+}
+
+/** Methods added in 3.6 (wire-protocol.md §13.1): a 3.5 connection answers them with a validation error. */
+export const ACTIONS_SINCE_3_6: ReadonlySet<string> = new Set(['delete_event', 'request_welcome_message', 'send_greeting_button_clicked']);
+/** Pushes added in 3.6: never sent on a 3.5 connection. */
+export const PUSHES_SINCE_3_6: ReadonlySet<string> = new Set(['event_deleted', 'incoming_event_preview', 'incoming_thinking_indicator', 'incoming_welcome_message']);
+/** Pushes removed in 3.6: sent on 3.5 connections only. */
+export const PUSHES_UNTIL_3_5: ReadonlySet<string> = new Set(['customer_page_updated']);
+
+/** Whether a push exists on a connection of this version. */
+export function pushExists(action: string, version: ApiVersion): boolean {
+  return version === '3.5' ? !PUSHES_SINCE_3_6.has(action) : !PUSHES_UNTIL_3_5.has(action);
+}
 
 /** Frame payloads: any JSON object; the concrete shapes below are what the emulator puts in them. */
 export type Payload = object;
@@ -63,8 +83,8 @@ export function errorResponse(action: string | undefined, requestId: string | un
   return frame;
 }
 
-export function pushFrame(action: string, payload: Payload, requestId?: string): PushFrame {
-  const frame: PushFrame = { version: API_VERSION, action, type: 'push', payload };
+export function pushFrame(action: string, payload: Payload, requestId?: string, version: ApiVersion = API_VERSION): PushFrame {
+  const frame: PushFrame = { version, action, type: 'push', payload };
   if (requestId !== undefined) frame.request_id = requestId;
   return frame;
 }
@@ -138,6 +158,9 @@ export interface WireThread {
   events: WireEvent[];
   properties: Properties;
   access: WireAccess;
+  /** list_threads only: the chronological neighbours. */
+  previous_thread_id?: string;
+  next_thread_id?: string;
 }
 
 export interface WireChat {

@@ -165,7 +165,7 @@ describe('POST /__emulator/disconnect', () => {
 });
 
 describe('WebSocket endpoint', () => {
-  it.each(['3.5', '9.9'])('tells a /v%s client unsupported_version, then closes', async (version) => {
+  it.each(['3.4', '3.7', '9.9'])('tells a /v%s client unsupported_version, then closes', async (version) => {
     const client = await RtmClient.open(wsUrl(emulator.url, randomOrg(), version));
     expect((await client.push('customer_disconnected')).payload).toEqual({ reason: 'unsupported_version' });
     await client.closed;

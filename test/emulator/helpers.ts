@@ -59,6 +59,13 @@ export class RtmClient {
     return requestId;
   }
 
+  /** Sends a request with a top-level `version` and resolves with its direct response frame. */
+  async requestVersioned(action: string, payload: Record<string, unknown>, version: string): Promise<Frame> {
+    const id = `r${++this.seq}`;
+    this.ws.send(JSON.stringify({ request_id: id, action, version, payload }));
+    return this.next((f) => f.type === 'response' && f.request_id === id);
+  }
+
   /** Sends a request and resolves with its direct response frame (success or error). */
   async request(action: string, payload: Record<string, unknown> = {}): Promise<Frame> {
     const id = this.send(action, payload);
@@ -176,10 +183,19 @@ export async function newCustomer(base: string, organizationId: string, cookie?:
   return { organizationId, customerId: t.body.entity_id as string, accessToken: t.body.access_token as string, cookie: t.cookie };
 }
 
-/** Opens a socket for the customer and logs in; returns the client and the login response frame. */
-export async function connect(base: string, customer: Customer, login: Record<string, unknown> = {}): Promise<{ client: RtmClient; login: Frame }> {
-  const client = await RtmClient.open(wsUrl(base, customer.organizationId));
-  const frame = await client.request('login', { token: `Bearer ${customer.accessToken}`, customer: {}, ...login });
+/**
+ * Opens a socket for the customer and logs in; returns the client and the login response frame.
+ * On another API version the login frame carries `version` at top level, as SDK 4.x sends it on 3.5.
+ */
+export async function connect(
+  base: string,
+  customer: Customer,
+  login: Record<string, unknown> = {},
+  version = '3.6',
+): Promise<{ client: RtmClient; login: Frame }> {
+  const client = await RtmClient.open(wsUrl(base, customer.organizationId, version));
+  const payload = { token: `Bearer ${customer.accessToken}`, customer: {}, ...login };
+  const frame = version === '3.6' ? await client.request('login', payload) : await client.requestVersioned('login', payload, version);
   if (frame.success !== true) throw new Error(`login failed: ${JSON.stringify(frame.payload)}`);
   return { client, login: frame };
 }
