@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { EMULATOR_URL } from './env';
-import { countEvents, newOrganization, openTab, runtimeStatus, stats } from './helpers';
+import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats } from './helpers';
 
 /** What every tab must see after the server disconnects the customer for a reason. */
 const REASONS: Record<string, 'reconnect' | 'pause' | 'destroy'> = {
@@ -63,14 +63,29 @@ for (const [reason, outcome] of Object.entries(REASONS)) {
   });
 }
 
-test('connection_lost: a dropped socket is reported once to every tab and the one runtime reconnects', async ({ browser }) => {
+test("the service dies and comes back mid-conversation: every tab ends with the server's messages, none missing, none twice", async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
-  // Closing the socket without a reason is what a network drop looks like to the client.
-  await fetch(`${EMULATOR_URL}/__emulator/reset`, { method: 'POST' });
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
+  const chatId = await tabs[0]!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  await agentSays(organizationId, chatId, 'before the outage');
+  // Every socket is cut (as when the service is killed) and refused for a while; the data stays.
+  const outage = await fetch(`${EMULATOR_URL}/__emulator/outage`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ organization_id: organizationId, duration_ms: 1500 }),
+  });
+  expect(outage.status).toBe(200);
+  for (const text of ['while down 1', 'while down 2', 'while down 3']) await agentSays(organizationId, chatId, text);
   for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([{ reason: 'connection_lost' }]);
-  for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected'), { timeout: 15_000 }).toBe(2);
+  for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected'), { timeout: 20_000 }).toBe(2);
+  await agentSays(organizationId, chatId, 'after the outage');
+
+  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${organizationId}`);
+  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ type: string; text?: string; author_id: string }> }> }> };
+  const serverTexts = chats[0]!.threads.flatMap((thread) => thread.events).filter((event) => event.type === 'message').map((event) => event.text);
+  expect(serverTexts).toEqual(['before the outage', 'while down 1', 'while down 2', 'while down 3', 'after the outage']);
+  for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toEqual(serverTexts);
   expect((await stats(organizationId)).openConnections).toBe(1);
   await context.close();
 });

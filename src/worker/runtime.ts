@@ -16,6 +16,7 @@ import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { ConnectedPayload, CustomerData, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
+import { SeenEvents } from './resync';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { systemClock, Timer, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
@@ -108,6 +109,9 @@ export class Runtime {
   private readonly lingerTimer: Timer;
   private readonly livenessTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
+  private readonly seen = new SeenEvents();
+  /** Whether this runtime logged in before: every later login may have missed pushes. */
+  private loggedInBefore = false;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -152,6 +156,7 @@ export class Runtime {
           // v5: switch to the new identity and keep running. What was learned about the previous
           // customer is dropped (the cached connected state; the token is already the new one's).
           this.lastConnected = undefined;
+          this.seen.clear();
           this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
@@ -161,6 +166,8 @@ export class Runtime {
           this.broadcast({ name: 'connected', payload });
           // The focus may have moved to another tab while logging in.
           this.sendFocusedPage();
+          if (this.loggedInBefore) void this.resync();
+          this.loggedInBefore = true;
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
@@ -440,10 +447,24 @@ export class Runtime {
       return;
     }
     for (const event of events) {
+      if (event.name === 'incoming_event' && !this.seen.noteEvent(event.payload.chatId, event.payload.event)) continue;
+      if (event.name === 'incoming_chat') this.seen.noteChat(event.payload.chat);
       // The tab whose request this push answered gets it as the request's result, not as an event;
       // it still learns the users (user_data), as the official SDK emits them for the result too.
       const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
       this.broadcast(event, skip);
+    }
+  }
+
+  /** After a reconnect: deliver what the known chats received while the socket was down. */
+  private async resync(): Promise<void> {
+    for (const chatId of this.seen.chatIds()) {
+      try {
+        const { result: chat } = await executeMethod('getChat', { chatId }, (action, payload) => this.connection.request(action, payload));
+        for (const event of this.seen.missed(chat)) this.broadcast(event);
+      } catch (error) {
+        this.log('warn', `Could not catch up on chat ${chatId} after reconnecting`, error);
+      }
     }
   }
 

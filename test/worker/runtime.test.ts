@@ -408,3 +408,23 @@ describe('customerDataProvider', () => {
     expect(emulator.stats(organizationId).logins).toBe(1);
   });
 });
+
+describe('catching up after a reconnect', () => {
+  it('delivers what the agent said while the socket was down to every tab, once, in order', async () => {
+    const { organizationId, tabs } = setup(2);
+    const [a, b] = tabs as [TestTab, TestTab];
+    for (const tab of tabs) await connected(tab);
+    const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
+    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'before' });
+    await vi.waitFor(() => expect(b.count('incoming_event')).toBe(1));
+    // The service goes away for a moment; the agent keeps typing.
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
+    for (const text of ['during 1', 'during 2']) {
+      await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text });
+    }
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 10_000 });
+    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'after' });
+    const texts = (tab: TestTab) => tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text);
+    for (const tab of tabs) await vi.waitFor(() => expect(texts(tab)).toEqual(['before', 'during 1', 'during 2', 'after']));
+  });
+});
