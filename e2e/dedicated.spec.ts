@@ -185,3 +185,25 @@ test('a terminal reason ends every tab once in dedicated mode; a reconnecting re
   expect((await stats(organizationId)).logins).toBe(2);
   await context.close();
 });
+
+test('what the agent says while the leader changes reaches every remaining tab, once, in order', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const leader = await openTab(context, organizationId, DEDICATED);
+  const b = await openTab(context, organizationId, DEDICATED);
+  const c = await openTab(context, organizationId, DEDICATED);
+  await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
+  const chatId = await leader.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  await agentSays(organizationId, chatId, 'one');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toEqual(['one']);
+
+  // The leader goes with the socket; the agent keeps talking before a new leader has logged in.
+  await leader.close();
+  for (const text of ['two', 'three']) await agentSays(organizationId, chatId, text);
+  for (const tab of [b, c]) {
+    await expect.poll(() => runtimeStatus(tab).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ tabs: 2, connection: 'connected' });
+  }
+  await agentSays(organizationId, chatId, 'four');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toEqual(['one', 'two', 'three', 'four']);
+  await context.close();
+});

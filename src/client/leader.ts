@@ -299,7 +299,11 @@ class DedicatedTab implements TabPortApi {
   private async answerHook(message: Extract<InboxMessage, { kind: 'hook' }>): Promise<void> {
     const hooks = this.attachment?.hooks;
     const call = (): Promise<Envelope<unknown>> =>
-      message.hook === 'getToken' ? hooks!.getToken(message.args[0] === true) : hooks!.getCustomerData();
+      message.hook === 'getToken'
+        ? hooks!.getToken(message.args[0] === true)
+        : message.hook === 'getSeen'
+          ? hooks!.getSeen()
+          : hooks!.getCustomerData();
     const envelope = hooks
       ? await call().catch((error: unknown) => failure<never>('TOKEN_UNAVAILABLE', String(error)))
       : failure<never>('TOKEN_UNAVAILABLE', 'This tab is not attached.');
@@ -385,6 +389,10 @@ class DedicatedTab implements TabPortApi {
   }
 
   private async attachOnce(route: Route, attachment: Attachment): Promise<Envelope<AttachInfo>> {
+    // A new leader's runtime starts with no memory: tell it what this tab has seen by now, so it
+    // catches up on what was said while there was no leader.
+    const seen = await attachment.hooks.getSeen().catch(() => undefined);
+    if (seen?.ok) attachment.hello.seen = seen.value;
     if (route.kind === 'local') {
       const { hello, hooks, events } = attachment;
       const answer = await withDeadline(

@@ -141,6 +141,7 @@ export class LeaderRelay {
     const hooks: TabHooks = {
       getToken: (fresh) => this.askHook(from, 'getToken', [fresh]) as ReturnType<TabHooks['getToken']>,
       getCustomerData: () => this.askHook(from, 'getCustomerData', []) as ReturnType<TabHooks['getCustomerData']>,
+      getSeen: () => this.askHook(from, 'getSeen', []) as ReturnType<TabHooks['getSeen']>,
     };
     const link: FollowerLink = { api: this.openApi(), events: events.port1, hooks };
     this.links.set(from, link);

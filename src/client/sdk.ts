@@ -9,10 +9,11 @@ import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/err
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
-import type { CustomerAuth } from '../shared/types';
+import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
+import { SeenEvents } from '../shared/seen';
 import { Emitter } from './emitter';
 import { chatHistory, type ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
@@ -98,18 +99,24 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   let claim: TabClaim | undefined;
   let events: MessagePort | undefined;
   let notifierTabId: string | null = null;
+  /** This tab's wish, sent again when it attaches again (after an eviction, a move, a new leader). */
+  let wantsConnection = config.autoConnect;
+  const seen = new SeenEvents();
 
   // Keeps the hooks proxy strongly referenced for the tab's life: Comlink drops calls to a collected proxy.
   const hooks: TabHooks = {
     getToken: (fresh): Promise<Envelope<Awaited<ReturnType<CustomerAuth['getToken']>>>> =>
       toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken())),
     getCustomerData: () => toEnvelope(() => customerData(config) ?? null),
+    getSeen: () => toEnvelope(() => seen.snapshot()),
   };
 
   const onMessage = (message: RuntimeMessage) => {
     if (destroyed) return;
     switch (message.kind) {
       case 'event':
+        if (message.name === 'incoming_event') seen.noteEvent(message.payload.chatId, message.payload.event);
+        if (message.name === 'incoming_chat') seen.noteChat(message.payload.chat);
         emitter.emit(message.name, message.payload as never);
         return;
       case 'status':
@@ -144,8 +151,9 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       protocol: PROTOCOL_VERSION,
       tabId: tab.tabId,
       runtime,
-      wantsConnection: config.autoConnect,
+      wantsConnection,
       focused: pageHasFocus(),
+      seen: seen.snapshot(),
       ...(config.debug ? { debug: true } : {}),
       ...(config.page ? { page: { ...config.page } } : {}),
       ...(config.referrer !== undefined ? { referrer: config.referrer } : {}),
@@ -277,8 +285,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     });
   };
 
-  const request = <M extends MethodName>(method: M, params: unknown): Promise<ResultOf<M>> =>
-    call((api) => api.request(method, params) as Promise<Envelope<ResultOf<M>>>);
+  const request = async <M extends MethodName>(method: M, params: unknown): Promise<ResultOf<M>> => {
+    const result = await call((api) => api.request(method, params) as Promise<Envelope<ResultOf<M>>>);
+    // This tab's own messages and chats come back as results, not events: remember them too.
+    if (method === 'sendEvent') seen.noteEvent((params as { chatId: string }).chatId, result as ChatEvent);
+    if (method === 'startChat' || method === 'resumeChat') seen.noteChat((result as { chat: Chat }).chat);
+    return result;
+  };
 
   const fireAndForget = (what: string, invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<void>>) => {
     call(invoke).catch((error: unknown) => console.warn(`[livechat-multitab] ${what} failed:`, error));
@@ -339,8 +352,14 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
 
   return {
     auth,
-    connect: () => fireAndForget('connect()', (api) => api.connect()),
-    disconnect: () => fireAndForget('disconnect()', (api) => api.disconnect()),
+    connect: () => {
+      wantsConnection = true;
+      fireAndForget('connect()', (api) => api.connect());
+    },
+    disconnect: () => {
+      wantsConnection = false;
+      fireAndForget('disconnect()', (api) => api.disconnect());
+    },
     destroy: () => teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy'),
     ...(Object.fromEntries(METHOD_NAMES.map((name) => [name, (params: unknown) => request(name, params)])) as RequestMethods),
     on: (name, listener) => emitter.on(name, listener),

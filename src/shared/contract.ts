@@ -17,6 +17,7 @@
 import type { Envelope } from './errors';
 import type { SdkEventMap, SdkEventName } from './events';
 import type { MethodName } from './methods';
+import type { SeenSnapshot } from './seen';
 import type { CustomerData, Page, Region, Token } from './types';
 import { API_VERSION } from './wire';
 import { SDK_VERSION } from './version';
@@ -49,6 +50,8 @@ export interface TabHello {
   focused?: boolean;
   /** Forward the runtime's log lines to this tab's console. */
   debug?: boolean;
+  /** The chat events this tab was told of, so a runtime that starts afresh can catch up after them. */
+  seen?: SeenSnapshot[];
 }
 
 export interface AttachInfo {
@@ -63,6 +66,8 @@ export interface TabHooks {
   getToken(fresh: boolean): Promise<Envelope<Token>>;
   /** The app's `customerDataProvider()`, run now, for the login about to be sent; null without one. */
   getCustomerData(): Promise<Envelope<CustomerData | null>>;
+  /** The chat events this tab has been told of by now (what `TabHello.seen` carried at attach time). */
+  getSeen(): Promise<Envelope<SeenSnapshot[]>>;
 }
 
 /** What the runtime posts to a tab on its event port. */

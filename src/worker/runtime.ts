@@ -16,7 +16,7 @@ import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { ConnectedPayload, CustomerData, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
-import { SeenEvents } from './resync';
+import { SeenEvents } from '../shared/seen';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { systemClock, Timer, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
@@ -110,8 +110,6 @@ export class Runtime {
   private readonly livenessTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
   private readonly seen = new SeenEvents();
-  /** Whether this runtime logged in before: every later login may have missed pushes. */
-  private loggedInBefore = false;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -166,8 +164,8 @@ export class Runtime {
           this.broadcast({ name: 'connected', payload });
           // The focus may have moved to another tab while logging in.
           this.sendFocusedPage();
-          if (this.loggedInBefore) void this.resync();
-          this.loggedInBefore = true;
+          // Any login but a fresh start may have missed pushes; the known chats say what to check.
+          if (this.seen.chatIds().length > 0) void this.resync();
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
@@ -213,6 +211,7 @@ export class Runtime {
       debug: hello.debug === true,
     };
     this.tabs.set(hello.tabId, record);
+    this.seen.merge(hello.seen);
     if (this.ended) {
       link.post(this.successor ?? { kind: 'destroyed', reason: 'runtime_destroyed' });
       return this.session(record);

@@ -428,3 +428,25 @@ describe('catching up after a reconnect', () => {
     for (const tab of tabs) await vi.waitFor(() => expect(texts(tab)).toEqual(['before', 'during 1', 'during 2', 'after']));
   });
 });
+
+describe('catching up in a runtime that starts afresh', () => {
+  it('a tab hands over what it saw, and the new runtime delivers only what came after', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const browser = new Browser(emulator.url, organizationId);
+    const first = newRuntime(emulator.url, organizationId);
+    const a = new TestTab(first, browser, { tabId: 'a' });
+    await connected(a);
+    const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
+    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'one' });
+    await vi.waitFor(() => expect(a.count('incoming_event')).toBe(1));
+    const seenByA = [{ chatId: chat.id, threadId: chat.thread!.id, eventIds: [chat.thread!.events[0]!.id, (a.payloads('incoming_event')[0] as { event: ChatEvent }).event.id] }];
+    a.session.detach('destroyed'); // the old runtime goes away with its memory (a leader tab closing)
+    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'two' });
+
+    const second = newRuntime(emulator.url, organizationId);
+    const b = new TestTab(second, browser, { tabId: 'a', seen: seenByA });
+    cleanup.push(() => b.session.detach('destroyed'));
+    await vi.waitFor(() => expect(b.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toEqual(['two']));
+  });
+});

@@ -1,13 +1,15 @@
 /**
- * What the tabs have been told, per chat, so that after a reconnect the runtime can deliver what
- * happened while it was away, and never deliver anything twice.
+ * Which chat events have been delivered, per chat, so that after a reconnect the runtime can
+ * deliver what happened while it was away, and never deliver anything twice.
  *
  * Pushes sent while the socket was down are lost; after the next login the runtime asks for each
  * known chat's latest thread (`get_chat`) and emits the events the tabs have not seen, as the
- * ordinary `incoming_event`s (or `incoming_chat` for a thread started meanwhile).
+ * ordinary `incoming_event`s (or `incoming_chat` for a thread started meanwhile). Tabs keep a
+ * small copy too and hand it to a runtime they attach to, so a runtime that starts afresh (a new
+ * leader tab, a worker restarted with its memory wiped) still knows what to catch up on.
  */
-import type { SdkEvent } from '../shared/pushes';
-import type { Chat, ChatEvent } from '../shared/types';
+import type { SdkEvent } from './pushes';
+import type { Chat, ChatEvent } from './types';
 
 /** Event ids remembered per chat; enough to recognise a redelivery, bounded for long chats. */
 const REMEMBERED_EVENTS = 500;
@@ -16,6 +18,16 @@ interface ChatRecord {
   threadId: string | null;
   ids: Set<string>;
 }
+
+/** The plain-data form a tab sends when it attaches (the latest ids of each chat). */
+export interface SeenSnapshot {
+  chatId: string;
+  threadId: string | null;
+  eventIds: string[];
+}
+
+/** Ids per chat a tab hands over: enough to find the gap after a short outage. */
+const SNAPSHOT_EVENTS = 50;
 
 export class SeenEvents {
   private readonly chats = new Map<string, ChatRecord>();
@@ -57,6 +69,25 @@ export class SeenEvents {
 
   clear(): void {
     this.chats.clear();
+  }
+
+  snapshot(): SeenSnapshot[] {
+    return [...this.chats].map(([chatId, record]) => ({
+      chatId,
+      threadId: record.threadId,
+      eventIds: [...record.ids].slice(-SNAPSHOT_EVENTS),
+    }));
+  }
+
+  /** Adds what a tab knows (ignoring malformed entries: it is data from another context). */
+  merge(snapshot: unknown): void {
+    if (!Array.isArray(snapshot)) return;
+    for (const entry of snapshot as Array<Partial<SeenSnapshot>>) {
+      if (typeof entry?.chatId !== 'string' || !Array.isArray(entry.eventIds)) continue;
+      const record = this.record(entry.chatId);
+      if (typeof entry.threadId === 'string' && record.threadId === null) record.threadId = entry.threadId;
+      for (const id of entry.eventIds) if (typeof id === 'string') this.remember(record, id);
+    }
   }
 
   private record(chatId: string): ChatRecord {
