@@ -9,7 +9,8 @@ import { startEmulator, type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
 import type { Runtime } from '../../src/worker/runtime';
-import { Browser, newRuntime, post, TestTab } from './harness';
+import { Browser, createSocket, newRuntime, post, TestTab } from './harness';
+import { ManualClock } from '../support/manual-clock';
 
 let emulator: Emulator;
 const cleanup: Array<() => void> = [];
@@ -138,57 +139,88 @@ describe('per-tab connect and disconnect', () => {
   });
 });
 
-describe('server reasons', () => {
+describe('server reasons, each as every tab sees it (timers on a manual clock)', () => {
   const disconnect = (organizationId: string, reason: string, data?: unknown) =>
     post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
 
-  it('internal_error: every tab gets disconnected once, then the one socket logs in again', async () => {
-    const { organizationId, tabs } = setup(2);
-    for (const tab of tabs) await connected(tab);
-    await disconnect(organizationId, 'internal_error');
-    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
-    for (const tab of tabs) expect(tab.payloads('disconnected')).toEqual([{ reason: 'internal_error' }]);
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
-  });
-
-  it('too_many_connections: every tab is told and destroyed, and nothing reconnects', async () => {
-    const { organizationId, runtime, tabs } = setup(2);
-    for (const tab of tabs) await connected(tab);
-    await disconnect(organizationId, 'too_many_connections');
-    for (const tab of tabs) {
-      await vi.waitFor(() => expect(tab.names().slice(-2)).toEqual(['disconnected', 'destroyed:too_many_connections']));
+  /** Moves the manual clock in steps, letting real socket traffic through between them. */
+  async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
+    for (let elapsed = 0; elapsed < ms; elapsed += step) {
+      clock.advance(step);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(runtime.state).toBe('destroyed');
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
-    expect(await rejection(tabs[0]!.session.request('getCustomer', undefined))).toMatchObject({ code: 'SDK_DESTROYED' });
-  });
+  }
 
-  it('inactivity_timeout: stays down until a tab calls connect()', async () => {
-    const { organizationId, runtime, tabs } = setup(1);
-    const tab = tabs[0]!;
-    await connected(tab);
-    await disconnect(organizationId, 'inactivity_timeout');
-    await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([{ reason: 'inactivity_timeout' }]));
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(runtime.state).toBe('paused');
-    expect(emulator.stats(organizationId).logins).toBe(1);
-    tab.session.connect();
-    await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
-  });
+  const POLICY: Array<[string, 'reconnect' | 'pause' | 'destroy']> = [
+    ['access_token_expired', 'reconnect'],
+    ['internal_error', 'reconnect'],
+    ['too_many_unauthorized_connections', 'reconnect'],
+    ['misdirected_connection', 'reconnect'],
+    ['inactivity_timeout', 'pause'],
+    ['users_limit_reached', 'pause'],
+    ['license_expired', 'pause'],
+    ['customer_banned', 'destroy'],
+    ['customer_temporarily_blocked', 'destroy'],
+    ['license_not_found', 'destroy'],
+    ['unsupported_version', 'destroy'],
+    ['too_many_connections', 'destroy'],
+  ];
 
-  it('a lost socket rejects requests in flight with CONNECTION_LOST and reconnects by itself', async () => {
-    const { organizationId, tabs } = setup(1);
+  for (const [reason, outcome] of POLICY) {
+    it(`${reason}: both tabs are told once, then the runtime will ${outcome}`, async () => {
+      const clock = new ManualClock();
+      const { organizationId, runtime, browser, tabs } = setup(2, { clock });
+      for (const tab of tabs) await connected(tab);
+      const tokensBefore = browser.tokenRequests;
+      await disconnect(organizationId, reason, reason === 'misdirected_connection' ? { region: 'dal' } : undefined);
+      for (const tab of tabs) await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([expect.objectContaining({ reason })]));
+      // Two minutes of clock after a terminal or pausing reason: no reconnect may have happened.
+      await advance(clock, outcome === 'reconnect' ? 2_000 : 120_000, outcome === 'reconnect' ? 250 : 10_000);
+      if (outcome === 'reconnect') {
+        for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+        // An expired token is replaced before the next login; other reasons reuse it.
+        expect(browser.tokenRequests - tokensBefore).toBe(reason === 'access_token_expired' ? 1 : 0);
+      } else if (outcome === 'pause') {
+        expect(runtime.state).toBe('paused');
+        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+        tabs[1]!.session.connect();
+        for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+      } else {
+        expect(runtime.state).toBe('destroyed');
+        for (const tab of tabs) expect(tab.names().slice(-2)).toEqual(['disconnected', `destroyed:${reason}`]);
+        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+        expect(await rejection(tabs[0]!.session.request('getCustomer', undefined))).toMatchObject({ code: 'SDK_DESTROYED' });
+      }
+      for (const tab of tabs) expect(tab.count('disconnected')).toBe(1);
+    });
+  }
+
+  it('connection_lost: requests in flight fail with CONNECTION_LOST, and the reconnect backs off while the service is down', async () => {
+    const clock = new ManualClock();
+    let attempts = 0;
+    const countingSocket = (url: string) => {
+      attempts += 1;
+      return createSocket(url);
+    };
+    const { organizationId, tabs } = setup(1, { clock, random: () => 0.999, createSocket: countingSocket });
     const tab = tabs[0]!;
     await connected(tab);
     const inFlight = rejection(tab.session.request('getCustomer', undefined));
-    await post(emulator.url, '/__emulator/reset', {});
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 60_000 });
     const outcome = await inFlight;
-    // Either the answer beat the reset, or the request failed with the documented code.
-    if (outcome) expect(outcome).toMatchObject({ code: 'CONNECTION_LOST' });
+    if (outcome) expect(outcome).toMatchObject({ code: 'CONNECTION_LOST' }); // unless the answer beat the cut
     await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([{ reason: 'connection_lost' }]));
-    await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 5000 });
-    expect(emulator.stats(organizationId).openConnections).toBe(1);
+    // Full jitter with random≈1: attempts after ~0.5 s, ~1 s, ~2 s, ~4 s… each refused during the outage.
+    const before = attempts;
+    await advance(clock, 600);
+    await vi.waitFor(() => expect(attempts).toBe(before + 1));
+    await advance(clock, 1_000);
+    await vi.waitFor(() => expect(attempts).toBe(before + 2));
+    await advance(clock, 1_000);
+    expect(attempts).toBe(before + 2); // the third waits ~2 s, not 1
+    await advance(clock, 1_100);
+    await vi.waitFor(() => expect(attempts).toBe(before + 3));
   });
 });
 
