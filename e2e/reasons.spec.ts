@@ -122,3 +122,27 @@ test('50 requests fired from 3 tabs at once all settle, each resolved or rejecte
   expect(outcomes.filter((code) => code === 'ok').length).toBeGreaterThanOrEqual(10);
   await context.close();
 });
+
+test('identity_mismatch: the accounts cookie is lost, every tab is told once and carries on as the new customer', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
+  const previousId = (await tabs[0]!.evaluate(() => window.sdkEvents.find((event) => event.name === 'customer_id')?.payload)) as string;
+  const post = (path: string, body: unknown) =>
+    fetch(`${EMULATOR_URL}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  // The next token request of this browser gets a new customer; then the token expires.
+  expect((await post('/__emulator/identity', { organization_id: organizationId, from_customer_id: previousId })).status).toBe(200);
+  await post('/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+  for (const tab of tabs) {
+    await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
+    const changes = await tab.evaluate(() => window.sdkEvents.filter((event) => event.name === 'identity_changed').map((event) => event.payload));
+    expect(changes).toHaveLength(1);
+    const { newId } = changes[0] as { previousId: string; newId: string };
+    expect(changes[0]).toEqual({ previousId, newId });
+    expect(newId).not.toBe(previousId);
+    expect(await disconnections(tab)).toEqual([{ reason: 'access_token_expired' }, { reason: 'identity_mismatch' }]);
+    expect(await tab.evaluate(() => window.sdk.getCustomer().then((customer) => customer.id))).toBe(newId);
+  }
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  await context.close();
+});
