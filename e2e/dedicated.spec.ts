@@ -1,7 +1,6 @@
-import { execSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { EMULATOR_URL, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats } from './helpers';
+import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats, rendererPids } from './helpers';
 
 /**
  * `mode: 'dedicated'`: no SharedWorker. The tabs elect a leader with a Web Lock; the leader's
@@ -89,12 +88,6 @@ test('when the leader tab closes mid-conversation, the next tab takes over and t
   expect((await stats(organizationId)).openConnections).toBe(1);
   await context.close();
 });
-
-/** Pids of Chromium renderer processes on this machine (e2e runs one browser at a time). */
-function rendererPids(): Set<number> {
-  const lines = execSync('ps -eo pid=,args=').toString().split('\n');
-  return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
-}
 
 test('a crashed leader hands over without a word, and a closed follower is dropped', async ({ browser }) => {
   const organizationId = newOrganization();

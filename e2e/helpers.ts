@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { EMULATOR_URL, WEB_URL } from './env';
@@ -60,4 +61,13 @@ export function runtimeStatus(page: Page) {
 /** Starts a chat from `page` and returns its id once every given tab knows it. */
 export async function startChat(page: Page): Promise<string> {
   return page.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+}
+
+/**
+ * Pids of Chromium renderer processes on this machine (e2e runs one browser at a time). A test
+ * kills the one a tab got to crash that tab the way a real renderer crash does.
+ */
+export function rendererPids(): Set<number> {
+  const lines = execSync('ps -eo pid=,args=').toString().split('\n');
+  return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
 }

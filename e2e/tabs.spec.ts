@@ -1,6 +1,5 @@
-import { execSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
-import { agentSays, countEvents, demoUrl, newOrganization, openTab, receivedTexts, runtimeStatus, startChat, stats } from './helpers';
+import { agentSays, countEvents, demoUrl, newOrganization, openTab, receivedTexts, runtimeStatus, startChat, stats, rendererPids } from './helpers';
 
 test('ten tabs opened and closed in random order keep one socket, and every surviving tab gets every message', async ({ browser }) => {
   const organizationId = newOrganization();
@@ -40,12 +39,6 @@ test('ten tabs opened and closed in random order keep one socket, and every surv
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   await context.close();
 });
-
-/** Pids of Chromium renderer processes on this machine (e2e runs one browser at a time). */
-function rendererPids(): Set<number> {
-  const lines = execSync('ps -eo pid=,args=').toString().split('\n');
-  return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
-}
 
 test('a crashed tab is dropped by the worker within 10 s, without its help', async ({ browser }) => {
   const organizationId = newOrganization();

@@ -36,6 +36,7 @@ import {
   type RelayMessage,
   type RelayOp,
 } from './relay';
+import { TIMED_OUT, withDeadline } from './deadline';
 import { randomId } from './tab';
 import type { Transport } from './transport';
 
@@ -51,7 +52,6 @@ const MAX_PAUSE_MS = 5_000;
 type Route = { kind: 'local'; api: Comlink.Remote<TabPortApi> } | { kind: 'relay'; leaderId: string };
 
 const ROUTE_CHANGED = Symbol('route changed');
-const TIMED_OUT = Symbol('timed out');
 type Outcome = Envelope<unknown> | typeof ROUTE_CHANGED | typeof TIMED_OUT;
 
 interface Attachment {
@@ -64,22 +64,6 @@ interface Attachment {
 function sameRoute(a: Route | undefined, b: Route | undefined): boolean {
   if (a === b) return true;
   return a?.kind === 'relay' && b?.kind === 'relay' && a.leaderId === b.leaderId;
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 const unavailable = <T>(what: string) => failure<T>('RUNTIME_UNAVAILABLE', `The leader tab's runtime did not answer ${what} in time.`);

@@ -14,6 +14,7 @@ import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
+import { TIMED_OUT, withDeadline } from './deadline';
 import { Emitter } from './emitter';
 import { chatHistory, type ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
@@ -57,23 +58,11 @@ export interface CustomerSDK extends RequestMethods {
   shouldNotify(): boolean;
 }
 
-function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new SdkError('RUNTIME_UNAVAILABLE', `The runtime did not answer ${what} within ${ms} ms.`)),
-      ms,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+/** Rejects with RUNTIME_UNAVAILABLE when the runtime does not answer in time. */
+async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const outcome = await withDeadline(promise, ms);
+  if (outcome === TIMED_OUT) throw new SdkError('RUNTIME_UNAVAILABLE', `The runtime did not answer ${what} within ${ms} ms.`);
+  return outcome;
 }
 
 /** A value postMessage cannot clone (a function, a DOM node) is the caller's mistake, not the runtime's. */
