@@ -8,6 +8,8 @@ export interface Stats {
   totalConnections: number;
   logins: number;
   requests: Record<string, number>;
+  /** Requests to the upload_file endpoint for the organization. */
+  uploads: number;
 }
 
 /** A fresh organization per test keeps tests apart on the one emulator. */

@@ -3,7 +3,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from './server';
 
 const USAGE = `Usage: tsx emulator/cli.ts [options]
 
-Local emulator of the LiveChat Customer Chat API (RTM 3.6 and 3.5), its customer token endpoint
+Local emulator of the LiveChat Customer Chat API (RTM 3.6 and 3.5, and the file upload), its customer token endpoint
 and an agent control API (/__emulator/*).
 
   --port N                    listen port (env EMULATOR_PORT, default 8787; 0 = random free port)

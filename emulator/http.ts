@@ -1,14 +1,23 @@
 // Plain HTTP side of the emulator: the customer token endpoint (what accounts.livechatinc.com does for
-// @livechat/customer-auth) and the control API that plays the agent and drives tests.
+// @livechat/customer-auth), the customer file upload (and the files it serves back), and the control API
+// that plays the agent and drives tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from './hub';
 import type { EmulatorStats } from './server';
 import type { State } from './state';
 import { EMULATOR_AGENT, isActive, lastThread, wireThread, wireUsers, type OrganizationStatus } from './state';
 import { RtmError, isObject, messageText, optionalObject, optionalString, requiredString, type Obj } from './validate';
-import { API_VERSION, API_VERSIONS } from './wire';
+import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The Customer Chat API's upload limit (10 MiB for the file itself). */
+export const MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024;
+/** The upload body may exceed the file by its multipart framing (boundaries, part headers, file name). */
+const MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024;
+/** Past this much an upload body is not drained to deliver the 413 any more: the connection is cut. */
+const UPLOAD_DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BODY_BYTES;
+const UPLOAD_PATH = /^\/v(\d+\.\d+)\/customer\/action\/upload_file\/?$/;
+const FILE_PATH = /^\/__emulator\/files\/([^/]+)\/([^/]+)$/;
 
 export interface HttpContext {
   state: State;
@@ -71,6 +80,10 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (grouped) return post(() => token(ctx, req, res, { organizationId: decodeURIComponent(grouped[1] ?? ''), groupId: grouped[2] ?? '' }));
 
   const org = url.searchParams.get('organization_id') || undefined;
+  const upload = UPLOAD_PATH.exec(path);
+  if (upload && isApiVersion(upload[1] ?? '')) return post(() => uploadFile(ctx, req, res, org));
+  const file = FILE_PATH.exec(path);
+  if (file) return get(() => serveFile(ctx, req, res, file[1] ?? ''));
   switch (path) {
     case '/':
     case '/__emulator/health':
@@ -175,6 +188,81 @@ function parseCookies(header: string | undefined): Record<string, string> {
     }
   }
   return out;
+}
+
+// ---- file upload ----------------------------------------------------------------------------
+
+const authenticationError = (message: string) => new HttpError(401, { error: { type: 'authentication', message } });
+const tooLargeError = () =>
+  new HttpError(413, { error: { type: 'entity_too_large', message: `The file exceeds ${MAX_UPLOAD_FILE_BYTES} bytes (10 MB)` } });
+
+/**
+ * `POST /v3.6/customer/action/upload_file?organization_id=ORG` (and 3.5): multipart/form-data with
+ * one field `file`, authorized by `Authorization: Bearer <token>` issued for that organization.
+ * Answers `{ url }` where the emulator serves the bytes back. The body is read only for an
+ * authorized request; a refused one is drained (not kept) so the client gets the answer rather than a reset.
+ */
+async function uploadFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, organizationId: string | undefined): Promise<void> {
+  if (organizationId !== undefined) ctx.state.org(organizationId).counters.uploads += 1;
+  const refusal = uploadRefusal(ctx, req, organizationId);
+  const body = await readUploadBody(req, refusal === undefined);
+  if (refusal !== undefined) throw refusal;
+  let form: FormData;
+  try {
+    form = await new Response(body as unknown as BodyInit, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+  } catch {
+    throw validationError('Body must be multipart/form-data');
+  }
+  const file = form.get('file');
+  if (file === null || typeof file === 'string') throw validationError('Field "file" is required and must be a file');
+  if (file.size > MAX_UPLOAD_FILE_BYTES) throw tooLargeError();
+  const name = file.name || 'file';
+  const stored = ctx.state.storeFile(organizationId ?? '', name, file.type || 'application/octet-stream', Buffer.from(await file.arrayBuffer()));
+  const origin = `http://${req.headers.host ?? 'emulator.local'}`;
+  sendJson(req, res, 200, { url: `${origin}/__emulator/files/${stored.id}/${encodeURIComponent(name)}` });
+}
+
+function uploadRefusal(ctx: HttpContext, req: IncomingMessage, organizationId: string | undefined): HttpError | undefined {
+  if (organizationId === undefined) return validationError('organization_id is required');
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (match === null) return authenticationError('Authorization header with a Bearer token is required');
+  const issued = ctx.state.resolveToken(match[1] ?? '');
+  if (issued === undefined || issued.organizationId !== organizationId) return authenticationError('Invalid access token');
+  if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return validationError('Body must be multipart/form-data');
+  return undefined;
+}
+
+/**
+ * Reads an upload body up to MAX_UPLOAD_BODY_BYTES (`keep` false: drains it without keeping it).
+ * Past the cap it stops keeping the body and rejects with 413 once the client has finished
+ * sending; past UPLOAD_DRAIN_LIMIT_BYTES it cuts the connection.
+ */
+function readUploadBody(req: IncomingMessage, keep: boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > UPLOAD_DRAIN_LIMIT_BYTES) req.destroy();
+      else if (keep && size <= MAX_UPLOAD_BODY_BYTES) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+    });
+    req.on('end', () => {
+      if (keep && size > MAX_UPLOAD_BODY_BYTES) reject(tooLargeError());
+      else resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+    req.on('close', () => reject(new HttpError(400, { error: { type: 'validation', message: 'Request aborted' } })));
+  });
+}
+
+/** `GET /__emulator/files/<id>/<name>`: the bytes of an uploaded file, with its content type. */
+function serveFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, id: string): void {
+  const file = ctx.state.files.get(id);
+  if (file === undefined) throw new HttpError(404, { error: { type: 'not_found', message: 'File not found' } });
+  cors(req, res);
+  res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.bytes.length, 'Cache-Control': 'no-store' });
+  res.end(file.bytes);
 }
 
 // ---- control API ----------------------------------------------------------------------------

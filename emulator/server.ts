@@ -68,6 +68,8 @@ export interface EmulatorStats {
   refusedConnections: number;
   /** `ping` actions plus WebSocket control pings received. */
   pings: number;
+  /** Requests to `POST /v3.x/customer/action/upload_file` naming the organization, successful or not. */
+  uploads: number;
 }
 
 /** What emulators sharing one state (regions) have in common. */
@@ -125,6 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests: {},
       refusedConnections: 0,
       pings: 0,
+      uploads: 0,
     };
     for (const org of orgs) {
       if (org === undefined) continue;
@@ -132,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       out.logins += org.counters.logins;
       out.refusedConnections += org.counters.refusedConnections;
       out.pings += org.counters.pings;
+      out.uploads += org.counters.uploads;
       for (const [action, n] of Object.entries(org.counters.requests)) out.requests[action] = (out.requests[action] ?? 0) + n;
     }
     return out;

@@ -68,6 +68,8 @@ export interface Counters {
   refusedConnections: number;
   /** `ping` actions plus WebSocket control pings received. */
   pings: number;
+  /** Requests to the upload_file endpoint naming this organization, successful or not. */
+  uploads: number;
 }
 
 /** What the control API can make of an organization's subscription. */
@@ -92,6 +94,18 @@ export interface Organization {
   identitySwaps: Set<string>;
 }
 
+/** A file received on the upload_file endpoint, served back at `/__emulator/files/<id>/<name>`. */
+export interface StoredFile {
+  id: string;
+  organizationId: string;
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Uploaded files kept in memory, all organizations together; the oldest are dropped beyond this. */
+export const MAX_STORED_FILE_BYTES = 100 * 1024 * 1024;
+
 export interface IssuedToken {
   organizationId: string;
   customerId: string;
@@ -108,6 +122,9 @@ export class State {
   readonly identities = new Map<string, string>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly orgs = new Map<string, Organization>();
+  /** Uploaded files by id, oldest first (Map keeps insertion order). */
+  readonly files = new Map<string, StoredFile>();
+  private fileBytes = 0;
   private readonly usedIds = new Set<string>();
   private lastMicros = 0;
 
@@ -116,6 +133,21 @@ export class State {
     this.tokens.clear();
     this.orgs.clear();
     this.usedIds.clear();
+    this.files.clear();
+    this.fileBytes = 0;
+  }
+
+  /** Keeps an uploaded file, dropping the oldest files while the total exceeds MAX_STORED_FILE_BYTES. */
+  storeFile(organizationId: string, name: string, contentType: string, bytes: Buffer): StoredFile {
+    const file: StoredFile = { id: randomUUID(), organizationId, name, contentType, bytes };
+    this.files.set(file.id, file);
+    this.fileBytes += bytes.length;
+    for (const [id, oldest] of this.files) {
+      if (this.fileBytes <= MAX_STORED_FILE_BYTES || id === file.id) break;
+      this.files.delete(id);
+      this.fileBytes -= oldest.bytes.length;
+    }
+    return file;
   }
 
   org(id: string): Organization {
@@ -125,7 +157,7 @@ export class State {
         id,
         customers: new Map(),
         chats: new Map(),
-        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0 },
+        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0 },
         chatSeq: 0,
         status: 'active',
         banned: new Set(),

@@ -17,6 +17,7 @@ export type { SdkErrorCode, LocalErrorCode } from '../shared/errors';
 export type { SdkEventMap, SdkEventName, SdkEventListener } from '../shared/events';
 export type { RuntimeStatus } from '../shared/contract';
 export type { StartChatParams, SendEventParams, ListChatsParams } from '../shared/methods';
+export type { UploadFileParams, UploadFileResult, UploadHandle } from './upload';
 export type * from '../shared/types';
 export { SDK_VERSION } from '../shared/version';
 

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import { workerName } from '../shared/contract';
+import { uploadUrl, workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
@@ -19,6 +19,7 @@ import { Emitter } from './emitter';
 import { chatHistory, type ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
 import { chooseMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
+import { startUpload, type UploadFileParams, type UploadHandle } from './upload';
 
 /** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
 const CALL_TIMEOUT_MS = 20_000;
@@ -41,6 +42,12 @@ export interface CustomerSDK extends RequestMethods {
    * Throws VALIDATION at once for a bad `chatId`.
    */
   getChatHistory(params: { chatId: string }): ChatHistory;
+  /**
+   * Uploads a file (at most 10 MiB) from this tab over HTTP and returns `{ promise, cancel }` at
+   * once; the promise resolves with the server's `{ url }`. Rejects with VALIDATION, TOO_BIG_FILE,
+   * UPLOAD_CANCELED, UPLOAD_FAILED, SDK_DESTROYED or the server's error code (`ENTITY_TOO_LARGE`, …).
+   */
+  uploadFile(params: UploadFileParams): UploadHandle;
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
@@ -355,6 +362,16 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),
     getChatHistory: (params) => chatHistory(params, (page) => request('listThreads', page)),
+    uploadFile: (params) => {
+      if (destroyed) return { promise: Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.')), cancel: () => {} };
+      // The region the tab was configured with: a misdirect learned by the runtime is not known here.
+      const upload = startUpload(params, { url: uploadUrl(runtime, runtime.region), getToken: () => auth.getToken() });
+      // destroy() ends an upload in flight, as it rejects every other pending call.
+      pending.add(upload.abort);
+      const done = () => pending.delete(upload.abort);
+      upload.promise.then(done, done);
+      return { promise: upload.promise, cancel: upload.cancel };
+    },
     getTabId: () => ready.then((attached) => attached.tabId),
     getRuntimeStatus: () => call((api) => api.status()),
     onRuntimeStatus: (listener) => {

@@ -140,3 +140,15 @@ export function rtmUrl(config: RuntimeConfig, region: Region): string {
   const env = config.env === 'production' ? '' : `.${config.env}`;
   return `wss://api-${region}${env}.livechatinc.com/v${API_VERSION}/customer/rtm/ws?${query}`;
 }
+
+/**
+ * The customer file upload endpoint (`uploadFile`) for a config and a region: the HTTP API origin
+ * of the same host as the RTM socket (`server` as given, http or https; otherwise
+ * `https://api-<region><.env unless production>.livechatinc.com`).
+ */
+export function uploadUrl(config: RuntimeConfig, region: Region): string {
+  const query = `organization_id=${encodeURIComponent(config.organizationId)}`;
+  const env = config.env === 'production' ? '' : `.${config.env}`;
+  const origin = config.server ? config.server.replace(/\/+$/, '') : `https://api-${region}${env}.livechatinc.com`;
+  return `${origin}/v${API_VERSION}/customer/action/upload_file?${query}`;
+}

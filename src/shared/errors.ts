@@ -28,6 +28,12 @@ export type LocalErrorCode =
   | 'CONFIG_MISMATCH'
   /** The tab and the worker speak different tab⇄worker protocol versions. */
   | 'PROTOCOL_MISMATCH'
+  /** `uploadFile`: the file is larger than 10 MiB (10 × 1024 × 1024 bytes); raised before sending. */
+  | 'TOO_BIG_FILE'
+  /** `uploadFile`: the upload failed on the network, or the server answered an error without an API error body. */
+  | 'UPLOAD_FAILED'
+  /** `uploadFile`: the app called `cancel()` before the upload finished (also before the token was ready). */
+  | 'UPLOAD_CANCELED'
   /**
    * Internal: the runtime does not know this tab (it restarted with its memory wiped, or dropped
    * the tab while it was frozen). The tab attaches again and retries; apps do not see it.

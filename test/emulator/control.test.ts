@@ -110,8 +110,9 @@ describe('stats', () => {
       requests: { login: 2, ping: 2, get_customer: 1 },
       refusedConnections: 0,
       pings: 2,
+      uploads: 0,
     });
-    expect(emulator.stats(quietOrg)).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0 });
+    expect(emulator.stats(quietOrg)).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0 });
     const all = emulator.stats();
     expect(all.totalConnections).toBeGreaterThanOrEqual(3);
     expect(all.logins).toBeGreaterThanOrEqual(2);
@@ -234,7 +235,7 @@ describe('timeouts and reset (own emulator)', () => {
     const res = await postJson(own.url, '/__emulator/reset', {});
     expect(res).toEqual({ status: 200, body: { ok: true } });
     await client.closed;
-    await eventually(() => expect(own.stats()).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0 }));
+    await eventually(() => expect(own.stats()).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0 }));
     expect((await getJson(own.url, `/__emulator/chats?organization_id=${org}`)).body.chats).toEqual([]);
 
     const stale = await RtmClient.open(wsUrl(own.url, org));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { rtmUrl, runtimeKey, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { rtmUrl, runtimeKey, uploadUrl, workerName, type RuntimeConfig } from '../../src/shared/contract';
 import { SDK_VERSION } from '../../src/shared/version';
 
 const base: RuntimeConfig = {
@@ -53,6 +53,33 @@ describe('rtmUrl', () => {
     );
     expect(rtmUrl({ ...base, server: 'https://example.com/lc//' }, 'dal')).toBe(
       `wss://example.com/lc/v3.6/customer/rtm/ws?organization_id=${base.organizationId}`,
+    );
+  });
+});
+
+describe('uploadUrl', () => {
+  const query = `organization_id=${base.organizationId}`;
+
+  it('builds the production HTTP API URL for the region, with a non-production env after it', () => {
+    expect(uploadUrl(base, 'dal')).toBe(`https://api-dal.livechatinc.com/v3.6/customer/action/upload_file?${query}`);
+    expect(uploadUrl(base, 'fra')).toBe(`https://api-fra.livechatinc.com/v3.6/customer/action/upload_file?${query}`);
+    expect(uploadUrl({ ...base, env: 'staging' }, 'fra')).toBe(
+      `https://api-fra.staging.livechatinc.com/v3.6/customer/action/upload_file?${query}`,
+    );
+  });
+
+  it('uses a server override as is (http or https), ignoring region and env, without trailing slashes', () => {
+    expect(uploadUrl({ ...base, server: 'http://127.0.0.1:8787', env: 'staging' }, 'fra')).toBe(
+      `http://127.0.0.1:8787/v3.6/customer/action/upload_file?${query}`,
+    );
+    expect(uploadUrl({ ...base, server: 'https://example.com/lc//' }, 'dal')).toBe(
+      `https://example.com/lc/v3.6/customer/action/upload_file?${query}`,
+    );
+  });
+
+  it('URL-encodes the organization id', () => {
+    expect(uploadUrl({ ...base, organizationId: 'org/1 &x=y' }, 'dal')).toBe(
+      'https://api-dal.livechatinc.com/v3.6/customer/action/upload_file?organization_id=org%2F1%20%26x%3Dy',
     );
   });
 });
