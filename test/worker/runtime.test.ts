@@ -243,9 +243,10 @@ describe('tokens', () => {
     expect(emulator.stats(organizationId).logins).toBe(1);
   });
 
-  it('does not ask a second tab when the token service refused', async () => {
+  it('does not ask a second tab when the token service refused, however often it retries', async () => {
+    const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { tokenTimeoutMs: 200 });
+    const runtime = newRuntime(emulator.url, organizationId, { clock, tokenTimeoutMs: 200 });
     const browser = new Browser(emulator.url, organizationId);
     const other = new TestTab(runtime, browser, { tabId: 'other', wantsConnection: false });
     const refusing = new TestTab(runtime, browser, { tabId: 'refusing', wantsConnection: false });
@@ -255,18 +256,30 @@ describe('tokens', () => {
       asked += 1;
       return browser.token();
     };
-    refusing.tokenProvider = () => Promise.reject(new SdkError('SSO_OAUTH_EXCEPTION', 'access_denied'));
+    let refused = 0;
+    refusing.tokenProvider = () => {
+      refused += 1;
+      return Promise.reject(new SdkError('SSO_OAUTH_EXCEPTION', 'access_denied'));
+    };
     refusing.session.connect();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await vi.waitFor(() => expect(refused).toBeGreaterThanOrEqual(attempt));
+      await vi.waitFor(() => expect(runtime.state).toBe('reconnecting'));
+      // 3 s of clock: past each of the first backoff delays (≤ 0.5, 1, 2 s), in steps so the tab's answers arrive between them.
+      for (let step = 0; step < 30; step += 1) {
+        clock.advance(100);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    }
     expect(asked).toBe(0);
-    expect(runtime.state).not.toBe('connected');
   });
 });
 
 describe('tabs coming and going', () => {
   it('keeps the socket for the next page after the last tab navigates away, then closes it', async () => {
+    const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { lingerMs: 300 });
+    const runtime = newRuntime(emulator.url, organizationId, { clock });
     const browser = new Browser(emulator.url, organizationId);
     const first = new TestTab(runtime, browser, { tabId: 'page-1' });
     await connected(first);
@@ -274,8 +287,11 @@ describe('tabs coming and going', () => {
     const second = new TestTab(runtime, browser, { tabId: 'page-2' });
     expect(second.names()).toEqual(['customer_id', 'connected']);
     second.session.detach('gone');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(9_000); // within the default 10 s linger: the socket stays
+    expect(runtime.state).toBe('connected');
     expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    clock.advance(1_000);
+    expect(runtime.state).toBe('idle');
     await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
   });
 
