@@ -50,6 +50,10 @@ export function resolveConfig(value: unknown): ResolvedConfig {
     const server = requireString(config.server, 'server');
     if (!/^https?:\/\/[^/]+/.test(server)) fail('server', 'an http(s) URL such as "http://127.0.0.1:8787"', server);
   }
+  const regionServers = optionalObject(config.regionServers, 'regionServers');
+  for (const [region, server] of Object.entries(regionServers ?? {})) {
+    if (typeof server !== 'string' || !/^https?:\/\/[^/]+/.test(server)) fail(`regionServers.${region}`, 'an http(s) URL', server);
+  }
   if (config.mode !== undefined) oneOf(config.mode, 'mode', ['auto', 'shared', 'dedicated', 'inline']);
   if (config.env !== undefined) requireString(config.env, 'env');
   optionalBoolean(config.extendedLifetime, 'extendedLifetime');
@@ -78,6 +82,7 @@ export function runtimeConfig(config: ResolvedConfig): RuntimeConfig {
     env: config.env,
   };
   if (config.server) runtime.server = config.server.replace(/\/+$/, '');
+  if (config.regionServers) runtime.regionServers = { ...config.regionServers };
   return runtime;
 }
 

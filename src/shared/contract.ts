@@ -31,6 +31,8 @@ export interface RuntimeConfig {
   region: Region;
   /** Base URL of a Customer Chat API compatible server; production hosts when absent. */
   server?: string;
+  /** Per-region servers, for `misdirected_connection` against custom servers (region → base URL). */
+  regionServers?: Partial<Record<string, string>>;
   env: string;
 }
 
@@ -122,7 +124,7 @@ export interface TabPortApi {
 /** Stable string for a RuntimeConfig; also the SharedWorker's name, with the SDK version in front. */
 export function runtimeKey(config: RuntimeConfig): string {
   const group = config.uniqueGroups ? `group:${config.groupId}:unique` : `group:${config.groupId}`;
-  const target = config.server ?? `${config.env}:${config.region}`;
+  const target = apiOrigin(config, config.region);
   return [config.organizationId, group, target, config.clientId].join('|');
 }
 
@@ -130,25 +132,24 @@ export function workerName(config: RuntimeConfig): string {
   return `livechat-multitab@${SDK_VERSION}|${runtimeKey(config)}`;
 }
 
-/** The RTM WebSocket URL for a config and the region currently in force. */
-export function rtmUrl(config: RuntimeConfig, region: Region): string {
-  const query = `organization_id=${encodeURIComponent(config.organizationId)}`;
-  if (config.server) {
-    const base = config.server.replace(/\/+$/, '').replace(/^http/, 'ws');
-    return `${base}/v${API_VERSION}/customer/rtm/ws?${query}`;
-  }
+/**
+ * The HTTP origin of the Customer Chat API for a region: the app's server for that region
+ * (`regionServers`), else its one `server`, else LiveChat's regional production host.
+ */
+export function apiOrigin(config: RuntimeConfig, region: Region): string {
+  const server = config.regionServers?.[region] ?? config.server;
+  if (server) return server.replace(/\/+$/, '');
   const env = config.env === 'production' ? '' : `.${config.env}`;
-  return `wss://api-${region}${env}.livechatinc.com/v${API_VERSION}/customer/rtm/ws?${query}`;
+  return `https://api-${region}${env}.livechatinc.com`;
 }
 
-/**
- * The customer file upload endpoint (`uploadFile`) for a config and a region: the HTTP API origin
- * of the same host as the RTM socket (`server` as given, http or https; otherwise
- * `https://api-<region><.env unless production>.livechatinc.com`).
- */
+/** The RTM WebSocket URL for a config and the region currently in force. */
+export function rtmUrl(config: RuntimeConfig, region: Region): string {
+  const origin = apiOrigin(config, region).replace(/^http/, 'ws');
+  return `${origin}/v${API_VERSION}/customer/rtm/ws?organization_id=${encodeURIComponent(config.organizationId)}`;
+}
+
+/** The customer file upload endpoint (`uploadFile`): the same host as the RTM socket, over HTTP. */
 export function uploadUrl(config: RuntimeConfig, region: Region): string {
-  const query = `organization_id=${encodeURIComponent(config.organizationId)}`;
-  const env = config.env === 'production' ? '' : `.${config.env}`;
-  const origin = config.server ? config.server.replace(/\/+$/, '') : `https://api-${region}${env}.livechatinc.com`;
-  return `${origin}/v${API_VERSION}/customer/action/upload_file?${query}`;
+  return `${apiOrigin(config, region)}/v${API_VERSION}/customer/action/upload_file?organization_id=${encodeURIComponent(config.organizationId)}`;
 }

@@ -276,6 +276,12 @@ export interface InitConfig {
    * (cookie grant) unless an `identityProvider` is given.
    */
   server?: string;
+  /**
+   * Base URLs of the server for each region, e.g. `{ dal: 'http://127.0.0.1:8787', fra: 'http://127.0.0.1:8788' }`:
+   * where the SDK reconnects when the server answers `misdirected_connection` naming a region.
+   * The region in force (`region`, default `'dal'`) picks the first one; `server` is the fallback.
+   */
+  regionServers?: Partial<Record<Region, string>>;
   /** Force a runtime mode. Default `'auto'` (SharedWorker where available). */
   mode?: RuntimeMode;
   /** Accounts/API environment for production hosts (`'production'` by default), as in the official SDK. */

@@ -57,6 +57,23 @@ describe('rtmUrl', () => {
   });
 });
 
+describe('regionServers', () => {
+  it('picks the server of the region in force for the socket and uploads, and falls back to server', () => {
+    const config: RuntimeConfig = {
+      ...base,
+      server: 'http://fallback.test',
+      regionServers: { dal: 'http://dal.test:8787/', fra: 'https://fra.test' },
+    };
+    expect(rtmUrl(config, 'dal')).toBe(`ws://dal.test:8787/v3.6/customer/rtm/ws?organization_id=${base.organizationId}`);
+    expect(rtmUrl(config, 'fra')).toBe(`wss://fra.test/v3.6/customer/rtm/ws?organization_id=${base.organizationId}`);
+    expect(uploadUrl(config, 'fra')).toBe(`https://fra.test/v3.6/customer/action/upload_file?organization_id=${base.organizationId}`);
+    expect(rtmUrl({ ...config, regionServers: { fra: 'https://fra.test' } }, 'dal')).toBe(
+      `ws://fallback.test/v3.6/customer/rtm/ws?organization_id=${base.organizationId}`,
+    );
+    expect(runtimeKey(config)).not.toBe(runtimeKey({ ...config, regionServers: { dal: 'http://other.test' } }));
+  });
+});
+
 describe('uploadUrl', () => {
   const query = `organization_id=${base.organizationId}`;
 

@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
-import type { Runtime } from '../../src/worker/runtime';
-import { Browser, createSocket, newRuntime, post, TestTab } from './harness';
+import { Runtime } from '../../src/worker/runtime';
+import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab } from './harness';
 import { ManualClock } from '../support/manual-clock';
 
 let emulator: Emulator;
@@ -496,5 +496,29 @@ describe('catching up in a runtime that starts afresh', () => {
     const b = new TestTab(second, browser, { tabId: 'a', seen: seenByA });
     cleanup.push(() => b.session.detach('destroyed'));
     await vi.waitFor(() => expect(b.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toEqual(['two']));
+  });
+});
+
+describe('regions', () => {
+  it('misdirected_connection: every tab is told, and the runtime reconnects to the region the server names', async () => {
+    const fra = await startEmulator({ port: 0, region: 'fra', shareStateWith: emulator });
+    try {
+      const organizationId = `unit-${randomUUID()}`;
+      await post(emulator.url, '/__emulator/organizations', { organization_id: organizationId, region: 'fra' });
+      const config = { ...runtimeConfig(emulator.url, organizationId), regionServers: { dal: emulator.url, fra: fra.url } };
+      const runtime = new Runtime(config, { createSocket });
+      const browser = new Browser(emulator.url, organizationId);
+      const tabs = [new TestTab(runtime, browser, { tabId: 'a' }), new TestTab(runtime, browser, { tabId: 'b' })];
+      cleanup.push(() => tabs.forEach((tab) => tab.session.detach('destroyed')));
+      for (const tab of tabs) await connected(tab);
+      for (const tab of tabs) {
+        expect(tab.payloads('disconnected')).toEqual([{ reason: 'misdirected_connection', region: 'fra' }]);
+      }
+      // One login, on the right region's server (the two share their counters).
+      expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+      expect(runtime.state).toBe('connected');
+    } finally {
+      await fra.close();
+    }
   });
 });
