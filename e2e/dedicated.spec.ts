@@ -200,3 +200,53 @@ test('what the agent says while the leader changes reaches every remaining tab, 
   for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toEqual(['one', 'two', 'three', 'four']);
   await context.close();
 });
+
+test('a leader that hangs is taken over by a follower, and steps down when it comes back', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const leader = await openTab(context, organizationId, DEDICATED);
+  const b = await openTab(context, organizationId, DEDICATED);
+  const c = await openTab(context, organizationId, DEDICATED);
+  await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
+  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+
+  // The leader page stops running (as a frozen background tab does) but keeps its lock: it
+  // relays nothing. (CDP's frozen lifecycle state still delivers messages here, so a busy page
+  // stands in for it.)
+  const hung = leader.evaluate(() => {
+    const until = Date.now() + 55_000;
+    while (Date.now() < until);
+  });
+  await b.waitForTimeout(1_000); // let the loop start before the agent speaks
+  await agentSays(organizationId, chatId, 'said while the leader hangs');
+  // A follower suspects the leader after 30 s of silence and takes over within about 10 s more;
+  // the new leader's runtime then catches up on what was said.
+  for (const tab of [b, c]) {
+    await expect.poll(() => receivedTexts(tab), { timeout: 50_000, intervals: [1_000] }).toContain('said while the leader hangs');
+  }
+  await agentSays(organizationId, chatId, 'after the takeover');
+  for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('after the takeover');
+  expect(await receivedTexts(b)).toEqual(['said while the leader hangs', 'after the takeover']);
+
+  // Back to life, the old leader finds its lock taken, closes its socket and follows the new leader.
+  await hung;
+  await expect.poll(async () => (await stats(organizationId)).openConnections, { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => runtimeStatus(leader).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ tabs: 3, connection: 'connected' });
+  await agentSays(organizationId, chatId, 'everyone again');
+  for (const tab of [leader, b, c]) await expect.poll(() => receivedTexts(tab)).toContain('everyone again');
+  await context.close();
+});
+
+test('auto mode without SharedWorker falls back to dedicated mode: still one socket for all tabs', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  // A browser without SharedWorker (older Android Chrome and WebViews).
+  await context.addInitScript(() => {
+    delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
+  });
+  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
+  for (const tab of tabs) await expect.poll(() => runtimeStatus(tab)).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+});

@@ -48,6 +48,12 @@ const REQUEST_MS = 17_000;
 /** Every other call: the runtime answers them at once. */
 const CALL_MS = 8_000;
 const MAX_PAUSE_MS = 5_000;
+/** How often a follower checks on its leader. */
+const WATCHDOG_MS = 5_000;
+/** Silence that makes a follower suspect its leader: longer than the runtime's 20 s ping period. */
+const LEADER_SILENCE_MS = 30_000;
+/** How long the same silent holder keeps the lock after a `who-leads` before a follower takes it. */
+const STEAL_AFTER_MS = 5_000;
 
 type Route = { kind: 'local'; api: Comlink.Remote<TabPortApi> } | { kind: 'relay'; leaderId: string };
 
@@ -59,6 +65,11 @@ interface Attachment {
   hello: TabHello;
   hooks: TabHooks;
   events: MessagePort;
+  /**
+   * While this tab leads: the port its own worker posts to, forwarded into `events`. The SDK's
+   * port never goes to the worker, so it still works if this tab stops leading (its lock taken).
+   */
+  local?: MessagePort;
 }
 
 function sameRoute(a: Route | undefined, b: Route | undefined): boolean {
@@ -75,7 +86,12 @@ class DedicatedTab implements TabPortApi {
   private fail: (error: SdkError) => void = () => undefined;
   private readonly relay: BroadcastChannel;
   private readonly inbox: BroadcastChannel;
-  private readonly lockAbort = new AbortController();
+  private lockAbort = new AbortController();
+  /** When this tab last heard from the leader it follows (a reply, an event, an announcement). */
+  private lastHeard = Date.now();
+  /** The lock holder that has been silent, and since when: a candidate to take the lock from. */
+  private silentHolder: { clientId: string | undefined; since: number } | undefined;
+  private readonly watchdog: ReturnType<typeof setInterval>;
   private leadership: { server: LeaderRelay; release: () => void } | undefined;
   /** Whom this tab talks to now; undefined while no leader is known. */
   private route: Route | undefined;
@@ -109,8 +125,9 @@ class DedicatedTab implements TabPortApi {
     this.inbox = new BroadcastChannel(inboxChannelName(key, this.nodeId));
     this.relay.onmessage = (event: MessageEvent<RelayMessage>) => this.onRelay(event.data);
     this.inbox.onmessage = (event: MessageEvent<InboxMessage>) => this.onInbox(event.data);
-    navigator.locks.request(leaderLockName(key), { signal: this.lockAbort.signal }, () => this.lead()).catch(() => undefined);
+    this.queueForLeadership();
     this.discover();
+    this.watchdog = setInterval(() => void this.checkLeader(), WATCHDOG_MS);
   }
 
   // ── TabPortApi ──────────────────────────────────────────────────────────────────────────────
@@ -190,6 +207,7 @@ class DedicatedTab implements TabPortApi {
   private retire(): void {
     if (this.retired) return;
     this.retired = true;
+    clearInterval(this.watchdog);
     if (this.leadership) {
       const { server, release } = this.leadership;
       this.leadership = undefined;
@@ -202,6 +220,58 @@ class DedicatedTab implements TabPortApi {
   }
 
   // ── Leadership ──────────────────────────────────────────────────────────────────────────────
+
+  /** Waits in line for the leader lock (or takes it at once with `steal`); losing it later steps down. */
+  private queueForLeadership(steal = false): void {
+    const options: LockOptions = steal ? { steal: true } : { signal: this.lockAbort.signal };
+    navigator.locks.request(leaderLockName(this.key), options, () => this.lead()).catch(() => this.stepDown());
+  }
+
+  /**
+   * A frozen leader tab (background tab on mobile, bfcache) keeps its lock but relays nothing:
+   * its followers would have no connection at all. The runtime pings every tab every 20 s, so a
+   * follower that hears nothing from its leader for LEADER_SILENCE_MS, while the same lock holder
+   * stays silent after a `who-leads`, takes the lock over with `steal`. The old leader learns it
+   * when it wakes (its lock request rejects) and steps down.
+   */
+  private async checkLeader(): Promise<void> {
+    if (this.leadership || this.closing || this.retired || Date.now() - this.lastHeard < LEADER_SILENCE_MS) {
+      this.silentHolder = undefined;
+      return;
+    }
+    const { held = [] } = await navigator.locks.query();
+    const holder = held.find((lock) => lock.name === leaderLockName(this.key));
+    if (!holder || this.leadership || this.closing) return; // the lock is free: the line moves by itself
+    if (!this.silentHolder || this.silentHolder.clientId !== holder.clientId) {
+      // A random extra wait per tab, so that two followers rarely take the lock from each other.
+      this.silentHolder = { clientId: holder.clientId, since: Date.now() + Math.random() * STEAL_AFTER_MS };
+      this.discover();
+      return;
+    }
+    if (Date.now() - this.silentHolder.since < STEAL_AFTER_MS) return;
+    // Someone may have taken over meanwhile: only take the lock from the holder that stayed silent.
+    const again = (await navigator.locks.query()).held?.find((lock) => lock.name === leaderLockName(this.key));
+    if (again?.clientId !== holder.clientId || Date.now() - this.lastHeard < LEADER_SILENCE_MS) return;
+    console.warn('[livechat-multitab] the leader tab stopped answering (frozen?); taking over its connection.');
+    this.silentHolder = undefined;
+    this.lastHeard = Date.now();
+    this.lockAbort.abort(); // leave the line: the steal request replaces it
+    this.lockAbort = new AbortController();
+    this.queueForLeadership(true);
+  }
+
+  /** The leader lock was taken from this tab (it was frozen): stop serving and follow the new leader. */
+  private stepDown(): void {
+    if (!this.leadership || this.closing) return;
+    const { server, release } = this.leadership;
+    this.leadership = undefined;
+    server.close(); // its socket too: the new leader has its own
+    release();
+    this.lastHeard = Date.now();
+    this.switchRoute(undefined);
+    this.discover();
+    this.queueForLeadership();
+  }
 
   /** The leader lock was granted: start the runtime here. The lock is held until the promise settles. */
   private lead(): Promise<void> | undefined {
@@ -235,6 +305,7 @@ class DedicatedTab implements TabPortApi {
         if (this.leadership && !this.leaving) this.relay.postMessage({ kind: 'leader', leaderId: this.nodeId } satisfies RelayMessage);
         return;
       case 'leader':
+        if (this.route?.kind === 'relay' && this.route.leaderId === message.leaderId) this.lastHeard = Date.now();
         if (!this.leadership && !this.closing && message.leaderId !== this.nodeId) {
           this.switchRoute({ kind: 'relay', leaderId: message.leaderId });
         }
@@ -265,6 +336,7 @@ class DedicatedTab implements TabPortApi {
     const route = this.route;
     if (this.closed || typeof message !== 'object' || message === null) return;
     if (route?.kind !== 'relay' || message.from !== route.leaderId || message.to !== this.nodeId) return;
+    this.lastHeard = Date.now();
     switch (message.kind) {
       case 'reply': {
         const call = this.pending.get(message.id);
@@ -305,7 +377,7 @@ class DedicatedTab implements TabPortApi {
     try {
       this.attachment?.events.postMessage(message);
     } catch {
-      /* the port went to the local worker or was closed */
+      /* the SDK closed its port (it is attaching again with a fresh one) */
     }
   }
 
@@ -314,6 +386,9 @@ class DedicatedTab implements TabPortApi {
     const previous = this.route;
     if (sameRoute(previous, next)) return;
     this.route = next;
+    this.lastHeard = Date.now(); // a new leader gets its own full period before it is suspected
+    this.attachment?.local?.close();
+    if (this.attachment) delete this.attachment.local;
     this.attached = undefined;
     for (const call of [...this.pending.values()]) if (call.route === previous) call.settle(ROUTE_CHANGED);
     if (this.connected && this.attachment) {
@@ -378,9 +453,15 @@ class DedicatedTab implements TabPortApi {
     const seen = await attachment.hooks.getSeen().catch(() => undefined);
     if (seen?.ok) attachment.hello.seen = seen.value;
     if (route.kind === 'local') {
-      const { hello, hooks, events } = attachment;
+      const { hello, hooks } = attachment;
+      attachment.local?.close();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => {
+        if (this.route === route) this.deliver(event.data);
+      };
+      attachment.local = channel.port1;
       const answer = await withDeadline(
-        route.api.attach(hello, Comlink.proxy(hooks), Comlink.transfer(events, [events])) as Promise<Envelope<AttachInfo>>,
+        route.api.attach(hello, Comlink.proxy(hooks), Comlink.transfer(channel.port2, [channel.port2])) as Promise<Envelope<AttachInfo>>,
         ATTACH_ATTEMPT_MS,
       ).catch((error: unknown) => failure<AttachInfo>('RUNTIME_UNAVAILABLE', String(error)));
       return answer === TIMED_OUT ? unavailable('attach') : answer;

@@ -18,7 +18,7 @@ import { TIMED_OUT, withDeadline } from './deadline';
 import { Emitter } from './emitter';
 import { chatHistory, type ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
-import { chooseMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
+import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 import { startUpload, type UploadFileParams, type UploadHandle } from './upload';
 
 /** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
@@ -195,8 +195,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         // A SharedWorker can fail at start-up even where it exists (policies, WebView bugs).
         const canFallBack = mode === 'shared' && config.mode === 'auto' && SdkError.from(error).code === 'RUNTIME_UNAVAILABLE';
         if (!canFallBack) throw error;
-        console.warn('[livechat-multitab] the shared runtime failed to start; running inline in this tab.', error);
-        mode = 'inline';
+        mode = fallbackMode();
+        console.warn(`[livechat-multitab] the shared runtime failed to start; falling back to ${mode} mode.`, error);
       }
     }
   };

@@ -23,11 +23,16 @@ export interface Transport {
   close(): void;
 }
 
+const dedicatedSupported = () =>
+  typeof Worker !== 'undefined' && typeof BroadcastChannel !== 'undefined' && typeof navigator !== 'undefined' && !!navigator.locks;
+
+/**
+ * `auto`: SharedWorker where it exists; else dedicated mode (one leader tab's Worker for all
+ * tabs); else inline. A SharedWorker that fails to start falls back too (see sdk.ts).
+ */
 export function chooseMode(requested: RuntimeMode): TransportMode {
   if (requested === 'dedicated') {
-    const supported =
-      typeof Worker !== 'undefined' && typeof BroadcastChannel !== 'undefined' && typeof navigator !== 'undefined' && !!navigator.locks;
-    if (!supported) {
+    if (!dedicatedSupported()) {
       throw new SdkError('UNSUPPORTED_MODE', 'Mode "dedicated" needs Worker, BroadcastChannel and Web Locks; use mode "auto" or "inline".');
     }
     return 'dedicated';
@@ -36,7 +41,13 @@ export function chooseMode(requested: RuntimeMode): TransportMode {
     throw new SdkError('UNSUPPORTED_MODE', 'This browser has no SharedWorker; use mode "auto" or "inline".');
   }
   if (requested === 'inline') return 'inline';
-  return typeof SharedWorker === 'undefined' ? 'inline' : 'shared';
+  if (typeof SharedWorker !== 'undefined') return 'shared';
+  return fallbackMode();
+}
+
+/** Where `auto` goes without a (working) SharedWorker. */
+export function fallbackMode(): TransportMode {
+  return dedicatedSupported() ? 'dedicated' : 'inline';
 }
 
 export interface SharedOptions {
