@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { RtmClient, connect, eventually, getJson, newCustomer, postJson, randomOrg, sleep, wsUrl } from './helpers';
+import { RtmClient, connect, eventually, getJson, newCustomer, postJson, randomOrg, sleep, wsUrl, trackClients } from './helpers';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -9,14 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const open: RtmClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-const track = <T extends { client: RtmClient }>(x: T): T => {
-  open.push(x.client);
-  return x;
-};
+const track = trackClients();
 
 describe('agent API', () => {
   it('POST /__emulator/agent/send_event reaches every socket of the customer and no one else', async () => {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 // Test-side client for the emulator: a raw `ws` socket plus fetch, written against the wire format
 // (not against src/), so these tests check the emulator and nothing else.
 import { randomUUID } from 'node:crypto';
@@ -212,4 +213,19 @@ export async function postJson(base: string, path: string, body: unknown): Promi
 export async function getJson(base: string, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`);
   return { status: res.status, body: await res.json() };
+}
+
+/**
+ * Closes, after each test, the clients the test opened: `track(await connect(...))` returns its
+ * argument and remembers the client.
+ */
+export function trackClients(): <T extends { client: RtmClient }>(opened: T) => T {
+  const open: RtmClient[] = [];
+  afterEach(() => {
+    for (const client of open.splice(0)) client.close();
+  });
+  return (opened) => {
+    open.push(opened.client);
+    return opened;
+  };
 }

@@ -1,8 +1,8 @@
 // list_threads and the *_properties actions: what SDK 4.x's getChatHistory, rateChat/cancelRate and
 // (update|delete)(Chat|Thread|Event)Properties need (wire-protocol.md §7, §7.2, §8.1), on 3.6 and 3.5.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { RtmClient, connect, newCustomer, randomOrg, type Frame } from './helpers';
+import { RtmClient, connect, newCustomer, randomOrg, type Frame, trackClients } from './helpers';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -10,14 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const open: RtmClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-const track = <T extends { client: RtmClient }>(x: T): T => {
-  open.push(x.client);
-  return x;
-};
+const track = trackClients();
 const errorOf = (f: Frame) => ({ success: f.success, type: f.payload.error?.type, message: f.payload.error?.message as string });
 const ids = (f: Frame): string[] => f.payload.threads.map((t: { id: string }) => t.id);
 
