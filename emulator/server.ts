@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
 import { Hub, type Connection, type Endpoint } from './hub';
 import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
-import { State, TOKEN_LIFETIME_S } from './state';
+import { State, TOKEN_LIFETIME_S, type Counters } from './state';
 import { RtmError } from './validate';
 import { API_VERSION, errorResponse, isApiVersion } from './wire';
 
@@ -56,20 +56,10 @@ export interface Emulator {
   stats(organizationId?: string): EmulatorStats;
 }
 
-export interface EmulatorStats {
+/** The server's counters (see `Counters`), summed over the organizations asked for, and the sockets open now. */
+export interface EmulatorStats extends Counters {
   /** Open customer WebSocket connections (authorized or not). */
   openConnections: number;
-  totalConnections: number;
-  /** Successful logins so far. */
-  logins: number;
-  /** Count of requests received per action name. */
-  requests: Record<string, number>;
-  /** Logins refused with `too_many_connections`. */
-  refusedConnections: number;
-  /** `ping` actions plus WebSocket control pings received. */
-  pings: number;
-  /** Requests to `POST /v3.x/customer/action/upload_file` naming the organization, successful or not. */
-  uploads: number;
 }
 
 /** What emulators sharing one state (regions) have in common. */

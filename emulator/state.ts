@@ -61,8 +61,11 @@ export interface Chat {
 }
 
 export interface Counters {
+  /** Customer WebSocket connections ever opened. */
   totalConnections: number;
+  /** Successful logins so far. */
   logins: number;
+  /** Count of requests received per action name. */
   requests: Record<string, number>;
   /** Logins refused with `too_many_connections`. */
   refusedConnections: number;
