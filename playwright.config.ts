@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath, EMULATOR_PORT, NEXT_SDK_VERSION, WEB_PORT } from './e2e/env';
+
+// `DEMO_OUT_DIR` lets e2e runs on other ports build into their own folder.
+const demoOut = resolve(process.env.DEMO_OUT_DIR ?? 'dist/demo');
 
 /**
  * E2E runs real tabs in Debian's Chromium (Playwright cannot download its own browser here)
@@ -31,9 +35,9 @@ export default defineConfig({
       // Two generations of the demo: this build, and the same code stamped as a newer SDK version
       // under /next/, to test a deploy while tabs of the old one are open.
       command:
-        `node node_modules/vite/bin/vite.js build --logLevel warn && ` +
-        `SDK_VERSION=${NEXT_SDK_VERSION} node node_modules/vite/bin/vite.js build --logLevel warn --base /next/ --outDir ../dist/demo/next && ` +
-        `node node_modules/vite/bin/vite.js preview --port ${WEB_PORT} --strictPort`,
+        `DEMO_OUT_DIR=${demoOut} node node_modules/vite/bin/vite.js build --logLevel warn && ` +
+        `SDK_VERSION=${NEXT_SDK_VERSION} node node_modules/vite/bin/vite.js build --logLevel warn --base /next/ --outDir ${demoOut}/next && ` +
+        `DEMO_OUT_DIR=${demoOut} node node_modules/vite/bin/vite.js preview --port ${WEB_PORT} --strictPort`,
       url: `http://127.0.0.1:${WEB_PORT}/index.html`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

@@ -2,10 +2,13 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
+// Separate output folders let several e2e runs (on their own ports) build side by side.
+const outDir = process.env.DEMO_OUT_DIR ? resolve(process.env.DEMO_OUT_DIR) : resolve(root, 'dist/demo');
 
 /**
  * The demo site (widget + agent console), served from `demo/` and built into `dist/demo`.
- * `SDK_VERSION=x.y.z` stamps another SDK version into the build (to test deploys across versions).
+ * `SDK_VERSION=x.y.z` stamps another SDK version into the build (to test deploys across versions);
+ * `DEMO_OUT_DIR` builds elsewhere than `dist/demo`.
  */
 export default defineConfig({
   define: process.env.SDK_VERSION ? { __SDK_VERSION__: JSON.stringify(process.env.SDK_VERSION) } : {},
@@ -14,7 +17,7 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   worker: { format: 'es' },
   build: {
-    outDir: resolve(root, 'dist/demo'),
+    outDir,
     emptyOutDir: true,
     rollupOptions: {
       input: {
