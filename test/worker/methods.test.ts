@@ -172,3 +172,80 @@ describe('other requests', () => {
     expect(emulator.stats(organizationId).requests.send_sneak_peek).toBe(2);
   });
 });
+
+describe('properties and rating', () => {
+  it('chat properties: update and delete resolve { success: true } to the asker; both tabs get the pushes', async () => {
+    const { a, b } = await twoTabs();
+    const chat = await startedChat(a);
+    await expect(b.session.request('updateChatProperties', { id: chat.id, properties: { shop: { order: 'A-1', paid: true } } })).resolves.toEqual({
+      success: true,
+    });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => expect(tab.payloads('chat_properties_updated')).toEqual([{ chatId: chat.id, properties: { shop: { order: 'A-1', paid: true } } }]));
+    }
+    await expect(a.session.request('deleteChatProperties', { id: chat.id, properties: { shop: ['paid'] } })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => expect(tab.payloads('chat_properties_deleted')).toEqual([{ chatId: chat.id, properties: { shop: ['paid'] } }]));
+    }
+    expect(((await a.session.request('getChat', { chatId: chat.id })) as Chat).properties).toEqual({ shop: { order: 'A-1' } });
+    expect(await rejection(a.session.request('updateChatProperties', { id: chat.id, properties: { shop: 'flat' } }))).toMatchObject({
+      code: 'VALIDATION',
+    });
+  });
+
+  it('thread properties: update and delete reach both tabs with chatId and threadId', async () => {
+    const { a, b } = await twoTabs();
+    const chat = await startedChat(a);
+    const threadId = chat.thread!.id;
+    await expect(a.session.request('updateThreadProperties', { chatId: chat.id, threadId, properties: { ticket: { open: true } } })).resolves.toEqual({
+      success: true,
+    });
+    await expect(b.session.request('deleteThreadProperties', { chatId: chat.id, threadId, properties: { ticket: ['open'] } })).resolves.toEqual({
+      success: true,
+    });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => {
+        expect(tab.payloads('thread_properties_updated')).toEqual([{ chatId: chat.id, threadId, properties: { ticket: { open: true } } }]);
+        expect(tab.payloads('thread_properties_deleted')).toEqual([{ chatId: chat.id, threadId, properties: { ticket: ['open'] } }]);
+      });
+    }
+  });
+
+  it('event properties: update and delete reach both tabs with the event id', async () => {
+    const { a, b } = await twoTabs();
+    const chat = await startedChat(a);
+    const threadId = chat.thread!.id;
+    const eventId = chat.thread!.events[0]!.id;
+    const where = { chatId: chat.id, threadId, eventId };
+    await expect(a.session.request('updateEventProperties', { ...where, properties: { tags: { urgent: true } } })).resolves.toEqual({ success: true });
+    await expect(a.session.request('deleteEventProperties', { ...where, properties: { tags: ['urgent'] } })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => {
+        expect(tab.payloads('event_properties_updated')).toEqual([{ ...where, properties: { tags: { urgent: true } } }]);
+        expect(tab.payloads('event_properties_deleted')).toEqual([{ ...where, properties: { tags: ['urgent'] } }]);
+      });
+    }
+    expect(await rejection(a.session.request('deleteEventProperties', { chatId: chat.id, threadId, properties: { tags: ['urgent'] } }))).toMatchObject({
+      code: 'VALIDATION',
+    });
+  });
+
+  it('rateChat sets the rating on the newest thread and cancelRate removes what it names', async () => {
+    const { organizationId, a, b } = await twoTabs();
+    const chat = await startedChat(a);
+    const threadId = chat.thread!.id;
+    await expect(a.session.request('rateChat', { chatId: chat.id, rating: { score: 1, comment: 'Quick' } })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() =>
+        expect(tab.payloads('thread_properties_updated')).toEqual([{ chatId: chat.id, threadId, properties: { rating: { score: 1, comment: 'Quick' } } }]),
+      );
+    }
+    await expect(b.session.request('cancelRate', { chatId: chat.id, properties: ['comment'] })).resolves.toEqual({ success: true });
+    for (const tab of [a, b]) {
+      await vi.waitFor(() => expect(tab.payloads('thread_properties_deleted')).toEqual([{ chatId: chat.id, threadId, properties: { rating: ['comment'] } }]));
+    }
+    // Each rating call finds the newest thread with list_threads first.
+    expect(emulator.stats(organizationId).requests).toMatchObject({ list_threads: 2, update_thread_properties: 1, delete_thread_properties: 1 });
+    expect(await rejection(a.session.request('rateChat', { chatId: chat.id, rating: { score: 5 } }))).toMatchObject({ code: 'VALIDATION' });
+  });
+});
