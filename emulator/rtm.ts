@@ -1,10 +1,12 @@
 // RTM request handling: frame parsing and one handler per action. Handlers mutate the State and the
 // Session and describe what must be sent; they never touch a socket, so the fan-out rules
 // (who gets a push, who gets the request_id) live in one place: the Hub.
-import type { ApiVersion, Payload, Properties, ResponseFrame, WireEvent, WireThread } from './wire';
+import type { ApiVersion, Payload, Properties, ResponseFrame, WireThread } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
-import type { Chat, Customer, Organization, State, Thread } from './state';
-import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireThread, wireUsers } from './state';
+import { ENGAGEMENT_HANDLERS } from './engagement';
+import { ownChat, ownEvent, ownThread, type Ctx, type Handler, type Result } from './handler';
+import type { Chat, Customer, State, Thread } from './state';
+import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wireThread, wireUsers } from './state';
 import {
   RtmError,
   customerEvent,
@@ -92,34 +94,10 @@ export function parseFrame(text: string, version: ApiVersion = API_VERSION): Par
   return { ok: true, request: { requestId, action, payload } };
 }
 
-interface Ctx {
-  state: State;
-  org: Organization;
-  session: Session;
-  customer: Customer;
-  request: Request;
-  options: RtmOptions;
-}
 
-interface Result {
-  response: Payload;
-  /** Pushes caused by the request, in order, after the response. `echo` puts the request_id on the requester's copy. */
-  pushes?: Array<{ action: string; payload: Payload; echo: boolean }>;
-}
 
-type Handler = (ctx: Ctx) => Result;
-
-/** Customer actions of the 3.6 reference the emulator does not model yet: answered with a clear error. */
-const UNSUPPORTED_ACTIONS = new Set([
-  'accept_greeting',
-  'cancel_greeting',
-  'delete_event',
-  'get_form',
-  'get_url_info',
-  'request_welcome_message',
-  'send_greeting_button_clicked',
-  'send_rich_message_postback',
-]);
+/** Customer actions of the 3.6 reference the emulator does not model (no SDK method sends them): answered with a clear error. */
+const UNSUPPORTED_ACTIONS = new Set(['delete_event']);
 
 export function handleRequest(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
   const { action, requestId } = request;
@@ -193,6 +171,9 @@ function login(state: State, session: Session, request: Request, options: RtmOpt
   state.org(session.organizationId).counters.logins += 1;
 
   const chats = state.chatsOf(session.organizationId, customer.id);
+  // A greeting still on screen comes back with the login, so a reconnecting widget can show it again.
+  const shown = [...state.org(session.organizationId).greetings.values()].filter((g) => g.customerId === customer.id && g.status === 'shown').pop();
+  const onlineGroups = [...new Set([0, session.groupId])].filter((id) => state.groupStatus(session.organizationId, id) !== 'offline');
   const response = {
     customer_id: customer.id,
     customer: wireCustomer(state, session.organizationId, customer),
@@ -200,10 +181,11 @@ function login(state: State, session: Session, request: Request, options: RtmOpt
     chats: chats.map((c) => ({ chat_id: c.id, has_unread_events: false, has_active_thread: isActive(c) })),
     __priv_dynamic_config: {
       organization_id: session.organizationId,
-      // Every group is online in the emulator; list the login group so that `availability` is "online" for it too.
-      online_groups_ids: session.groupId === 0 ? [0] : [0, session.groupId],
+      // Groups are online unless the agent API said otherwise; listing the login group makes `availability` follow it.
+      online_groups_ids: onlineGroups,
       customer_groups: { monitoring: { id: session.groupId } },
     },
+    ...(shown === undefined ? {} : { greeting: wireGreeting(shown) }),
   };
   return [{ kind: 'reply', frame: okResponse(request.action, request.requestId, response) }];
 }
@@ -269,13 +251,6 @@ function customerPage(value: unknown, field: string): { url: string; title?: str
 
 // ---- chats ----------------------------------------------------------------------------------
 
-function ownChat(ctx: Ctx, id: unknown, field: string): Chat {
-  const chatId = requiredString(id, field);
-  const chat = ctx.org.chats.get(chatId);
-  // Another customer's chat is reported exactly like a missing one: customers must not learn it exists.
-  if (chat === undefined || chat.customerId !== ctx.customer.id) throw new RtmError('not_found', 'Chat not found');
-  return chat;
-}
 
 /** Shared by start_chat and resume_chat: validates `chat.thread` and opens the new thread with its events. */
 function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
@@ -284,9 +259,14 @@ function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
   if (thread.events !== undefined && !Array.isArray(thread.events)) throw invalid('chat.thread.events must be an array');
   const drafts = ((thread.events as unknown[] | undefined) ?? []).map((e, i) => customerEvent(e, `chat.thread.events[${i}]`));
   const active = optionalBoolean(ctx.request.payload.active, 'active') ?? true;
-  optionalBoolean(ctx.request.payload.continuous, 'continuous');
+  const continuous = optionalBoolean(ctx.request.payload.continuous, 'continuous') ?? false;
   const access = optionalAccess(chatInput.access, 'chat.access');
   const props = optionalProperties(chatInput.properties, 'chat.properties');
+  // A live chat needs an agent: with every group of the chat offline only a continuous (async) chat may start.
+  const groups = (access ?? chat?.access ?? { group_ids: [ctx.session.groupId] }).group_ids;
+  if (active && !continuous && groups.length > 0 && groups.every((id) => ctx.state.groupStatus(ctx.session.organizationId, id) === 'offline')) {
+    throw new RtmError('groups_offline', 'Every group of the chat is offline');
+  }
   return (): { chat: Chat; thread: Thread; eventIds: string[] } => {
     const target =
       chat ?? ctx.state.createChat(ctx.session.organizationId, ctx.customer.id, access ?? { group_ids: [ctx.session.groupId] }, props ?? {});
@@ -342,6 +322,7 @@ const HANDLERS: Record<string, Handler> = {
       'system',
     );
     thread.active = false;
+    delete chat.sneakPeek;
     return {
       response: {},
       pushes: [
@@ -360,6 +341,8 @@ const HANDLERS: Record<string, Handler> = {
     const thread = lastThread(chat);
     if (thread === undefined || (!thread.active && !attach)) throw new RtmError('chat_inactive', 'Chat is inactive');
     const event = ctx.state.addEvent(chat, thread, draft, ctx.customer.id);
+    // What they were typing is now sent.
+    delete chat.sneakPeek;
     return {
       response: { event_id: event.id },
       pushes: [{ action: 'incoming_event', payload: { chat_id: chat.id, thread_id: thread.id, event }, echo: true }],
@@ -417,12 +400,14 @@ const HANDLERS: Record<string, Handler> = {
     return { response: {}, pushes: [{ action: 'customer_page_updated', payload: pushed, echo: true }] };
   },
 
-  // In 3.5 and 3.6 (removed in 3.7); the emulator has one agent and every group is online, so no queue.
+  // In 3.5 and 3.6 (removed in 3.7): always the emulator agent; a queue while the group is online_for_queue.
   get_predicted_agent: (ctx) => {
     const groupId = ctx.request.payload.group_id;
     if (groupId !== undefined && !isGroupId(groupId)) throw invalid('group_id must be a non-negative integer');
-    const { id, name, avatar, job_title } = EMULATOR_AGENT;
-    return { response: { agent: { id, name, avatar, job_title, is_bot: false, type: 'agent' }, queue: false } };
+    const { id, name, avatar, job_title, is_bot } = EMULATOR_AGENT;
+    const status = ctx.state.groupStatus(ctx.session.organizationId, isGroupId(groupId) ? groupId : ctx.session.groupId);
+    if (status === 'offline') throw new RtmError('group_offline', 'The group is offline');
+    return { response: { agent: { id, name, avatar, job_title, is_bot, type: 'agent' }, queue: status === 'online_for_queue' } };
   },
 
   list_threads: (ctx) => listThreads(ctx),
@@ -477,18 +462,22 @@ const HANDLERS: Record<string, Handler> = {
   list_group_statuses: (ctx) => {
     const p = ctx.request.payload;
     let ids: number[];
-    if (p.all === true) ids = [0];
+    // "All" = group 0 and every group the agent API has given a status.
+    if (p.all === true) ids = [...new Set([0, ...ctx.org.groupStatuses.keys()])].sort((a, b) => a - b);
     else if (Array.isArray(p.group_ids) && p.group_ids.every(isGroupId)) ids = p.group_ids;
     else throw invalid('group_ids must be an array of non-negative integers, or all must be true');
-    return { response: { groups_status: Object.fromEntries(ids.map((id) => [String(id), 'online'])) } };
+    return { response: { groups_status: Object.fromEntries(ids.map((id) => [String(id), ctx.state.groupStatus(ctx.session.organizationId, id)])) } };
   },
 
-  // Fire-and-forget in the SDK; the emulator's agent has no UI to show it on.
+  // Fire-and-forget in the SDK; kept on the chat for the agent console (GET /__emulator/chats).
   send_sneak_peek: (ctx) => {
-    ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
-    optionalString(ctx.request.payload.sneak_peek_text, 'sneak_peek_text');
+    const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
+    const text = optionalString(ctx.request.payload.sneak_peek_text, 'sneak_peek_text') ?? '';
+    chat.sneakPeek = { text, updated_at: ctx.state.timestamp() };
     return { response: {} };
   },
+
+  ...ENGAGEMENT_HANDLERS,
 };
 
 // ---- list_chats -----------------------------------------------------------------------------
@@ -572,21 +561,7 @@ function chatSummary(ctx: Ctx, chat: Chat) {
 
 // ---- properties -----------------------------------------------------------------------------
 
-function ownThread(ctx: Ctx): { chat: Chat; thread: Thread } {
-  const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
-  const threadId = requiredString(ctx.request.payload.thread_id, 'thread_id');
-  const thread = chat.threads.find((t) => t.id === threadId);
-  if (thread === undefined) throw new RtmError('not_found', 'Thread not found');
-  return { chat, thread };
-}
 
-function ownEvent(ctx: Ctx): { chat: Chat; thread: Thread; event: WireEvent } {
-  const { chat, thread } = ownThread(ctx);
-  const eventId = requiredString(ctx.request.payload.event_id, 'event_id');
-  const event = thread.events.find((e) => e.id === eventId);
-  if (event === undefined) throw new RtmError('not_found', 'Event not found');
-  return { chat, thread, event };
-}
 
 /** `{namespace: {name: value}}` with at least one property: an update that changes nothing is a mistake. */
 function requiredProperties(value: unknown, field: string): Properties {

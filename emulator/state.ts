@@ -2,6 +2,7 @@
 // customers, chats, threads, events and counters. Nothing here knows about sockets or HTTP.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type {
+  WireQueue,
   Properties,
   SessionFields,
   WireAccess,
@@ -18,13 +19,30 @@ export const TOKEN_LIFETIME_S = 28800;
 /** A customer who has been quiet for this long starts a new visit on the next login. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
 
-export const EMULATOR_AGENT: Omit<WireAgentUser, 'present' | 'events_seen_up_to'> = {
+/** An agent as the emulator knows it; chat users, greetings and welcome messages are drawn from these. */
+export type AgentProfile = Omit<WireAgentUser, 'present' | 'events_seen_up_to'> & { is_bot: boolean };
+
+export const EMULATOR_AGENT: AgentProfile = {
   id: 'emulator-agent@livechat.local',
   type: 'agent',
   name: 'Emma Emulator',
   avatar: 'https://cdn.livechat.local/avatars/emma.png',
   job_title: 'Support Agent',
+  is_bot: false,
 };
+
+/** Agents the control API can name by id alone (add_user, transfer, greetings). */
+export const AGENTS: ReadonlyMap<string, AgentProfile> = new Map(
+  [
+    EMULATOR_AGENT,
+    { id: 'second-agent@livechat.local', type: 'agent', name: 'Sam Second', avatar: 'https://cdn.livechat.local/avatars/sam.png', job_title: 'Sales', is_bot: false },
+    { id: 'emulator-bot@livechat.local', type: 'agent', name: 'Echo Bot', avatar: 'https://cdn.livechat.local/avatars/bot.png', job_title: 'Bot', is_bot: true },
+  ].map((agent): [string, AgentProfile] => [agent.id, agent as AgentProfile]),
+);
+
+/** Statuses a group can have (`list_group_statuses`, `groups_status_updated`); a group never set is online. */
+export const GROUP_STATUSES = ['online', 'online_for_queue', 'offline'] as const;
+export type GroupStatus = (typeof GROUP_STATUSES)[number];
 
 export interface Customer {
   id: string;
@@ -37,6 +55,8 @@ export interface Customer {
   lastPageUrl?: string;
   /** ms timestamp of the last login or request; 0 = never seen on the RTM socket. */
   lastActivityAt: number;
+  greetingsShown: number;
+  greetingsAccepted: number;
 }
 
 export interface Thread {
@@ -46,6 +66,8 @@ export interface Thread {
   events: WireEvent[];
   properties: Properties;
   access: WireAccess;
+  /** Set by the agent API while the thread waits in the queue. */
+  queue?: WireQueue;
 }
 
 export interface Chat {
@@ -58,6 +80,44 @@ export interface Chat {
   threads: Thread[];
   /** user id → created_at of the newest event that user has seen (their own events count as seen). */
   seenUpTo: Record<string, string>;
+  /** Agents in the chat besides the customer; the emulator agent joins every new chat. */
+  agents: AgentProfile[];
+  /** What the customer is typing (send_sneak_peek), shown in the agent console; cleared by their next event. */
+  sneakPeek?: { text: string; updated_at: string };
+}
+
+/** A greeting sent by the agent API: shown until the customer accepts or cancels it, or a newer one replaces it. */
+export interface Greeting {
+  uniqueId: string;
+  /** The greeting template's id (a number on the wire). */
+  id: number;
+  customerId: string;
+  status: 'shown' | 'accepted' | 'canceled';
+  displayedFirstTime: boolean;
+  subtype: string;
+  addon: string | null;
+  isExitIntent: boolean;
+  /** A message or rich message, without a thread. */
+  event: WireEvent;
+  agent: AgentProfile;
+  /** button ids the customer clicked (send_greeting_button_clicked), in order. */
+  clicks: string[];
+}
+
+/** An answer the control API told the server to give instead of handling a request (POST /__emulator/faults). */
+export interface Fault {
+  /** Undefined = any organization. */
+  organizationId?: string;
+  /** Undefined = any action except login and ping. */
+  action?: string;
+  type: 'internal' | 'service_unavailable';
+  remaining: number;
+}
+
+/** A form as `get_form` answers it. */
+export interface WireForm {
+  id: string;
+  fields: Array<Record<string, unknown>>;
 }
 
 export interface Counters {
@@ -73,6 +133,8 @@ export interface Counters {
   pings: number;
   /** Requests to the upload_file endpoint naming this organization, successful or not. */
   uploads: number;
+  /** Pushes written to sockets, per action (after version and subscription filtering). */
+  pushes: Record<string, number>;
 }
 
 /** What the control API can make of an organization's subscription. */
@@ -95,6 +157,14 @@ export interface Organization {
   blockedUntil: Map<string, number>;
   /** Customer ids whose next cookie grant must mint a new identity (cookies "lost"). */
   identitySwaps: Set<string>;
+  /** Greetings by unique_id. */
+  greetings: Map<string, Greeting>;
+  /** Groups whose status the agent set; any other group is online. */
+  groupStatuses: Map<number, GroupStatus>;
+  /** `${groupId}:${type}` → the form the agent configured, or null for "disabled"; unset keys use the built-in forms. */
+  forms: Map<string, WireForm | null>;
+  /** Welcome messages handed out, by id (request_welcome_message with a known id gets the same one again). */
+  welcomeMessages: Map<string, { customerId: string; event: Omit<WireEvent, 'id'> }>;
 }
 
 /** A file received on the upload_file endpoint, served back at `/__emulator/files/<id>/<name>`. */
@@ -127,6 +197,8 @@ export class State {
   readonly orgs = new Map<string, Organization>();
   /** Uploaded files by id, oldest first (Map keeps insertion order). */
   readonly files = new Map<string, StoredFile>();
+  /** Pending faults, in the order they were asked for. */
+  readonly faults: Fault[] = [];
   private fileBytes = 0;
   private readonly usedIds = new Set<string>();
   private lastMicros = 0;
@@ -138,6 +210,25 @@ export class State {
     this.usedIds.clear();
     this.files.clear();
     this.fileBytes = 0;
+    this.faults.length = 0;
+  }
+
+  /** Takes one pending fault matching the request, if any (the first asked for wins). */
+  takeFault(organizationId: string, action: string): Fault | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (f.organizationId === undefined || f.organizationId === organizationId) &&
+        (f.action === undefined ? action !== 'login' && action !== 'ping' : f.action === action),
+    );
+    const fault = this.faults[index];
+    if (fault === undefined) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  groupStatus(organizationId: string, groupId: number): GroupStatus {
+    return this.orgs.get(organizationId)?.groupStatuses.get(groupId) ?? 'online';
   }
 
   /** Keeps an uploaded file, dropping the oldest files while the total exceeds MAX_STORED_FILE_BYTES. */
@@ -160,13 +251,17 @@ export class State {
         id,
         customers: new Map(),
         chats: new Map(),
-        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0 },
+        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0, pushes: {} },
         chatSeq: 0,
         status: 'active',
         banned: new Set(),
         refusals: new Map(),
         blockedUntil: new Map(),
         identitySwaps: new Set(),
+        greetings: new Map(),
+        groupStatuses: new Map(),
+        forms: new Map(),
+        welcomeMessages: new Map(),
       };
       this.orgs.set(id, org);
     }
@@ -185,7 +280,7 @@ export class State {
     const org = this.org(organizationId);
     let customer = org.customers.get(customerId);
     if (!customer) {
-      customer = { id: customerId, sessionFields: [], visits: 0, pageViews: 0, lastActivityAt: 0 };
+      customer = { id: customerId, sessionFields: [], visits: 0, pageViews: 0, lastActivityAt: 0, greetingsShown: 0, greetingsAccepted: 0 };
       org.customers.set(customerId, customer);
     }
     return customer;
@@ -242,7 +337,7 @@ export class State {
   createChat(organizationId: string, customerId: string, access: WireAccess, properties: Properties): Chat {
     const org = this.org(organizationId);
     org.chatSeq += 1;
-    const chat: Chat = { id: this.newId(), customerId, seq: org.chatSeq, access, properties, threads: [], seenUpTo: {} };
+    const chat: Chat = { id: this.newId(), customerId, seq: org.chatSeq, access, properties, threads: [], seenUpTo: {}, agents: [EMULATOR_AGENT] };
     org.chats.set(chat.id, chat);
     return chat;
   }
@@ -295,8 +390,8 @@ export function wireCustomer(state: State, organizationId: string, customer: Cus
       threads_count: chats.reduce((n, c) => n + c.threads.length, 0),
       visits_count: customer.visits,
       page_views_count: customer.pageViews,
-      greetings_shown_count: 0,
-      greetings_accepted_count: 0,
+      greetings_shown_count: customer.greetingsShown,
+      greetings_accepted_count: customer.greetingsAccepted,
     },
   };
 }
@@ -318,12 +413,18 @@ export function wireUsers(state: State, organizationId: string, chat: Chat): Wir
     session_fields: customer.sessionFields,
     present: true,
   };
-  const agent: WireAgentUser = { ...EMULATOR_AGENT, present: true };
-  for (const user of [customerUser, agent]) {
+  const users: WireUser[] = [customerUser, ...chat.agents.map((a) => wireAgent(a))];
+  for (const user of users) {
     const seen = chat.seenUpTo[user.id];
     if (seen !== undefined) user.events_seen_up_to = seen;
   }
-  return [customerUser, agent];
+  return users;
+}
+
+/** An agent as a chat user: chat users carry no is_bot (greetings and predicted agents do). */
+export function wireAgent(agent: AgentProfile): WireAgentUser {
+  const { is_bot: _bot, ...user } = agent;
+  return { ...user, present: true };
 }
 
 export function wireThread(chat: Chat, thread: Thread): WireThread {
@@ -331,10 +432,26 @@ export function wireThread(chat: Chat, thread: Thread): WireThread {
     id: thread.id,
     active: thread.active,
     created_at: thread.createdAt,
-    user_ids: [chat.customerId, EMULATOR_AGENT.id],
+    user_ids: [chat.customerId, ...chat.agents.map((a) => a.id)],
     events: thread.events,
     properties: thread.properties,
     access: thread.access,
+    ...(thread.queue === undefined ? {} : { queue: thread.queue }),
+  };
+}
+
+export function wireGreeting(greeting: Greeting) {
+  const { id, name, avatar, job_title, is_bot } = greeting.agent;
+  return {
+    id: greeting.id,
+    unique_id: greeting.uniqueId,
+    displayed_first_time: greeting.displayedFirstTime,
+    accepted: greeting.status === 'accepted',
+    subtype: greeting.subtype,
+    ...(greeting.addon === null ? {} : { addon: greeting.addon }),
+    is_exit_intent: greeting.isExitIntent,
+    event: greeting.event,
+    agent: { id, name, avatar, job_title, is_bot },
   };
 }
 

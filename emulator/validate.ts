@@ -148,3 +148,98 @@ export function customerEvent(value: unknown, field: string): EventDraft {
   }
   return draft;
 }
+
+/** Event types an agent (the control API) can send; `filled_form` is the customer's answer, not theirs. */
+export const AGENT_EVENT_TYPES = ['message', 'file', 'form', 'rich_message', 'system_message', 'custom'] as const;
+export const RICH_MESSAGE_TEMPLATES = ['cards', 'quick_replies', 'sticker', 'ecommerce'] as const;
+const BUTTON_TYPES = ['message', 'phone', 'url', 'webview', 'cancel'];
+const FORM_EVENT_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'];
+
+/**
+ * Validates an event the agent API sends. Customer-sendable types follow `customerEvent`; the
+ * agent-only ones (form, rich_message) get the server's defaults filled in: rich message buttons
+ * get a postback_id and user_ids, so postbacks can name them.
+ */
+export function agentEvent(value: unknown, field: string): EventDraft {
+  if (!isObject(value)) throw invalid(`${field} is required and must be an object`);
+  const type = value.type;
+  if (typeof type !== 'string' || !(AGENT_EVENT_TYPES as readonly string[]).includes(type)) {
+    throw invalid(`${field}.type must be one of ${AGENT_EVENT_TYPES.join(', ')}`);
+  }
+  if (type !== 'form' && type !== 'rich_message') {
+    const draft = customerEvent(value, field);
+    if (type === 'file') fileDimensions(draft, value, field);
+    return draft;
+  }
+  const draft: EventDraft = { type, properties: optionalProperties(value.properties, `${field}.properties`) ?? {} };
+  const customId = optionalString(value.custom_id, `${field}.custom_id`);
+  if (customId !== undefined) draft.custom_id = customId;
+  if (type === 'form') {
+    const formType = value.form_type;
+    if (typeof formType !== 'string' || !FORM_EVENT_TYPES.includes(formType)) throw invalid(`${field}.form_type must be one of ${FORM_EVENT_TYPES.join(', ')}`);
+    draft.form_id = requiredString(value.form_id, `${field}.form_id`);
+    draft.form_type = formType;
+    draft.fields = formFieldsOf(value.fields, `${field}.fields`);
+    return draft;
+  }
+  const template = value.template_id;
+  if (typeof template !== 'string' || !(RICH_MESSAGE_TEMPLATES as readonly string[]).includes(template)) {
+    throw invalid(`${field}.template_id must be one of ${RICH_MESSAGE_TEMPLATES.join(', ')}`);
+  }
+  if (!Array.isArray(value.elements) || value.elements.length === 0) throw invalid(`${field}.elements must be a non-empty array`);
+  draft.template_id = template;
+  draft.elements = value.elements.map((element, i) => richElement(element, `${field}.elements[${i}]`, i));
+  return draft;
+}
+
+/** A form's fields: each an object with a string type and id (what clients key answers by). */
+export function formFieldsOf(value: unknown, field: string): Array<Record<string, unknown>> {
+  if (!Array.isArray(value) || value.length === 0) throw invalid(`${field} must be a non-empty array`);
+  return value.map((f, i) => {
+    if (!isObject(f)) throw invalid(`${field}[${i}] must be an object`);
+    requiredString(f.type, `${field}[${i}].type`);
+    requiredString(f.id, `${field}[${i}].id`);
+    return f;
+  });
+}
+
+function richElement(value: unknown, field: string, index: number): Obj {
+  if (!isObject(value)) throw invalid(`${field} must be an object`);
+  const element: Obj = {};
+  const title = optionalString(value.title, `${field}.title`);
+  const subtitle = optionalString(value.subtitle, `${field}.subtitle`);
+  if (title !== undefined) element.title = title;
+  if (subtitle !== undefined) element.subtitle = subtitle;
+  const image = optionalObject(value.image, `${field}.image`);
+  if (image !== undefined) {
+    requiredString(image.url, `${field}.image.url`);
+    element.image = image;
+  }
+  if (value.buttons !== undefined) {
+    if (!Array.isArray(value.buttons)) throw invalid(`${field}.buttons must be an array`);
+    element.buttons = value.buttons.map((b, j) => {
+      const at = `${field}.buttons[${j}]`;
+      if (!isObject(b)) throw invalid(`${at} must be an object`);
+      const text = requiredString(b.text, `${at}.text`);
+      const buttonType = optionalString(b.type, `${at}.type`);
+      if (buttonType !== undefined && !BUTTON_TYPES.includes(buttonType)) throw invalid(`${at}.type must be one of ${BUTTON_TYPES.join(', ')}`);
+      const userIds = b.user_ids ?? [];
+      if (!Array.isArray(userIds) || !userIds.every((id) => typeof id === 'string')) throw invalid(`${at}.user_ids must be an array of strings`);
+      return { ...b, text, postback_id: optionalString(b.postback_id, `${at}.postback_id`) ?? `action_${index}_${j}`, user_ids: userIds };
+    });
+  }
+  const ecommerce = optionalObject(value.ecommerce, `${field}.ecommerce`);
+  if (ecommerce !== undefined) element.ecommerce = ecommerce;
+  return element;
+}
+
+/** Images carry their size and thumbnails; the emulator serves the original for both thumbnails. */
+function fileDimensions(draft: EventDraft, value: Obj, field: string): void {
+  if (value.width === undefined && value.height === undefined) return;
+  const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
+  if (!ok(value.width) || !ok(value.height)) throw invalid(`${field}.width and ${field}.height must both be positive integers`);
+  draft.width = value.width;
+  draft.height = value.height;
+  draft.thumbnail_url = draft.url;
+  draft.thumbnail2x_url = draft.url;
+}

@@ -40,6 +40,10 @@ export type ErrorType =
   | 'customer_banned'
   | 'users_limit_reached'
   | 'pending_requests_limit_reached'
+  | 'greeting_not_found'
+  | 'group_offline'
+  | 'groups_offline'
+  | 'service_unavailable'
   | 'internal';
 
 export interface WireError {
@@ -150,6 +154,13 @@ export interface WireEvent {
   [field: string]: unknown;
 }
 
+/** A queued thread's place; `queue_position_updated` carries it without `queued_at`. */
+export interface WireQueue {
+  position: number;
+  wait_time: number;
+  queued_at: string;
+}
+
 export interface WireThread {
   id: string;
   active: boolean;
@@ -158,6 +169,7 @@ export interface WireThread {
   events: WireEvent[];
   properties: Properties;
   access: WireAccess;
+  queue?: WireQueue;
   /** list_threads only: the chronological neighbours. */
   previous_thread_id?: string;
   next_thread_id?: string;

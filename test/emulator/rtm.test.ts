@@ -426,8 +426,8 @@ describe('other actions', () => {
   it('answers known but unmodelled actions with a clear validation error', async () => {
     const customer = await newCustomer(emulator.url, randomOrg());
     const { client } = track(await connect(emulator.url, customer));
-    const res = await client.request('get_form', { group_id: 0, type: 'prechat' });
-    expect(errorOf(res)).toMatchObject({ type: 'validation', message: 'Action get_form is not supported by the emulator' });
+    const res = await client.request('delete_event', { chat_id: 'X', thread_id: 'Y', event_id: 'Z' });
+    expect(errorOf(res)).toMatchObject({ type: 'validation', message: 'Action delete_event is not supported by the emulator' });
   });
 
   it('delivers only the pushes the login subscribed to', async () => {
