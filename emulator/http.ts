@@ -5,8 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from './hub';
 import type { EmulatorStats } from './server';
 import type { State } from './state';
-import { EMULATOR_AGENT, isActive, lastThread, wireThread, wireUsers, type OrganizationStatus } from './state';
-import { RtmError, isObject, messageText, optionalObject, optionalString, requiredString, type Obj } from './validate';
+import { ControlError, runAgentAction } from './agent';
+import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
+import { RtmError, isObject, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,6 +19,7 @@ const MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024;
 const UPLOAD_DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BODY_BYTES;
 const UPLOAD_PATH = /^\/v(\d+\.\d+)\/customer\/action\/upload_file\/?$/;
 const FILE_PATH = /^\/__emulator\/files\/([^/]+)\/([^/]+)$/;
+const AGENT_PATH = /^\/__emulator\/agent\/([a-z_]+)$/;
 
 export interface HttpContext {
   state: State;
@@ -29,6 +31,12 @@ export interface HttpContext {
   latency(ms?: number): number;
   /** Cuts this emulator's sockets (of one organization or all) and refuses upgrades for `durationMs`. Returns how many were cut. */
   outage(durationMs: number, organizationId?: string): number;
+  /** Holds every frame to and from this emulator's sockets (one organization's, or all) until resume, or for `durationMs`. */
+  pause(organizationId?: string, durationMs?: number): void;
+  /** Ends a pause; held frames go out (and come in) in order. */
+  resume(organizationId?: string): void;
+  /** Closes this emulator's sockets with 1012, forgets everything unless `keepState`, refuses upgrades for `downMs`. Returns how many closed. */
+  restart(keepState: boolean, downMs: number): number;
 }
 
 class HttpError extends Error {
@@ -50,6 +58,7 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
   return (req, res) => {
     route(ctx, req, res).catch((e: unknown) => {
       if (e instanceof HttpError) return sendJson(req, res, e.status, e.body);
+      if (e instanceof ControlError) return sendJson(req, res, e.status, { error: { type: e.type, message: e.message } });
       console.error('[emulator] HTTP handler failed:', e);
       sendJson(req, res, 500, { error: { type: 'internal', message: 'Internal emulator error' } });
     });
@@ -84,6 +93,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (upload && isApiVersion(upload[1] ?? '')) return post(() => uploadFile(ctx, req, res, org));
   const file = FILE_PATH.exec(path);
   if (file) return get(() => serveFile(ctx, req, res, file[1] ?? ''));
+  const agentAction = AGENT_PATH.exec(path);
+  if (agentAction) return post(async () => sendJson(req, res, 200, runAgentAction(ctx, agentAction[1] ?? '', await readJson(req))));
   switch (path) {
     case '/':
     case '/__emulator/health':
@@ -92,8 +103,18 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       return get(() => sendJson(req, res, 200, ctx.stats(org)));
     case '/__emulator/chats':
       return get(() => sendJson(req, res, 200, { chats: listChats(ctx, org) }));
-    case '/__emulator/agent/send_event':
-      return post(async () => sendJson(req, res, 200, agentSendEvent(ctx, await readJson(req))));
+    case '/__emulator/customers':
+      return get(() => sendJson(req, res, 200, { customers: listCustomers(ctx, org) }));
+    case '/__emulator/greetings':
+      return get(() => sendJson(req, res, 200, { greetings: listGreetings(ctx, org) }));
+    case '/__emulator/faults':
+      return post(async () => sendJson(req, res, 200, faults(ctx, await readJson(req))));
+    case '/__emulator/pause':
+      return post(async () => sendJson(req, res, 200, pause(ctx, await readJson(req))));
+    case '/__emulator/resume':
+      return post(async () => sendJson(req, res, 200, resume(ctx, await readJson(req))));
+    case '/__emulator/restart':
+      return post(async () => sendJson(req, res, 200, restart(ctx, await readJson(req))));
     case '/__emulator/disconnect':
       return post(async () => sendJson(req, res, 200, disconnect(ctx, await readJson(req))));
     case '/__emulator/latency':
@@ -109,6 +130,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     case '/__emulator/reset':
       return post(async () => {
         await readBody(req);
+        ctx.resume();
         ctx.state.clear();
         ctx.hub.closeAll(1000);
         sendJson(req, res, 200, { ok: true });
@@ -268,9 +290,7 @@ function serveFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, 
 // ---- control API ----------------------------------------------------------------------------
 
 function listChats(ctx: HttpContext, organizationId: string | undefined) {
-  const one = organizationId === undefined ? undefined : ctx.state.orgs.get(organizationId);
-  const orgs = organizationId === undefined ? [...ctx.state.orgs.values()] : one === undefined ? [] : [one];
-  return orgs.flatMap((org) =>
+  return organizationsOf(ctx, organizationId).flatMap((org) =>
     [...org.chats.values()].map((chat) => ({
       id: chat.id,
       ...(organizationId === undefined ? { organization_id: org.id } : {}),
@@ -280,23 +300,83 @@ function listChats(ctx: HttpContext, organizationId: string | undefined) {
       access: chat.access,
       properties: chat.properties,
       threads: chat.threads.map((t) => wireThread(chat, t)),
+      sneak_peek: chat.sneakPeek ?? null,
     })),
   );
 }
 
-function agentSendEvent(ctx: HttpContext, body: Obj): { event_id: string } {
-  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
-  const chatId = field(() => requiredString(body.chat_id, 'chat_id'));
-  const text = field(() => messageText(body.text, 'text'));
-  const authorId = field(() => optionalString(body.author_id, 'author_id')) || EMULATOR_AGENT.id;
-  const org = ctx.state.orgs.get(organizationId);
-  const chat = org?.chats.get(chatId);
-  if (org === undefined || chat === undefined) throw new HttpError(404, { error: { type: 'not_found', message: 'Chat not found' } });
-  const thread = lastThread(chat);
-  if (thread === undefined || !thread.active) throw new HttpError(409, { error: { type: 'chat_inactive', message: 'Chat is inactive' } });
-  const event = ctx.state.addEvent(chat, thread, { type: 'message', properties: {}, text }, authorId);
-  ctx.hub.pushToCustomer(org.id, chat.customerId, 'incoming_event', { chat_id: chat.id, thread_id: thread.id, event });
-  return { event_id: event.id };
+/** The one organization asked for (none if unknown), or all of them. */
+function organizationsOf(ctx: HttpContext, organizationId: string | undefined) {
+  const one = organizationId === undefined ? undefined : ctx.state.orgs.get(organizationId);
+  return organizationId === undefined ? [...ctx.state.orgs.values()] : one === undefined ? [] : [one];
+}
+
+/** The customers an agent would see: profile, where they are, how many sockets, whether banned. */
+function listCustomers(ctx: HttpContext, organizationId: string | undefined) {
+  return organizationsOf(ctx, organizationId).flatMap((org) =>
+    [...org.customers.values()].map((customer) => {
+      const sockets = ctx.hub.customerConnections(org.id, customer.id);
+      return {
+        ...wireCustomer(ctx.state, org.id, customer),
+        ...(organizationId === undefined ? { organization_id: org.id } : {}),
+        online: sockets.length > 0,
+        connections: sockets.length,
+        group_id: sockets[0]?.session.groupId ?? null,
+        page: sockets.find((c) => c.session.page !== undefined)?.session.page ?? null,
+        banned: org.banned.has(customer.id),
+      };
+    }),
+  );
+}
+
+function listGreetings(ctx: HttpContext, organizationId: string | undefined) {
+  return organizationsOf(ctx, organizationId).flatMap((org) =>
+    [...org.greetings.values()].map((g) => ({ ...wireGreeting(g), customer_id: g.customerId, status: g.status, button_clicks: g.clicks })),
+  );
+}
+
+const FAULT_TYPES = ['internal', 'service_unavailable'] as const;
+
+/**
+ * `{type, count? = 1, action?, organization_id?}`: the next `count` requests (of that action, else
+ * any but login and ping; of that organization, else any) are answered with that error instead.
+ * `count: 0` drops the pending faults that match instead.
+ */
+function faults(ctx: HttpContext, body: Obj): { pending: Array<{ organization_id: string | null; action: string | null; type: string; remaining: number }> } {
+  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
+  const action = field(() => optionalString(body.action, 'action')) || undefined;
+  const count = body.count ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw validationError('count must be a non-negative integer');
+  if (count === 0) {
+    for (let i = ctx.state.faults.length - 1; i >= 0; i--) {
+      const f = ctx.state.faults[i];
+      if (f !== undefined && f.organizationId === organizationId && f.action === action) ctx.state.faults.splice(i, 1);
+    }
+  } else {
+    const type = body.type;
+    if (!FAULT_TYPES.includes(type as (typeof FAULT_TYPES)[number])) throw validationError(`type must be one of ${FAULT_TYPES.join(', ')}`);
+    ctx.state.faults.push({ type: type as (typeof FAULT_TYPES)[number], remaining: count, ...(organizationId === undefined ? {} : { organizationId }), ...(action === undefined ? {} : { action }) });
+  }
+  return {
+    pending: ctx.state.faults.map((f) => ({ organization_id: f.organizationId ?? null, action: f.action ?? null, type: f.type, remaining: f.remaining })),
+  };
+}
+
+function pause(ctx: HttpContext, body: Obj): { paused: true } {
+  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
+  ctx.pause(organizationId, nonNegativeNumber(body.duration_ms, 'duration_ms'));
+  return { paused: true };
+}
+
+function resume(ctx: HttpContext, body: Obj): { paused: false } {
+  ctx.resume(field(() => optionalString(body.organization_id, 'organization_id')) || undefined);
+  return { paused: false };
+}
+
+function restart(ctx: HttpContext, body: Obj): { closed: number; kept_state: boolean } {
+  const keepState = field(() => optionalBoolean(body.keep_state, 'keep_state')) ?? true;
+  const downMs = nonNegativeNumber(body.down_ms, 'down_ms') ?? 0;
+  return { closed: ctx.restart(keepState, downMs), kept_state: keepState };
 }
 
 function disconnect(ctx: HttpContext, body: Obj): { disconnected: number } {

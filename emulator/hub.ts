@@ -10,6 +10,21 @@ import type { Outgoing, Session } from './rtm';
 export interface Endpoint {
   /** Every frame and close to the socket is delayed by this much (runtime-adjustable). */
   latencyMs: number;
+  /** POST /__emulator/pause: nothing is written to (or read from) these sockets until resumed. */
+  paused: { all: boolean; organizations: Set<string> };
+  /** Verbose mode: told of every frame written to a socket. */
+  frameLog?: (conn: Connection, direction: 'in' | 'out', frame: { action?: string; type?: string; request_id?: string }, size: number) => void;
+}
+
+/** Whether the endpoint holds this socket's frames (a paused organization, or everything). */
+export function isPaused(conn: Connection): boolean {
+  const { paused } = conn.owner;
+  return paused.all || paused.organizations.has(conn.session.organizationId);
+}
+
+/** What the service wants to know of every frame written, whichever endpoint wrote it. */
+export interface HubHooks {
+  pushSent?(conn: Connection, action: string): void;
 }
 
 export interface Connection {
@@ -27,9 +42,11 @@ export interface Connection {
   idleTimer?: NodeJS.Timeout;
   /** Fires when the access token used to log in expires. */
   tokenTimer?: NodeJS.Timeout;
-  /** Frames and closes waiting for their latency to pass, in order. */
+  /** Frames and closes waiting for their latency to pass (or for a pause to end), in order. */
   queue?: Array<{ at: number; run: () => void }>;
   queueTimer?: NodeJS.Timeout;
+  /** Frames received while paused, handled in order on resume. */
+  inbox?: Array<() => void>;
 }
 
 export function clearConnectionTimers(conn: Connection): void {
@@ -45,6 +62,15 @@ const CLOSE_GRACE_MS = 2000;
 export class Hub {
   private readonly connections = new Set<Connection>();
 
+  constructor(private readonly hooks: HubHooks = {}) {}
+
+  /** Every open socket of the endpoint (or all), optionally one organization's. */
+  list(owner?: Endpoint, organizationId?: string): Connection[] {
+    return [...this.connections].filter(
+      (c) => (owner === undefined || c.owner === owner) && (organizationId === undefined || c.session.organizationId === organizationId),
+    );
+  }
+
   add(conn: Connection): void {
     this.connections.add(conn);
   }
@@ -54,6 +80,7 @@ export class Hub {
     clearConnectionTimers(conn);
     if (conn.queueTimer !== undefined) clearTimeout(conn.queueTimer);
     conn.queue = undefined;
+    conn.inbox = undefined;
   }
 
   /** Sockets not yet closed (authorized or not), for one organization or all, optionally only one endpoint's. */
@@ -85,7 +112,11 @@ export class Hub {
   send(conn: Connection, frame: ServerFrame, onSent?: () => void): void {
     const text = JSON.stringify(frame);
     this.later(conn, () => {
-      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      if (conn.ws.readyState === WebSocket.OPEN) {
+        conn.ws.send(text);
+        if (frame.type === 'push' && frame.action !== undefined) this.hooks.pushSent?.(conn, frame.action);
+        conn.owner.frameLog?.(conn, 'out', frame, Buffer.byteLength(text));
+      }
       onSent?.();
     });
   }
@@ -97,7 +128,7 @@ export class Hub {
   private later(conn: Connection, run: () => void): void {
     const latency = conn.owner.latencyMs;
     const queue = conn.queue ?? [];
-    if (latency <= 0 && queue.length === 0) return run();
+    if (latency <= 0 && queue.length === 0 && !isPaused(conn)) return run();
     const last = queue[queue.length - 1];
     queue.push({ at: Math.max(Date.now() + Math.max(latency, 0), last?.at ?? 0), run });
     conn.queue = queue;
@@ -106,14 +137,19 @@ export class Hub {
 
   private pump(conn: Connection): void {
     const head = conn.queue?.[0];
-    if (head === undefined || conn.queueTimer !== undefined) return;
+    if (head === undefined || conn.queueTimer !== undefined || isPaused(conn)) return;
     conn.queueTimer = setTimeout(() => {
       conn.queueTimer = undefined;
       const queue = conn.queue ?? [];
       const now = Date.now();
-      while (queue.length > 0 && (queue[0]?.at ?? 0) <= now) queue.shift()?.run();
+      while (queue.length > 0 && (queue[0]?.at ?? 0) <= now && !isPaused(conn)) queue.shift()?.run();
       this.pump(conn);
     }, Math.max(0, head.at - Date.now()));
+  }
+
+  /** After a pause: writes what was held for the endpoint's sockets, in order (their latency has passed meanwhile). */
+  flush(owner: Endpoint): void {
+    for (const c of this.list(owner)) this.pump(c);
   }
 
   /** Sends a push to one socket, honouring its API version (pushes it lacks are dropped) and its login `pushes` subscription. */
@@ -145,6 +181,17 @@ export class Hub {
     let n = 0;
     for (const c of this.customerConnections(organizationId, customerId)) {
       this.push(c, action, payload, requester?.conn === c ? requester.requestId : undefined);
+      n++;
+    }
+    return n;
+  }
+
+  /** Pushes to every logged-in socket of the organization whose login group is `groupId` (group status changes). */
+  pushToGroup(organizationId: string, groupId: number, action: string, payload: Payload): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.closing || c.session.organizationId !== organizationId || c.session.customerId === undefined || c.session.groupId !== groupId) continue;
+      this.push(c, action, payload);
       n++;
     }
     return n;
