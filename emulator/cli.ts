@@ -30,6 +30,8 @@ and an agent control API (/__emulator/*).
                               users_limit_reached (default 0 = no limit)
   --latency-ms MS             delay every response, push and close by MS ms (default 0;
                               change at runtime with POST /__emulator/latency {"latency_ms": MS})
+  --verbose                   print one JSON line per frame in and out (dir, organization_id,
+                              customer_id, action, type, request_id, size) after the listening line
   --help                      show this help
 `;
 
@@ -81,6 +83,7 @@ function parseArgs(argv: string[]): EmulatorOptions & { port: number; host: stri
     if (name === '--port') port = value();
     else if (name === '--host') host = value();
     else if (name === '--region') options.region = value();
+    else if (name === '--verbose' && inline === undefined) options.verbose = true;
     else if (numeric !== undefined) {
       const raw = value();
       const n = Number(raw);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
-import { Hub, type Connection, type Endpoint } from './hub';
+import { Hub, isPaused, type Connection, type Endpoint } from './hub';
 import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
 import { State, TOKEN_LIFETIME_S, type Counters } from './state';
 import { RtmError } from './validate';
@@ -44,6 +44,22 @@ export interface EmulatorOptions {
   region?: string;
   /** Another emulator (another region) whose state, sockets and limits this one shares: one service, two entry points. */
   shareStateWith?: Emulator;
+  /** One JSON line per frame in and out (direction, organization, customer, action, size). Default off. */
+  verbose?: boolean;
+  /** Where verbose lines go; default stdout. */
+  logLine?: (line: string) => void;
+}
+
+/** A verbose-mode line, one per frame. */
+export interface FrameLogLine {
+  ts: string;
+  dir: 'in' | 'out';
+  organization_id: string;
+  customer_id: string | null;
+  action: string | null;
+  type: string | null;
+  request_id?: string;
+  size: number;
 }
 
 export interface Emulator {
@@ -98,10 +114,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const shared = options.shareStateWith === undefined ? undefined : services.get(options.shareStateWith);
   if (options.shareStateWith !== undefined && shared === undefined) throw new Error('shareStateWith must be an emulator returned by startEmulator');
-  const service: Service = shared ?? { state: new State(), hub: new Hub(), inactivity: new Map(), users: 0 };
+  const service: Service = shared ?? newService();
   service.users += 1;
   const { state, hub } = service;
-  const endpoint: Endpoint = { latencyMs: options.latencyMs ?? 0 };
+  const endpoint: Endpoint = { latencyMs: options.latencyMs ?? 0, paused: { all: false, organizations: new Set() } };
+  if (options.verbose === true) {
+    const write = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+    endpoint.frameLog = (conn, dir, frame, size) => {
+      const line: FrameLogLine = {
+        ts: new Date().toISOString(),
+        dir,
+        organization_id: conn.session.organizationId,
+        customer_id: conn.session.customerId ?? null,
+        action: frame.action ?? null,
+        type: frame.type ?? null,
+        size,
+      };
+      if (frame.request_id !== undefined) line.request_id = frame.request_id;
+      write(JSON.stringify(line));
+    };
+  }
+  let pauseTimer: NodeJS.Timeout | undefined;
   /** End (ms) of an outage for every organization, and per organization. */
   let outageUntil = 0;
   const orgOutageUntil = new Map<string, number>();
@@ -118,6 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refusedConnections: 0,
       pings: 0,
       uploads: 0,
+      pushes: {},
     };
     for (const org of orgs) {
       if (org === undefined) continue;
@@ -127,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       out.pings += org.counters.pings;
       out.uploads += org.counters.uploads;
       for (const [action, n] of Object.entries(org.counters.requests)) out.requests[action] = (out.requests[action] ?? 0) + n;
+      for (const [action, n] of Object.entries(org.counters.pushes)) out.pushes[action] = (out.pushes[action] ?? 0) + n;
     }
     return out;
   };
@@ -142,13 +177,58 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return endpoint.latencyMs;
       },
       outage(durationMs, organizationId) {
-        const until = Date.now() + durationMs;
-        if (organizationId === undefined) outageUntil = Math.max(outageUntil, until);
-        else orgOutageUntil.set(organizationId, Math.max(orgOutageUntil.get(organizationId) ?? 0, until));
+        refuseUpgrades(durationMs, organizationId);
         return hub.terminateAll(endpoint, organizationId);
+      },
+      pause,
+      resume,
+      restart(keepState, downMs) {
+        resume();
+        const closed = hub.list(endpoint).length;
+        // 1012 "Service Restart": what a server going down on purpose tells its clients.
+        hub.closeAll(1012, endpoint);
+        if (!keepState) state.clear();
+        if (downMs > 0) refuseUpgrades(downMs);
+        return closed;
       },
     }),
   );
+
+  function refuseUpgrades(durationMs: number, organizationId?: string): void {
+    const until = Date.now() + durationMs;
+    if (organizationId === undefined) outageUntil = Math.max(outageUntil, until);
+    else orgOutageUntil.set(organizationId, Math.max(orgOutageUntil.get(organizationId) ?? 0, until));
+  }
+
+  /** Holds every frame to and from the endpoint's sockets (of one organization, or all) until resume(). */
+  function pause(organizationId?: string, durationMs?: number): void {
+    if (organizationId === undefined) endpoint.paused.all = true;
+    else endpoint.paused.organizations.add(organizationId);
+    if (durationMs !== undefined) {
+      if (pauseTimer !== undefined) clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(() => resume(organizationId), durationMs);
+      pauseTimer.unref();
+    }
+  }
+
+  /** Ends a pause (everything, or one organization's): what was held goes out in order, then what came in is handled in order. */
+  function resume(organizationId?: string): void {
+    if (organizationId === undefined) {
+      endpoint.paused.all = false;
+      endpoint.paused.organizations.clear();
+      if (pauseTimer !== undefined) clearTimeout(pauseTimer);
+      pauseTimer = undefined;
+    } else {
+      endpoint.paused.organizations.delete(organizationId);
+    }
+    hub.flush(endpoint);
+    for (const conn of hub.list(endpoint)) {
+      if (isPaused(conn)) continue;
+      const inbox = conn.inbox ?? [];
+      conn.inbox = undefined;
+      for (const handle of inbox) handle();
+    }
+  }
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('clientError', (_err, socket) => {
@@ -243,14 +323,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing) return;
+    if (isPaused(conn)) {
+      (conn.inbox ??= []).push(() => onMessage(conn, data, isBinary));
+      return;
+    }
     touchIdle(conn);
     if (isBinary) {
+      endpoint.frameLog?.(conn, 'in', {}, rawSize(data));
       hub.send(conn, errorResponse(undefined, undefined, { type: 'validation', message: 'Frames must be JSON text, not binary' }));
       return;
     }
     const counters = state.org(conn.session.organizationId).counters;
-    const parsed = parseFrame(rawText(data), conn.session.version);
+    const text = rawText(data);
+    const parsed = parseFrame(text, conn.session.version);
     const action = parsed.ok ? parsed.request.action : parsed.action;
+    const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
+    endpoint.frameLog?.(conn, 'in', { action, type: 'request', ...(requestId === undefined ? {} : { request_id: requestId }) }, Buffer.byteLength(text));
     if (action !== undefined) counters.requests[action] = (counters.requests[action] ?? 0) + 1;
     if (action === 'ping') counters.pings += 1;
     if (!parsed.ok) {
@@ -260,6 +348,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (maxPending > 0 && conn.pending >= maxPending) {
       const message = `More than ${maxPending} requests are pending on this connection`;
       hub.send(conn, errorResponse(parsed.request.action, parsed.request.requestId, { type: 'pending_requests_limit_reached', message }));
+      return;
+    }
+
+    const fault = state.takeFault(conn.session.organizationId, parsed.request.action);
+    if (fault !== undefined) {
+      const message = fault.type === 'internal' ? 'Internal server error (emulated fault)' : 'Service temporarily unavailable (emulated fault)';
+      conn.pending += 1;
+      hub.send(conn, errorResponse(parsed.request.action, parsed.request.requestId, { type: fault.type, message }), () => (conn.pending -= 1));
       return;
     }
 
@@ -331,6 +427,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     close() {
       closing ??= (async () => {
+        resume();
         hub.closeAll(1001, endpoint);
         // Give clients a moment to complete the close handshake, then cut whatever is left.
         const deadline = Date.now() + 500 + endpoint.latencyMs;
@@ -350,6 +447,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   services.set(emulator, service);
   return emulator;
+}
+
+function newService(): Service {
+  const state = new State();
+  const hub = new Hub({
+    pushSent(conn, action) {
+      const pushes = state.org(conn.session.organizationId).counters.pushes;
+      pushes[action] = (pushes[action] ?? 0) + 1;
+    },
+  });
+  return { state, hub, inactivity: new Map(), users: 0 };
+}
+
+function rawSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 function rawText(data: RawData): string {

@@ -198,7 +198,7 @@ describe('pushes by version', () => {
       const sent: Array<Record<string, unknown>> = [];
       const ws = { readyState: WebSocket.OPEN, send: (text: string) => sent.push(JSON.parse(text) as Record<string, unknown>) } as unknown as WebSocket;
       const session: Session = { organizationId: 'org', version, customerId: 'c1', groupId: 0, pushes: 'all' };
-      const conn: Connection = { ws, session, owner: { latencyMs: 0 }, remoteAddress: '127.0.0.1', closing: false, pending: 0 };
+      const conn: Connection = { ws, session, owner: { latencyMs: 0, paused: { all: false, organizations: new Set() } }, remoteAddress: '127.0.0.1', closing: false, pending: 0 };
       hub.add(conn);
       return sent;
     };
