@@ -1,4 +1,7 @@
-/** The agent side of the demo: lists the emulator's chats and answers them through its agent API. */
+/**
+ * The agent side of the demo: lists the emulator's customers and chats (polled every second, with
+ * what the customer is typing) and acts on them through its agent API.
+ */
 import { demoSettings, element } from './settings';
 
 interface AgentViewEvent {
@@ -6,34 +9,110 @@ interface AgentViewEvent {
   type: string;
   text?: string;
   author_id: string;
+  template_id?: string;
+  form_type?: string;
+  name?: string;
 }
 interface AgentViewChat {
   id: string;
   customer_id: string;
   active: boolean;
   threads: Array<{ id: string; events: AgentViewEvent[] }>;
+  sneak_peek: { text: string } | null;
+}
+interface AgentViewCustomer {
+  id: string;
+  name?: string;
+  email?: string;
+  online: boolean;
+  connections: number;
+  banned: boolean;
+  page: { url: string; title?: string } | null;
 }
 
 const { server, organizationId } = demoSettings();
 element('#organization').textContent = organizationId;
 element('#server').textContent = server;
+const customersList = element('#customers');
 const container = element('#chats');
 const errorLine = element('#error');
 const drafts = new Map<string, string>();
 
-async function send(chatId: string, text: string): Promise<void> {
-  const response = await fetch(`${server}/__emulator/agent/send_event`, {
+/** Samples behind the buttons: what a real agent would pick from canned responses. */
+const QUICK_REPLIES = {
+  type: 'rich_message',
+  template_id: 'quick_replies',
+  elements: [{ title: 'Can I help with your order?', buttons: [{ type: 'message', text: 'Yes, please', value: 'yes' }, { type: 'message', text: 'No, thanks', value: 'no' }] }],
+};
+const EMAIL_FORM = {
+  type: 'form',
+  form_id: 'demo-ask-for-email',
+  form_type: 'ask_for_email',
+  fields: [{ type: 'email', id: '0', label: 'Your e-mail, so we can write back:', required: true }],
+};
+
+async function call(path: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ organization_id: organizationId, chat_id: chatId, text }),
+    body: JSON.stringify({ organization_id: organizationId, ...body }),
   });
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+    const answer = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new Error(answer.error?.message ?? `HTTP ${response.status}`);
   }
 }
 
-function render(chats: AgentViewChat[]): void {
+/** A button that runs `action` and shows its failure, then refreshes. */
+function button(label: string, action: () => Promise<void>): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', () => {
+    action().then(
+      () => void refresh(),
+      (error: Error) => (errorLine.textContent = error.message),
+    );
+  });
+  return b;
+}
+
+function describe(event: AgentViewEvent): string {
+  switch (event.type) {
+    case 'message':
+    case 'system_message':
+      return event.text ?? '';
+    case 'rich_message':
+      return `[rich message: ${event.template_id ?? ''}]`;
+    case 'form':
+    case 'filled_form':
+      return `[${event.type}: ${event.form_type ?? ''}]`;
+    case 'file':
+      return `[file: ${event.name ?? ''}]`;
+    default:
+      return `[${event.type}]`;
+  }
+}
+
+function renderCustomers(customers: AgentViewCustomer[]): void {
+  customersList.replaceChildren(
+    ...customers.map((customer) => {
+      const item = document.createElement('li');
+      const label = document.createElement('span');
+      const who = customer.name ?? customer.email ?? customer.id.slice(0, 8);
+      const where = customer.page ? ` on ${customer.page.title ?? customer.page.url}` : '';
+      label.textContent = `${who} · ${customer.online ? `online (${customer.connections} socket${customer.connections === 1 ? '' : 's'})${where}` : 'offline'}${customer.banned ? ' · banned' : ''}`;
+      item.append(
+        label,
+        button('Greet', () => call('/__emulator/agent/greeting', { customer_id: customer.id, text: 'Hi! Anything I can help you with?' })),
+        button('Ban', () => call('/__emulator/ban', { customer_id: customer.id })),
+      );
+      return item;
+    }),
+  );
+}
+
+function renderChats(chats: AgentViewChat[]): void {
   if (chats.length === 0) return;
   // Keep what the agent is typing across refreshes.
   container.querySelectorAll<HTMLInputElement>('input[data-chat]').forEach((input) => drafts.set(input.dataset.chat!, input.value));
@@ -47,11 +126,16 @@ function render(chats: AgentViewChat[]): void {
       const list = document.createElement('ol');
       list.className = 'messages';
       for (const event of chat.threads.flatMap((thread) => thread.events)) {
-        if (event.type !== 'message') continue;
         const item = document.createElement('li');
         item.className = event.author_id === chat.customer_id ? 'theirs' : 'mine';
-        item.textContent = event.text ?? '';
+        item.textContent = describe(event);
         list.append(item);
+      }
+      if (chat.sneak_peek?.text) {
+        const peek = document.createElement('li');
+        peek.className = 'theirs peek';
+        peek.textContent = `typing: ${chat.sneak_peek.text}`;
+        list.append(peek);
       }
       const form = document.createElement('form');
       form.className = 'composer';
@@ -59,14 +143,16 @@ function render(chats: AgentViewChat[]): void {
       input.dataset.chat = chat.id;
       input.placeholder = 'Reply as agent…';
       input.value = drafts.get(chat.id) ?? '';
-      const button = document.createElement('button');
-      button.textContent = 'Send';
-      form.append(input, button);
+      // The customer sees "agent is typing" while the agent has something in the box.
+      input.addEventListener('input', () => void call('/__emulator/agent/typing', { chat_id: chat.id, is_typing: input.value !== '' }).catch(() => undefined));
+      const send = document.createElement('button');
+      send.textContent = 'Send';
+      form.append(input, send);
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         const text = input.value.trim();
         if (!text) return;
-        send(chat.id, text).then(
+        call('/__emulator/agent/send_event', { chat_id: chat.id, text }).then(
           () => {
             drafts.delete(chat.id);
             input.value = '';
@@ -75,7 +161,17 @@ function render(chats: AgentViewChat[]): void {
           (error: Error) => (errorLine.textContent = error.message),
         );
       });
-      article.append(title, list, form);
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      if (chat.active) {
+        actions.append(
+          button('Quick replies', () => call('/__emulator/agent/send_event', { chat_id: chat.id, event: QUICK_REPLIES })),
+          button('Ask for e-mail', () => call('/__emulator/agent/send_event', { chat_id: chat.id, event: EMAIL_FORM })),
+          button('Transfer to group 1', () => call('/__emulator/agent/transfer', { chat_id: chat.id, group_id: 1 })),
+          button('Close chat', () => call('/__emulator/agent/deactivate_chat', { chat_id: chat.id })),
+        );
+      }
+      article.append(title, list, ...(chat.active ? [form] : []), actions);
       return article;
     }),
   );
@@ -84,9 +180,13 @@ function render(chats: AgentViewChat[]): void {
 
 async function refresh(): Promise<void> {
   try {
-    const response = await fetch(`${server}/__emulator/chats?organization_id=${encodeURIComponent(organizationId)}`);
-    const body = (await response.json()) as { chats: AgentViewChat[] };
-    render(body.chats);
+    const query = `organization_id=${encodeURIComponent(organizationId)}`;
+    const [customers, chats] = await Promise.all([
+      fetch(`${server}/__emulator/customers?${query}`).then((r) => r.json() as Promise<{ customers: AgentViewCustomer[] }>),
+      fetch(`${server}/__emulator/chats?${query}`).then((r) => r.json() as Promise<{ chats: AgentViewChat[] }>),
+    ]);
+    renderCustomers(customers.customers);
+    renderChats(chats.chats);
     errorLine.textContent = '';
   } catch (error) {
     errorLine.textContent = `Emulator unreachable at ${server}: ${String(error)}`;
