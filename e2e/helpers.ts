@@ -73,3 +73,19 @@ export function rendererPids(): Set<number> {
   const lines = execSync('ps -eo pid=,args=').toString().split('\n');
   return new Set(lines.filter((line) => line.includes('--type=renderer')).map((line) => Number.parseInt(line.trim(), 10)));
 }
+
+/** Calls one of the emulator's agent actions (`POST /__emulator/agent/<action>`) and returns its JSON answer. */
+export async function agentAction(organizationId: string, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await fetch(`${EMULATOR_URL}/__emulator/agent/${action}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ organization_id: organizationId, ...body }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** The payloads of the events of that name this tab received, in order. */
+export function eventPayloads(page: Page, name: string): Promise<unknown[]> {
+  return page.evaluate((eventName) => window.sdkEvents.filter((event) => event.name === eventName).map((event) => event.payload), name);
+}
