@@ -318,6 +318,23 @@ export const AGENT_ACTIONS: Record<string, AgentAction> = {
     return { group_id: groupId, status, delivered };
   },
 
+  /**
+   * `{group_id, exists?, manual_routing?}`: `exists: false` removes the group (`group_not_found` where it is
+   * named); `manual_routing: true` leaves it without a predicted agent (`group_unavailable`).
+   */
+  group: (ctx, body) => {
+    const organizationId = requiredString(body.organization_id, 'organization_id');
+    const groupId = nonNegativeInteger(body.group_id, 'group_id');
+    const org = ctx.state.org(organizationId);
+    const current = org.groupSettings.get(groupId) ?? { exists: true, manualRouting: false };
+    const settings = {
+      exists: optionalBoolean(body.exists, 'exists') ?? current.exists,
+      manualRouting: optionalBoolean(body.manual_routing, 'manual_routing') ?? current.manualRouting,
+    };
+    org.groupSettings.set(groupId, settings);
+    return { group_id: groupId, exists: settings.exists, manual_routing: settings.manualRouting };
+  },
+
   /** `{group_id, type, enabled: false}` or `{group_id, type, form: {id, fields}}`: what `get_form` answers for that group. */
   form: (ctx, body) => {
     const organizationId = requiredString(body.organization_id, 'organization_id');

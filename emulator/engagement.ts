@@ -1,7 +1,7 @@
 // RTM actions around engaging the customer: greetings (accept, cancel, button clicks), the welcome
 // message, forms, URL previews and rich message postbacks.
 import { FORM_TYPES, WELCOME_MESSAGE_TEXT, formFor, isFormType, urlInfo } from './content';
-import { ownEvent, type Ctx, type Handler } from './handler';
+import { existingGroup, ownEvent, predictableGroup, type Ctx, type Handler } from './handler';
 import { EMULATOR_AGENT, type Greeting } from './state';
 import { RtmError, invalid, isGroupId, isObject, optionalBoolean, optionalObject, optionalString, requiredString } from './validate';
 
@@ -65,9 +65,7 @@ export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
   request_welcome_message: (ctx) => {
     const p = ctx.request.payload;
     const previous = optionalString(p.id, 'id');
-    const groupId = groupOf(ctx, p.group_id, 'group_id');
-    const status = ctx.state.groupStatus(ctx.session.organizationId, groupId);
-    if (status === 'offline') throw new RtmError('group_offline', `Group ${groupId} is offline`);
+    const status = predictableGroup(ctx, groupOf(ctx, p.group_id, 'group_id'));
     const known = previous === undefined ? undefined : ctx.org.welcomeMessages.get(previous);
     let id = previous;
     let event = known?.customerId === ctx.customer.id ? known.event : undefined;
@@ -88,6 +86,7 @@ export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
     const p = ctx.request.payload;
     if (!isGroupId(p.group_id)) throw invalid('group_id is required and must be a non-negative integer');
     if (!isFormType(p.type)) throw invalid(`type must be one of ${FORM_TYPES.join(', ')}`);
+    existingGroup(ctx, p.group_id);
     const form = formFor(ctx.org.forms, p.group_id, p.type);
     return { response: form === null ? { enabled: false } : { enabled: true, form } };
   },

@@ -23,6 +23,26 @@ export interface Result {
 
 export type Handler = (ctx: Ctx) => Result;
 
+/** The group, if the organization has it; `group_not_found` for one the agent removed. */
+export function existingGroup(ctx: Ctx, groupId: number): number {
+  if (!ctx.state.groupExists(ctx.session.organizationId, groupId)) throw new RtmError('group_not_found', `Group ${groupId} not found`);
+  return groupId;
+}
+
+/**
+ * Where a predicted agent is asked for (welcome message, predicted agent): an offline group has none
+ * (`group_offline`), and with manual routing nobody is predicted (`group_unavailable`).
+ */
+export function predictableGroup(ctx: Ctx, groupId: number): 'online' | 'online_for_queue' {
+  existingGroup(ctx, groupId);
+  const status = ctx.state.groupStatus(ctx.session.organizationId, groupId);
+  if (status === 'offline') throw new RtmError('group_offline', `Group ${groupId} is offline`);
+  if (ctx.state.groupManualRouting(ctx.session.organizationId, groupId)) {
+    throw new RtmError('group_unavailable', `Group ${groupId} routes chats manually; there is no predicted agent`);
+  }
+  return status;
+}
+
 export function ownChat(ctx: Ctx, id: unknown, field: string): Chat {
   const chatId = requiredString(id, field);
   const chat = ctx.org.chats.get(chatId);

@@ -4,7 +4,7 @@
 import type { ApiVersion, Payload, Properties, ResponseFrame, WireThread } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
 import { ENGAGEMENT_HANDLERS } from './engagement';
-import { ownChat, ownEvent, ownThread, type Ctx, type Handler, type Result } from './handler';
+import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler, type Result } from './handler';
 import type { Chat, Customer, State, Thread } from './state';
 import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wireThread, wireUsers } from './state';
 import {
@@ -225,13 +225,24 @@ function customerProfile(value: unknown, field: string): Profile {
   return out;
 }
 
+/** Session fields a customer may hold (wire-protocol.md: `set_customer_session_fields`, max 100 keys). */
+const SESSION_FIELDS_LIMIT = 100;
+
 function sessionFields(value: unknown, field: string): Array<Record<string, string>> {
   const ok =
     Array.isArray(value) &&
     value.every((f) => isObject(f) && Object.keys(f).length === 1 && Object.values(f).every((v) => typeof v === 'string'));
   if (!ok) throw invalid(`${field} must be an array of single-key objects with string values`);
-  if (value.length > 100) throw invalid(`${field} has more than 100 fields`);
+  if (value.length > SESSION_FIELDS_LIMIT) {
+    throw new RtmError('customer_session_fields_limit_reached', `${field}: more than ${SESSION_FIELDS_LIMIT} session fields`);
+  }
   return value as Array<Record<string, string>>;
+}
+
+function mergeSessionFields(current: Array<Record<string, string>>, update: Array<Record<string, string>>): Array<Record<string, string>> {
+  const byKey = new Map(current.flatMap((field) => Object.entries(field)));
+  for (const field of update) for (const [key, value] of Object.entries(field)) byKey.set(key, value);
+  return [...byKey].map(([key, value]) => ({ [key]: value }));
 }
 
 function applyProfile(customer: Customer, profile: Profile): void {
@@ -264,6 +275,7 @@ function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
   const props = optionalProperties(chatInput.properties, 'chat.properties');
   // A live chat needs an agent: with every group of the chat offline only a continuous (async) chat may start.
   const groups = (access ?? chat?.access ?? { group_ids: [ctx.session.groupId] }).group_ids;
+  for (const id of groups) existingGroup(ctx, id);
   if (active && !continuous && groups.length > 0 && groups.every((id) => ctx.state.groupStatus(ctx.session.organizationId, id) === 'offline')) {
     throw new RtmError('groups_offline', 'Every group of the chat is offline');
   }
@@ -374,6 +386,14 @@ const HANDLERS: Record<string, Handler> = {
     const p = ctx.request.payload;
     const profile = customerProfile(p, 'payload');
     if (Object.keys(profile).length === 0) throw invalid('At least one of name, email, avatar, session_fields is required');
+    if (profile.sessionFields !== undefined) {
+      // update_customer adds to the session fields (same key: new value); the total is capped.
+      const merged = mergeSessionFields(ctx.customer.sessionFields, profile.sessionFields);
+      if (merged.length > SESSION_FIELDS_LIMIT) {
+        throw new RtmError('customer_session_fields_limit_reached', `session_fields: the customer would hold more than ${SESSION_FIELDS_LIMIT}`);
+      }
+      profile.sessionFields = merged;
+    }
     applyProfile(ctx.customer, profile);
     const changed: Record<string, unknown> = { id: ctx.customer.id };
     if (profile.name !== undefined) changed.name = profile.name;
@@ -405,8 +425,7 @@ const HANDLERS: Record<string, Handler> = {
     const groupId = ctx.request.payload.group_id;
     if (groupId !== undefined && !isGroupId(groupId)) throw invalid('group_id must be a non-negative integer');
     const { id, name, avatar, job_title, is_bot } = EMULATOR_AGENT;
-    const status = ctx.state.groupStatus(ctx.session.organizationId, isGroupId(groupId) ? groupId : ctx.session.groupId);
-    if (status === 'offline') throw new RtmError('group_offline', 'The group is offline');
+    const status = predictableGroup(ctx, isGroupId(groupId) ? groupId : ctx.session.groupId);
     return { response: { agent: { id, name, avatar, job_title, is_bot, type: 'agent' }, queue: status === 'online_for_queue' } };
   },
 

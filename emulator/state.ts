@@ -161,6 +161,11 @@ export interface Organization {
   greetings: Map<string, Greeting>;
   /** Groups whose status the agent set; any other group is online. */
   groupStatuses: Map<number, GroupStatus>;
+  /**
+   * Groups the agent configured: `exists: false` makes them unknown (`group_not_found`), `manualRouting`
+   * makes asking for a predicted agent fail (`group_unavailable`). Any other group exists, auto-routed.
+   */
+  groupSettings: Map<number, { exists: boolean; manualRouting: boolean }>;
   /** `${groupId}:${type}` → the form the agent configured, or null for "disabled"; unset keys use the built-in forms. */
   forms: Map<string, WireForm | null>;
   /** Welcome messages handed out, by id (request_welcome_message with a known id gets the same one again). */
@@ -227,6 +232,14 @@ export class State {
     return fault;
   }
 
+  groupExists(organizationId: string, groupId: number): boolean {
+    return this.orgs.get(organizationId)?.groupSettings.get(groupId)?.exists ?? true;
+  }
+
+  groupManualRouting(organizationId: string, groupId: number): boolean {
+    return this.orgs.get(organizationId)?.groupSettings.get(groupId)?.manualRouting ?? false;
+  }
+
   groupStatus(organizationId: string, groupId: number): GroupStatus {
     return this.orgs.get(organizationId)?.groupStatuses.get(groupId) ?? 'online';
   }
@@ -260,6 +273,7 @@ export class State {
         identitySwaps: new Set(),
         greetings: new Map(),
         groupStatuses: new Map(),
+        groupSettings: new Map(),
         forms: new Map(),
         welcomeMessages: new Map(),
       };

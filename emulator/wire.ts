@@ -43,6 +43,9 @@ export type ErrorType =
   | 'greeting_not_found'
   | 'group_offline'
   | 'groups_offline'
+  | 'group_not_found'
+  | 'group_unavailable'
+  | 'customer_session_fields_limit_reached'
   | 'service_unavailable'
   | 'internal';
 

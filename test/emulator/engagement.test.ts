@@ -197,6 +197,32 @@ describe('request_welcome_message', () => {
     expect(errorOf(await a.request('request_welcome_message', { group_id: 4 }))).toMatchObject({ type: 'group_offline' });
     expect(errorOf(await a.request('request_welcome_message', { group_id: 'x' }))).toMatchObject({ type: 'validation', message: expect.stringContaining('group_id') });
   });
+
+  it('a removed group answers group_not_found, a manually routed one group_unavailable where an agent is predicted', async () => {
+    const { org, a } = await twoTabs();
+    await agent('group', { organization_id: org, group_id: 6, exists: false });
+    await agent('group', { organization_id: org, group_id: 7, manual_routing: true });
+    expect(errorOf(await a.request('request_welcome_message', { group_id: 6 }))).toMatchObject({ type: 'group_not_found' });
+    expect(errorOf(await a.request('get_form', { group_id: 6, type: 'prechat' }))).toMatchObject({ type: 'group_not_found' });
+    expect(errorOf(await a.request('start_chat', { chat: { access: { group_ids: [6] } } }))).toMatchObject({ type: 'group_not_found' });
+    expect(errorOf(await a.request('request_welcome_message', { group_id: 7 }))).toMatchObject({ type: 'group_unavailable' });
+    // Manual routing still takes chats: they wait in the queue for an agent to pick them up.
+    expect((await a.request('start_chat', { chat: { access: { group_ids: [7] } } })).payload).toMatchObject({ chat_id: expect.any(String) });
+    await agent('group', { organization_id: org, group_id: 6, exists: true });
+    expect((await a.request('request_welcome_message', { group_id: 6 })).payload).toMatchObject({ id: expect.any(String) });
+  });
+
+  it('more than 100 session fields, set at once or added by update_customer, is customer_session_fields_limit_reached', async () => {
+    const { a } = await twoTabs();
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => ({ [`k${i}`]: 'v' }));
+    expect((await a.request('set_customer_session_fields', { session_fields: fields(100) })).payload).toEqual({});
+    expect(errorOf(await a.request('set_customer_session_fields', { session_fields: fields(101) }))).toMatchObject({
+      type: 'customer_session_fields_limit_reached',
+    });
+    // update_customer adds to what the customer holds: one more field than the 100 is too many.
+    expect(errorOf(await a.request('update_customer', { session_fields: [{ extra: 'v' }] }))).toMatchObject({ type: 'customer_session_fields_limit_reached' });
+    expect((await a.request('update_customer', { session_fields: [{ k0: 'changed' }] })).payload).toEqual({});
+  });
 });
 
 describe('get_form', () => {

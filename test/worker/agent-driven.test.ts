@@ -305,3 +305,30 @@ describe('server faults', () => {
     expect([a.count('disconnected'), b.count('disconnected')]).toEqual([0, 0]);
   });
 });
+
+describe('group and limit errors reach the caller with their documented code', () => {
+  it('GROUP_NOT_FOUND, GROUPS_OFFLINE, GROUP_OFFLINE, GROUP_UNAVAILABLE and CUSTOMER_SESSION_FIELDS_LIMIT_REACHED', async () => {
+    const { a, b, agent } = await twoTabs();
+    await agent('group', { group_id: 6, exists: false });
+    await agent('group_status', { group_id: 8, status: 'offline' });
+    const inGroup = (id: number) => ({ chat: { access: { groupIds: [id] }, thread: { events: [{ type: 'message', text: 'hi' }] } } });
+
+    expect(await rejection(a.session.request('startChat', inGroup(6)))).toMatchObject({ code: 'GROUP_NOT_FOUND' });
+    expect(await rejection(a.session.request('startChat', inGroup(8)))).toMatchObject({ code: 'GROUPS_OFFLINE' });
+    expect(await rejection(b.session.request('getForm', { groupId: 6, type: 'prechat' }))).toMatchObject({ code: 'GROUP_NOT_FOUND' });
+    // The welcome message comes from the group the runtime logged in to (0).
+    await agent('group', { group_id: 0, manual_routing: true });
+    expect(await rejection(b.session.request('requestWelcomeMessage', undefined))).toMatchObject({ code: 'GROUP_UNAVAILABLE' });
+    await agent('group_status', { group_id: 0, status: 'offline' });
+    expect(await rejection(b.session.request('requestWelcomeMessage', undefined))).toMatchObject({ code: 'GROUP_OFFLINE' });
+    // The limit is on what the customer would hold: 60 set, then 50 more through updateCustomer.
+    const fields = (from: number, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${from + i}`, 'v']));
+    await expect(a.session.request('setCustomerSessionFields', { sessionFields: fields(0, 60) })).resolves.toEqual({ success: true });
+    const limit = await rejection(a.session.request('updateCustomer', { sessionFields: fields(60, 50) }));
+    expect(limit).toBeInstanceOf(SdkError);
+    expect(limit).toMatchObject({ code: 'CUSTOMER_SESSION_FIELDS_LIMIT_REACHED' });
+    // Errors of requests are not connection problems, and nothing leaked to the other tab.
+    expect([a.count('disconnected'), b.count('disconnected')]).toEqual([0, 0]);
+    expect(a.count('incoming_chat') + b.count('incoming_chat')).toBe(0);
+  });
+});
