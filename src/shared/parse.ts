@@ -381,17 +381,27 @@ export function parseListChats(value: unknown): ListChatsResult {
   };
 }
 
+// 4.0.2 dropped the text; the v5 docs list it, and a widget showing a greeting bubble wants it.
+function greetingText(event: ChatEvent | null): string {
+  if (event === null) return '';
+  if (event.type === 'message') return event.text;
+  if (event.type === 'rich_message') return event.elements[0]?.title ?? '';
+  return '';
+}
+
 export function parseGreeting(value: unknown): Greeting {
   const wire = object(value, 'greeting');
   const agent = object(wire.agent, 'greeting.agent');
+  const event = isObject(wire.event) ? parseEvent(wire.event, null) : null;
   return {
     id: typeof wire.id === 'number' ? wire.id : Number(wire.id),
+    text: greetingText(event),
     uniqueId: string(wire.unique_id, 'greeting.unique_id'),
     displayedFirstTime: wire.displayed_first_time === true,
     accepted: wire.accepted === true,
     subtype: optionalString(wire.subtype) ?? 'greeting',
     addon: wire.addon ?? null,
-    event: isObject(wire.event) ? parseEvent(wire.event, null) : null,
+    event,
     agent: {
       id: string(agent.id, 'greeting.agent.id'),
       name: optionalString(agent.name) ?? '',

@@ -198,6 +198,8 @@ export interface GreetingAgent {
 
 export interface Greeting {
   id: number;
+  /** The greeting's text (v5 payload): its message's text, or a rich message's first title; else `''`. */
+  text: string;
   uniqueId: string;
   displayedFirstTime: boolean;
   accepted: boolean;

@@ -943,6 +943,7 @@ describe('parseGreeting', () => {
   it('maps the wire greeting (§9.8)', () => {
     expect(parseGreeting(GREETING_WIRE)).toStrictEqual({
       id: 12,
+      text: 'Hey, can I help you?',
       uniqueId: 'Q10X0W041P',
       displayedFirstTime: true,
       accepted: false,
@@ -970,6 +971,7 @@ describe('parseGreeting', () => {
   it('applies defaults: subtype "greeting", accepted false, addon null, event null, isBot false', () => {
     expect(parseGreeting({ id: '7', unique_id: 'U1', agent: { id: 'bot-1', is_bot: true } })).toStrictEqual({
       id: 7,
+      text: '',
       uniqueId: 'U1',
       displayedFirstTime: false,
       accepted: false,

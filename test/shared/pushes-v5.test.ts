@@ -221,6 +221,7 @@ describe('greetings', () => {
         name: 'incoming_greeting',
         payload: {
           id: 7,
+          text: 'Hello, can I help you?',
           uniqueId: 'Q10X0W041P',
           displayedFirstTime: true,
           accepted: false,

@@ -64,6 +64,7 @@ describe('greetings', () => {
     const greeting = (await bothGot([a, b], 'incoming_greeting')) as Greeting;
     expect(greeting).toEqual({
       id: 7,
+      text: 'Need a hand?',
       uniqueId: sent.unique_id,
       displayedFirstTime: true,
       accepted: false,
