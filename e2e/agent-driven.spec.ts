@@ -15,6 +15,7 @@ test('an agent greeting, typing indicator and transfer reach both tabs; acceptGr
       .toEqual([
         expect.objectContaining({
           id: 7,
+          text: 'Need a hand?',
           uniqueId: sent.unique_id,
           accepted: false,
           event: expect.objectContaining({ type: 'message', text: 'Need a hand?' }),
