@@ -1,0 +1,107 @@
+/**
+ * The part of a bench page that is the same for both SDKs: it records when `init()` was called and
+ * when `connected` came, stamps each agent message's arrival, and runs send loops inside the page,
+ * so a measurement never includes a Playwright round trip. No DOM work, so the numbers are the SDK's.
+ */
+
+/** What both SDKs offer that the benchmarks use (same names and shapes in 4.0.2 and v5). */
+export interface BenchSdk {
+  on(event: string, handler: (payload: any) => void): void;
+  startChat(params?: Record<string, unknown>): Promise<{ chat: { id: string } }>;
+  sendEvent(params: { chatId: string; event: { type: 'message'; text: string } }): Promise<unknown>;
+}
+
+export interface BenchState {
+  sdk: 'official' | 'ours';
+  /** `performance.now()` just before `init()`. */
+  initAt: number;
+  /** `performance.now()` at the first `connected`. */
+  connectedAt?: number;
+  /** The first `disconnected` reason, if any (e.g. `too_many_connections`). */
+  disconnectReason?: string;
+  /** Agent messages (text starting with `AGENT_PREFIX`) that arrived as `incoming_event`. */
+  received: number;
+  /** Agent messages that arrived more than once. */
+  duplicates: number;
+  /** Whether to keep each agent message's arrival time (off for the memory scenario). */
+  recording: boolean;
+  /** Milliseconds since the epoch on the clock Node also reads (`timeOrigin + now()`). */
+  now(): number;
+  startChat(): Promise<string>;
+  /** `count` sequential `sendEvent`s; each one's round trip in ms. */
+  sendMany(chatId: string, count: number): Promise<number[]>;
+  /** Arrival times (epoch ms) of agent messages by text, then forgets them. */
+  takeArrivals(): Record<string, number>;
+  /** Forgets arrivals and counters, so that only the SDK's own memory is left to measure. */
+  reset(): void;
+}
+
+/** The bench sends agent messages with texts starting with this; anything else is not counted. */
+export const AGENT_PREFIX = 'bench:';
+
+declare global {
+  interface Window {
+    bench: BenchState;
+  }
+}
+
+export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: number): void {
+  let arrivals = new Map<string, number>();
+  const seen = new Set<string>();
+  const now = () => performance.timeOrigin + performance.now();
+
+  const state: BenchState = {
+    sdk: kind,
+    initAt,
+    received: 0,
+    duplicates: 0,
+    recording: true,
+    now,
+    startChat: async () => (await sdk.startChat()).chat.id,
+    async sendMany(chatId, count) {
+      const rtts: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const start = performance.now();
+        await sdk.sendEvent({ chatId, event: { type: 'message', text: `customer ${i}` } });
+        rtts.push(performance.now() - start);
+      }
+      return rtts;
+    },
+    takeArrivals() {
+      const out = Object.fromEntries(arrivals);
+      arrivals = new Map();
+      return out;
+    },
+    reset() {
+      arrivals = new Map();
+      seen.clear();
+      state.received = 0;
+      state.duplicates = 0;
+    },
+  };
+
+  sdk.on('connected', () => {
+    state.connectedAt ??= performance.now();
+  });
+  sdk.on('disconnected', (payload: { reason?: string } | undefined) => {
+    state.disconnectReason ??= payload?.reason ?? 'unknown';
+  });
+  sdk.on('incoming_event', (payload: { event?: { type?: string; text?: unknown } }) => {
+    const at = now();
+    const text = payload.event?.text;
+    if (payload.event?.type !== 'message' || typeof text !== 'string' || !text.startsWith(AGENT_PREFIX)) return;
+    // The set of texts costs memory too, but the same for both SDKs, and reset() clears it before heaps are read.
+    if (seen.has(text)) {
+      state.duplicates += 1;
+      return;
+    }
+    seen.add(text);
+    state.received += 1;
+    if (state.recording) arrivals.set(text, at);
+  });
+  window.bench = state;
+}
+
+export function query(name: string): string | undefined {
+  return new URLSearchParams(location.search).get(name) ?? undefined;
+}
