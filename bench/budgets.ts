@@ -1,0 +1,21 @@
+/**
+ * The budgets of issue 8, as numbers the scenarios check against. Changing one is a product decision:
+ * say so in the README's Benchmarks section.
+ */
+export const BUDGETS = {
+  /** What a tab must load before `init()` (eager chunks of the smallest app), gzip. */
+  tabBundleGzipBytes: 8 * 1024,
+  /** Sockets and logins at the server for any number of tabs of one browser. */
+  socketsPerBrowser: 1,
+  loginsPerBrowser: 1,
+  /** Median `init()` → `connected` of a tab opened while others are connected. */
+  warmConnectedMs: 30,
+  /** sendEvent round-trip median, at most this many times the official SDK's. */
+  sendEventP50Ratio: 1.2,
+  /**
+   * Heap growth per open/close cycle (least-squares slope over the samples after warm-up) that still
+   * counts as "no growth trend": 256 B/cycle is 50 KB over 200 cycles, well above the noise of heaps
+   * read after a forced GC, and well below what keeping one tab's record (ports, listeners) would cost.
+   */
+  leakSlopeBytesPerCycle: 256,
+} as const;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../bench/args';
+import { heapBreakdown } from '../../bench/cdp';
+import { eagerChunks } from '../../bench/scenarios/bytes';
+
+const SCENARIOS = ['bytes', 'send', 'memory'];
+
+describe('parseArgs', () => {
+  it('defaults to a full run that fails on a budget', () => {
+    expect(parseArgs([], SCENARIOS)).toEqual({ quick: false, only: undefined, failOnBudget: true, help: false });
+  });
+
+  it('reads --quick, --no-fail and --only in both spellings', () => {
+    expect(parseArgs(['--quick', '--no-fail', '--only', 'send,memory'], SCENARIOS)).toEqual({ quick: true, only: ['send', 'memory'], failOnBudget: false, help: false });
+    expect(parseArgs(['--only=bytes'], SCENARIOS).only).toEqual(['bytes']);
+  });
+
+  it('refuses unknown scenarios, unknown flags and an empty --only', () => {
+    expect(() => parseArgs(['--only', 'send,fast'], SCENARIOS)).toThrow(/unknown scenario\(s\): fast/);
+    expect(() => parseArgs(['--fast'], SCENARIOS)).toThrow(/unknown argument: --fast/);
+    expect(() => parseArgs(['--only'], SCENARIOS)).toThrow(/--only needs/);
+    expect(() => parseArgs(['--only='], SCENARIOS)).toThrow(/--only needs/);
+  });
+});
+
+describe('heapBreakdown', () => {
+  it('splits self sizes into code and everything else', () => {
+    const snapshot = {
+      snapshot: { meta: { node_fields: ['type', 'name', 'id', 'self_size'], node_types: [['hidden', 'object', 'code', 'string'] as string[]] as [string[]] } },
+      // type, name, id, self_size per node
+      nodes: [1, 0, 1, 100, 2, 0, 2, 40, 3, 0, 3, 8, 2, 0, 4, 2],
+    };
+    expect(heapBreakdown(snapshot)).toEqual({ codeBytes: 42, objectBytes: 108 });
+  });
+
+  it('refuses a snapshot without the fields it needs', () => {
+    expect(() => heapBreakdown({ snapshot: { meta: { node_fields: ['name'], node_types: [[]] } }, nodes: [] })).toThrow(/type or self_size/);
+  });
+});
+
+describe('eagerChunks', () => {
+  const manifest = {
+    'app.html': { file: 'assets/app.js', isEntry: true, imports: ['_polyfill.js', '_client.js'] },
+    '_polyfill.js': { file: 'assets/modulepreload-polyfill.js' },
+    '_client.js': { file: 'assets/client.js', imports: ['_comlink.js'], dynamicImports: ['_auth.js'], assets: ['assets/shared.js'] },
+    '_comlink.js': { file: 'assets/comlink.js', imports: ['_client.js'] },
+    '_auth.js': { file: 'assets/auth.js' },
+  };
+
+  it('follows static imports (cycles included) but not dynamic imports, workers or the preload polyfill', () => {
+    expect(eagerChunks(manifest, 'app.html')).toEqual(['assets/app.js', 'assets/client.js', 'assets/comlink.js']);
+  });
+
+  it('throws for an entry the manifest lacks', () => {
+    expect(() => eagerChunks(manifest, 'missing.html')).toThrow(/manifest has no missing.html/);
+  });
+});
