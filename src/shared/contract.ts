@@ -14,11 +14,11 @@
  *
  * Calls return `Envelope`s instead of throwing so that error codes survive Comlink.
  */
-import type { Envelope } from './errors';
+import type { Envelope, SdkErrorData } from './errors';
 import type { SdkEventMap, SdkEventName } from './events';
 import type { MethodName } from './methods';
 import type { SeenSnapshot } from './seen';
-import type { CustomerData, Page, Region, Token } from './types';
+import type { ChatEvent, CustomerData, Page, Region, Token } from './types';
 import { API_VERSION } from './wire';
 import { SDK_VERSION } from './version';
 
@@ -54,6 +54,27 @@ export interface TabHello {
   debug?: boolean;
   /** The chat events this tab was told of, so a runtime that starts afresh can catch up after them. */
   seen?: SeenSnapshot[];
+  /** `init({ outbox: true })`: this tab's `sendEvent` calls made while disconnected are queued, not rejected. */
+  outbox?: boolean;
+}
+
+/**
+ * What `request('sendEvent')` answers when the event went to the outbox: the tab keeps the
+ * caller waiting until the event arrives (an `incoming_event` with this `customId`) or an
+ * `outbox` message settles it.
+ */
+export interface OutboxReceipt {
+  outbox: 'queued';
+  customId: string;
+}
+
+export function isOutboxReceipt(value: unknown): value is OutboxReceipt {
+  return typeof value === 'object' && value !== null && (value as OutboxReceipt).outbox === 'queued' && typeof (value as OutboxReceipt).customId === 'string';
+}
+
+/** `destroy()` options: `clearCache` wipes the customer's cache when the last tab goes. */
+export interface DestroyOptions {
+  clearCache?: boolean;
 }
 
 export interface AttachInfo {
@@ -90,6 +111,8 @@ export type RuntimeMessage =
   | { kind: 'ping' }
   /** The runtime dropped this tab for not answering (frozen); it must attach again when it wakes. */
   | { kind: 'evicted' }
+  /** A queued `sendEvent` settled: sent (or found on the server) with `event`, or refused with `error`. To every tab. */
+  | { kind: 'outbox'; customId: string; event?: ChatEvent; error?: SdkErrorData }
   /** A runtime log line, for tabs that attached with `debug`. */
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; detail?: string };
 
@@ -112,7 +135,7 @@ export interface TabPortApi {
   request(method: MethodName, params: unknown): Promise<Envelope<unknown>>;
   connect(): Promise<Envelope<void>>;
   disconnect(): Promise<Envelope<void>>;
-  destroy(): Promise<Envelope<void>>;
+  destroy(options?: DestroyOptions): Promise<Envelope<void>>;
   /** The page is going away (navigation, close): detach, but let the socket linger for the next page. */
   leave(): Promise<Envelope<void>>;
   setFocus(focused: boolean): Promise<Envelope<void>>;

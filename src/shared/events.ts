@@ -1,6 +1,7 @@
 /** The events an SDK instance emits, with their payloads (Customer SDK v5 names and shapes). */
 import type {
   Availability,
+  CachedStatePayload,
   Chat,
   ChatEvent,
   ChatTransferredPayload,
@@ -20,6 +21,8 @@ import type {
 
 export interface SdkEventMap {
   connected: ConnectedPayload;
+  /** This SDK only: the state the cache held, offered before the login completes (see `CachedStatePayload`). */
+  cached_state: CachedStatePayload;
   disconnected: DisconnectedPayload;
   customer_id: string;
   identity_changed: { previousId: string; newId: string };
@@ -58,6 +61,7 @@ export type SdkEventName = keyof SdkEventMap;
 
 export const SDK_EVENT_NAMES: readonly SdkEventName[] = [
   'connected',
+  'cached_state',
   'disconnected',
   'customer_id',
   'identity_changed',

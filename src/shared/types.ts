@@ -215,6 +215,25 @@ export interface ConnectedPayload {
   greeting?: Greeting;
 }
 
+/**
+ * `cached_state` (this SDK only): what the runtime's cache held for this customer when it
+ * started, offered before the login completes so a widget can paint at once. Every field is as
+ * it was last seen, not as it is now: `connected` and the usual events follow and are the truth.
+ */
+export interface CachedStatePayload {
+  cached: true;
+  customer: Customer | null;
+  availability: Availability | null;
+  /** Recently active chats, newest first, each with its latest thread's last events (at most 100). */
+  chats: Chat[];
+  /** The last first page of `listChats()` the runtime saw. */
+  chatsSummary: ChatSummary[];
+  /** Greetings shown and not yet accepted or canceled. */
+  greetings: Greeting[];
+  /** When the cache was last written (ISO 8601). */
+  savedAt: string;
+}
+
 export interface DisconnectedPayload {
   reason: string;
   [key: string]: unknown;
@@ -296,6 +315,13 @@ export interface InitConfig {
   extendedLifetime?: boolean;
   /** Forward the runtime's log lines to this tab's console (SharedWorkers have no devtools in Safari). Default `false`. */
   debug?: boolean;
+  /**
+   * **This SDK only:** keep `sendEvent` calls made while the connection is down in an outbox
+   * (IndexedDB) and send them, in order, after the next login; the call resolves when the event
+   * is finally sent. Each queued event gets a `customId` (one is generated if absent) so that a
+   * retry the server already has is never sent twice. Default `false`.
+   */
+  outbox?: boolean;
 }
 
 /** What most write requests resolve with (the official SDK's frozen `SUCCESS` object). */

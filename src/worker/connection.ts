@@ -217,7 +217,14 @@ export class Connection {
     const fresh = this.freshTokenNext;
     this.freshTokenNext = false;
     const token = this.deps.getToken(fresh);
-    token.catch(() => undefined); // handled in login(); this only keeps it from being "unhandled"
+    // The token names the customer before any socket opens: learning it now lets the runtime open
+    // that customer's cache while the service is still unreachable. Errors are handled in login().
+    token.then(
+      (value) => {
+        if (generation === this.generation) this.noteIdentity(value.entityId);
+      },
+      () => undefined,
+    );
     let socket: SocketLike;
     try {
       socket = this.deps.createSocket(this.deps.url(this.region));

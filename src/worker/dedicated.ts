@@ -8,12 +8,14 @@
 import type { SocketLike } from './connection';
 import { RuntimeHost } from './host';
 import { consoleLogger } from './log';
+import { idbStorage } from './storage';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const host = new RuntimeHost('dedicated', {
   createSocket: (url) => new WebSocket(url) as SocketLike,
   log: consoleLogger,
+  openStorage: idbStorage,
 });
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import {
   runtimeKey,
   type AttachInfo,
+  type DestroyOptions,
   type RuntimeConfig,
   type RuntimeMessage,
   type RuntimeStatus,
@@ -124,9 +125,10 @@ class PortApi implements TabPortApi {
     return toEnvelope(() => this.attached().disconnect());
   }
 
-  destroy(): Promise<Envelope<void>> {
+  destroy(options?: DestroyOptions): Promise<Envelope<void>> {
     return toEnvelope(() => {
-      this.session?.detach('destroyed');
+      // Plain data from a tab: only an explicit `true` clears.
+      this.session?.detach('destroyed', { clearCache: options?.clearCache === true });
       this.release?.();
     });
   }

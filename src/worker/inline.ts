@@ -7,11 +7,13 @@
 import type { SocketLike } from './connection';
 import { RuntimeHost } from './host';
 import { consoleLogger } from './log';
+import { idbStorage } from './storage';
 
 export function startInlineRuntime(): MessagePort {
   const host = new RuntimeHost('inline', {
     createSocket: (url) => new WebSocket(url) as SocketLike,
     log: consoleLogger,
+    openStorage: idbStorage,
     // A page that leaves takes its inline runtime with it: nothing to linger for.
     lingerMs: 0,
   });

@@ -9,15 +9,18 @@
  * - the token stays in memory, and is asked of a live tab (auth needs a page).
  */
 import { SdkError } from '../shared/errors';
-import type { RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
+import type { OutboxReceipt, RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
-import { buildCall, executeMethod, isMethodName, type MethodName } from '../shared/methods';
+import type { OutboxEntry } from '../shared/cache-records';
+import { buildCall, executeMethod, isMethodName, type MethodName, type Outcome } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
-import type { ConnectedPayload, CustomerData, Page, Token } from '../shared/types';
+import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
 import { SeenEvents } from '../shared/seen';
 import { SneakPeekThrottle } from './sneak-peeks';
+import { ChatCache } from './cache';
+import type { KeyValueStore } from './storage';
 import { systemClock, Timer, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
 import type { Answer } from './requests';
@@ -50,6 +53,13 @@ export interface RuntimeDeps {
    * when it wakes up. Default 60 s; the runtime pings tabs three times per period.
    */
   tabTtlMs?: number;
+  /**
+   * Where the chat cache persists, for an organization (IndexedDB in browsers). Absent: the cache
+   * lives in memory only, for this runtime's life.
+   */
+  openStorage?: (organizationId: string) => KeyValueStore;
+  /** Delay that gathers a burst of cache writes into one transaction. Default 50 ms. */
+  cacheFlushMs?: number;
 }
 
 /** What a tab can do; one per attached tab. */
@@ -63,9 +73,10 @@ export interface TabSession {
   heartbeat(): void;
   /**
    * The tab leaves: `destroyed` by `destroy()`, `gone` when it navigated away or died. Its
-   * listeners, requests and duties are dropped.
+   * listeners, requests and duties are dropped. `clearCache` (with `destroyed`) wipes the
+   * customer's cache if this was the last tab.
    */
-  detach(reason?: 'destroyed' | 'gone'): void;
+  detach(reason?: 'destroyed' | 'gone', options?: { clearCache?: boolean }): void;
 }
 
 interface TabRecord {
@@ -89,6 +100,8 @@ const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 const CUSTOMER_DATA_TIMEOUT_MS = 2_000;
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
+/** Errors after which a queued send is tried again on the next connection (the server may not have it). */
+const RETRYABLE = new Set(['NO_CONNECTION', 'CONNECTION_LOST', 'REQUEST_TIMEOUT', 'MISDIRECTED_CONNECTION', 'PENDING_REQUESTS_LIMIT_REACHED']);
 
 export class Runtime {
   readonly epoch: string;
@@ -110,6 +123,16 @@ export class Runtime {
   private readonly livenessTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
   private readonly seen = new SeenEvents();
+  private readonly cache: ChatCache;
+  /** Set while the outbox is being sent, so two logins in a row never send an entry twice. */
+  private draining = false;
+  /**
+   * A tab handed over its own record of what it was told. Then the stored seen-record is not
+   * used: it says what an earlier runtime posted, and a dedicated-mode leader that hung kept
+   * noting events its followers never got. Tabs' own records are the truth; the stored one is for
+   * tabs that bring none (a reload).
+   */
+  private tabsHandedSeen = false;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -133,6 +156,19 @@ export class Runtime {
         : Promise.resolve(),
     );
     this.epoch = `${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    let store: KeyValueStore | undefined;
+    try {
+      store = deps.openStorage?.(config.organizationId);
+    } catch (error) {
+      this.log('warn', 'IndexedDB is unavailable; the chat cache works from memory only', error);
+    }
+    this.cache = new ChatCache({
+      store,
+      clock: this.clock,
+      log: this.log,
+      seen: () => this.seen.snapshot(),
+      ...(deps.cacheFlushMs !== undefined ? { flushDelayMs: deps.cacheFlushMs } : {}),
+    });
     this.connection = new Connection(
       {
         url: (region) => rtmUrl(config, region),
@@ -149,32 +185,42 @@ export class Runtime {
           this.log('debug', `connection: ${state}`);
           this.publishStatus();
         },
-        customerId: (id) => this.broadcast({ name: 'customer_id', payload: id }),
+        customerId: (id) => {
+          this.broadcast({ name: 'customer_id', payload: id });
+          this.openCache(id);
+        },
         identityChanged: (previousId, newId) => {
           // v5: switch to the new identity and keep running. What was learned about the previous
-          // customer is dropped (the cached connected state; the token is already the new one's).
+          // customer is dropped (the connected state, the seen-record and the whole cache; the
+          // token is already the new one's).
           this.lastConnected = undefined;
           this.seen.clear();
           this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
+          void this.cache.clear().then(() => this.openCache(newId));
         },
         connected: (payload) => {
           this.lastConnected = payload;
           this.broadcast({ name: 'connected', payload });
+          this.cache.setConnected(payload);
           // The focus may have moved to another tab while logging in.
           this.sendFocusedPage();
-          // Any login but a fresh start may have missed pushes; the known chats say what to check.
-          if (this.seen.chatIds().length > 0) void this.resync();
+          void this.afterLogin();
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
+          this.cache.sessionEnded();
           this.broadcast({ name: 'disconnected', payload });
         },
         unstable: () => this.broadcast({ name: 'connection_unstable', payload: undefined }),
         recovered: () => this.broadcast({ name: 'connection_recovered', payload: undefined }),
         push: (action, payload, answer) => this.onPush(action, payload, answer),
-        destroyed: (reason) => this.end(reason),
+        destroyed: (reason) => {
+          // A ban is about this customer: what is cached of them goes too.
+          if (reason === 'customer_banned') void this.cache.clear();
+          this.end(reason);
+        },
       },
     );
   }
@@ -212,6 +258,7 @@ export class Runtime {
     };
     this.tabs.set(hello.tabId, record);
     this.seen.merge(hello.seen);
+    if (Array.isArray(hello.seen) && hello.seen.length > 0) this.tabsHandedSeen = true;
     if (this.ended) {
       link.post(this.successor ?? { kind: 'destroyed', reason: 'runtime_destroyed' });
       return this.session(record);
@@ -290,8 +337,10 @@ export class Runtime {
         if (focused) record.focusOrder = ++this.focusCount;
         this.tabsChanged();
       },
-      detach: (reason = 'destroyed') => {
-        if (this.tabs.get(tabId) === record) this.detachTab(tabId, reason);
+      detach: (reason = 'destroyed', options) => {
+        if (this.tabs.get(tabId) !== record) return;
+        this.detachTab(tabId, reason);
+        if (reason === 'destroyed' && options?.clearCache === true && this.tabs.size === 0) void this.cache.clear();
       },
     };
   }
@@ -305,6 +354,8 @@ export class Runtime {
     );
     this.tabsChanged();
     this.releaseConnectionIfUnwanted(reason === 'gone');
+    // The last tab may take the runtime with it (a SharedWorker ends with its last page).
+    if (this.tabs.size === 0) void this.cache.flush();
   }
 
   /**
@@ -426,6 +477,16 @@ export class Runtime {
       if (!record.wantsConnection) return undefined;
       return this.sneakPeeks.offer(payload);
     }
+    const cached = this.fromCache(record, method, params);
+    if (cached) {
+      for (const event of cached.requesterEvents) this.postTo(record, event);
+      return cached.result;
+    }
+    if (method === 'sendEvent' && record.hello.outbox === true) return this.sendWithOutbox(record, params);
+    return this.send(record, method, params);
+  }
+
+  private async send(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
     // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
     // reported as VALIDATION even when the tab is not connected.
     const { result, requesterEvents } = await executeMethod(method, params, (action, payload, resolvedBy) => {
@@ -433,8 +494,119 @@ export class Runtime {
       if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
       return this.connection.request(action, payload, resolvedBy ? { resolvedBy, owner: record.tabId } : { owner: record.tabId });
     });
+    this.remember(method, params, result);
     for (const event of requesterEvents) this.postTo(record, event);
     return result;
+  }
+
+  /**
+   * Answers `listChats` (first page), `getChat` (latest thread) and `listThreads` (a page asked
+   * before in this login) from the cache when it is known exact, without a round trip. Only
+   * while connected: the cache is exact only while every push reaches it.
+   */
+  private fromCache(record: TabRecord, method: MethodName, params: unknown): Outcome<MethodName> | undefined {
+    if (this.ended || !record.wantsConnection || this.connection.state !== 'connected') return undefined;
+    if (method !== 'listChats' && method !== 'getChat' && method !== 'listThreads') return undefined;
+    // Validates as the network path would (a bad argument throws VALIDATION here).
+    const { payload } = buildCall(method, params);
+    const users = (chat: { users: Chat['users'] }): SdkEvent[] => chat.users.map((user) => ({ name: 'user_data', payload: user }));
+    if (method === 'listChats') {
+      if (payload.page_id !== undefined) return undefined;
+      const list = this.cache.listChats(Number(payload.limit));
+      return list ? { result: list, requesterEvents: list.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })) } : undefined;
+    }
+    if (method === 'getChat') {
+      const chat = this.cache.getChat(String(payload.chat_id), typeof payload.thread_id === 'string' ? payload.thread_id : undefined);
+      return chat ? { result: chat, requesterEvents: users(chat) } : undefined;
+    }
+    const page = this.cache.listThreads(String(payload.chat_id), JSON.stringify(payload));
+    return page ? { result: page, requesterEvents: [] } : undefined;
+  }
+
+  /** Keeps what the server just answered, for the next tab that asks. */
+  private remember(method: MethodName, params: unknown, result: unknown): void {
+    if (method !== 'listChats' && method !== 'getChat' && method !== 'listThreads') return;
+    const { payload } = buildCall(method, params);
+    if (method === 'listChats' && payload.page_id === undefined) this.cache.storeList(Number(payload.limit), result as ListChatsResult);
+    // With a thread id the answer may be an older thread: only the latest one is cached.
+    if (method === 'getChat' && payload.thread_id === undefined) this.cache.storeChat(result as Chat);
+    if (method === 'listThreads') this.cache.storeThreads(String(payload.chat_id), JSON.stringify(payload), result as ListThreadsResult);
+  }
+
+  /**
+   * `sendEvent` from a tab with `outbox: true`. Connected with nothing queued: sent at once, as
+   * without the outbox. Disconnected, behind queued messages, or lost in flight: kept in the
+   * outbox (written to storage before answering) and sent after the next login; the tab gets a
+   * receipt now and the event when it is finally sent.
+   */
+  private async sendWithOutbox(record: TabRecord, params: unknown): Promise<unknown> {
+    buildCall('sendEvent', params); // validates: a bad call is never queued
+    const given = params as OutboxEntry['params'];
+    const customId = typeof given.event.customId === 'string' && given.event.customId !== '' ? given.event.customId : this.newCustomId();
+    const entry: OutboxEntry = { customId, chatId: given.chatId, params: { ...given, event: { ...given.event, customId } }, queuedAt: this.clock.now() };
+    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+    let failure = new SdkError('NO_CONNECTION', 'No connection, and the outbox is full.');
+    if (this.connection.state === 'connected' && this.cache.outbox().length === 0) {
+      try {
+        return await this.send(record, 'sendEvent', entry.params);
+      } catch (error) {
+        failure = SdkError.from(error);
+        // Lost in flight: the server may or may not have it; its customId tells after the reconnect.
+        if (this.ended || failure.code === 'NO_CONNECTION' || !RETRYABLE.has(failure.code)) throw failure;
+      }
+    }
+    if (!(await this.cache.enqueue(entry))) throw failure;
+    if (this.connection.state === 'connected') void this.drainOutbox(new Map());
+    const receipt: OutboxReceipt = { outbox: 'queued', customId };
+    return receipt;
+  }
+
+  /** Sends the outbox in order after a login; stops at the first entry the connection could not take. */
+  private async drainOutbox(known: Map<string, Chat>): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let entry = this.cache.outbox()[0]; entry; entry = this.cache.outbox()[0]) {
+        if (this.ended || this.connection.state !== 'connected') return;
+        if ((await this.sendQueued(entry, known)) === 'retry') return;
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async sendQueued(entry: OutboxEntry, known: Map<string, Chat>): Promise<'done' | 'retry'> {
+    // No owner: the answering push reaches every tab; the one waiting recognises its customId.
+    const send = (action: string, payload: Json, resolvedBy?: 'incoming_event' | 'incoming_chat') =>
+      this.connection.request(action, payload, resolvedBy ? { resolvedBy } : {});
+    let outcome: { event: ChatEvent } | { error: SdkError };
+    try {
+      let chat = known.get(entry.chatId);
+      if (!chat) {
+        chat = (await executeMethod('getChat', { chatId: entry.chatId }, send)).result;
+        known.set(entry.chatId, chat);
+      }
+      // Sent before the socket went down, answer lost: the server has it, so it is not sent again.
+      const already = chat.thread?.events.find((event) => event.customId === entry.customId);
+      outcome = { event: already ?? (await executeMethod('sendEvent', entry.params, send)).result };
+    } catch (error) {
+      const sdkError = SdkError.from(error);
+      if (RETRYABLE.has(sdkError.code) || sdkError.code === 'NO_CONNECTION') return 'retry';
+      this.log('warn', `A queued message was refused (${sdkError.code}); dropping it`, sdkError.message);
+      outcome = { error: sdkError };
+    }
+    const message: RuntimeMessage =
+      'event' in outcome
+        ? { kind: 'outbox', customId: entry.customId, event: outcome.event }
+        : { kind: 'outbox', customId: entry.customId, error: outcome.error.toData() };
+    for (const tab of this.tabs.values()) this.postRaw(tab, message);
+    await this.cache.settle(entry.customId);
+    return 'done';
+  }
+
+  private newCustomId(): string {
+    return `outbox-${this.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   }
 
   private onPush(action: string, payload: Json, answer: Answer | undefined): void {
@@ -452,19 +624,55 @@ export class Runtime {
       // it still learns the users (user_data), as the official SDK emits them for the result too.
       const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
       this.broadcast(event, skip);
+      // Tabs first; the cache is updated in memory now and written in a batch later.
+      this.cache.apply(event);
     }
   }
 
-  /** After a reconnect: deliver what the known chats received while the socket was down. */
-  private async resync(): Promise<void> {
-    for (const chatId of this.seen.chatIds()) {
+  /**
+   * After every login: wait for the stored cache (its seen-record says what a restarted runtime
+   * already delivered), catch up on the known chats, then send the outbox.
+   */
+  private async afterLogin(): Promise<void> {
+    await this.cache.ready;
+    if (this.connection.state !== 'connected') return;
+    const chats = await this.resync();
+    if (this.cache.outbox().length > 0) await this.drainOutbox(chats);
+  }
+
+  /**
+   * After a reconnect: deliver what the known chats received while the socket was down. The
+   * outbox's chats are asked too, so that a message the server already has is not sent again.
+   */
+  private async resync(): Promise<Map<string, Chat>> {
+    const chats = new Map<string, Chat>();
+    const chatIds = new Set([...this.seen.chatIds(), ...this.cache.outbox().map((entry) => entry.chatId)]);
+    for (const chatId of chatIds) {
+      if (this.connection.state !== 'connected') break;
       try {
         const { result: chat } = await executeMethod('getChat', { chatId }, (action, payload) => this.connection.request(action, payload));
+        chats.set(chatId, chat);
         for (const event of this.seen.missed(chat)) this.broadcast(event);
+        this.cache.storeChat(chat);
       } catch (error) {
         this.log('warn', `Could not catch up on chat ${chatId} after reconnecting`, error);
       }
     }
+    return chats;
+  }
+
+  /**
+   * Scopes the cache to the customer the token names, and reads what it holds of them. On a cold
+   * start (not connected yet) the tabs get it as `cached_state` to paint while the login runs.
+   */
+  private openCache(customerId: string): void {
+    void this.cache.open(customerId).then((loaded) => {
+      if (this.cache.customerId !== customerId) return;
+      if (loaded && !this.tabsHandedSeen) this.seen.merge(loaded.seen);
+      if (this.connection.state === 'connected' || this.ended) return;
+      const state = this.cache.cachedState();
+      if (state) this.broadcast({ name: 'cached_state', payload: state });
+    });
   }
 
   private replayState(record: TabRecord): void {
@@ -472,6 +680,10 @@ export class Runtime {
     if (customerId !== undefined) this.postTo(record, { name: 'customer_id', payload: customerId });
     if (this.connection.state === 'connected' && this.lastConnected) {
       this.postTo(record, { name: 'connected', payload: this.lastConnected });
+    } else if (customerId !== undefined && this.cache.customerId === customerId) {
+      // Attached while (re)connecting: what the cache holds, to paint until `connected`.
+      const state = this.cache.cachedState();
+      if (state) this.postTo(record, { name: 'cached_state', payload: state });
     }
   }
 

@@ -5,12 +5,14 @@
 import type { SocketLike } from './connection';
 import { RuntimeHost } from './host';
 import { consoleLogger } from './log';
+import { idbStorage } from './storage';
 
 declare const self: SharedWorkerGlobalScope;
 
 const host = new RuntimeHost('shared', {
   createSocket: (url) => new WebSocket(url) as SocketLike,
   log: consoleLogger,
+  openStorage: idbStorage,
   generation: { url: self.location.href, name: self.name },
 });
 

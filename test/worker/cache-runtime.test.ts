@@ -1,0 +1,254 @@
+/**
+ * The runtime with its chat cache, against a real emulator over real sockets, the cache in
+ * IndexedDB (fake-indexeddb) through the same idb-keyval store as in browsers. Assertions are what
+ * tabs receive and what the server counts.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { outboxKey } from '../../src/shared/cache-records';
+import { isOutboxReceipt } from '../../src/shared/contract';
+import type { CachedStatePayload, Chat, ChatEvent, ListChatsResult } from '../../src/shared/types';
+import { idbStorage, type KeyValueStore } from '../../src/worker/storage';
+import { Browser, newRuntime, post, TestTab } from './harness';
+
+let emulator: Emulator;
+const cleanup: Array<() => void> = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(() => emulator.close());
+afterEach(() => {
+  while (cleanup.length) cleanup.pop()!();
+});
+
+/** A runtime as a browser host builds it: cache in this organization's IndexedDB database. */
+function runtimeFor(server: string, organizationId: string, storage: KeyValueStore = idbStorage(organizationId)) {
+  return newRuntime(server, organizationId, { openStorage: () => storage, cacheFlushMs: 0 });
+}
+
+function tab(runtime: ReturnType<typeof runtimeFor>, browser: Browser, hello: ConstructorParameters<typeof TestTab>[2]): TestTab {
+  const created = new TestTab(runtime, browser, hello);
+  cleanup.push(() => created.session.detach('destroyed'));
+  return created;
+}
+
+const connected = (t: TestTab, count = 1) => vi.waitFor(() => expect(t.count('connected')).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
+const texts = (t: TestTab) => t.payloads('incoming_event').map((payload) => ((payload as { event: { text?: string } }).event.text ?? ''));
+const agentSays = (server: string, organizationId: string, chatId: string, text: string) =>
+  post(server, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chatId, text });
+const requests = (organizationId: string, action: string) => emulator.stats(organizationId).requests[action] ?? 0;
+
+async function startChat(t: TestTab, text = 'hi'): Promise<Chat> {
+  const { chat } = (await t.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text }] } } })) as { chat: Chat };
+  return chat;
+}
+
+describe('instant tabs', () => {
+  it('a tab that attaches while connected gets connected, the chat list and the chat without a login or a request', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const first = tab(runtime, browser, { tabId: 'first' });
+    await connected(first);
+    await first.session.request('listChats', undefined);
+    const chat = await startChat(first);
+    await agentSays(emulator.url, organizationId, chat.id, 'from the agent');
+    await vi.waitFor(() => expect(texts(first)).toEqual(['from the agent']));
+    const before = { ...emulator.stats(organizationId).requests };
+
+    const second = tab(runtime, browser, { tabId: 'second' });
+    expect(second.names()).toEqual(['customer_id', 'connected']);
+    const list = (await second.session.request('listChats', undefined)) as ListChatsResult;
+    const got = (await second.session.request('getChat', { chatId: chat.id })) as Chat;
+    expect(emulator.stats(organizationId)).toMatchObject({ logins: 1, requests: before });
+    // The asking tab learns the users, as from a network answer.
+    expect(second.count('user_data')).toBeGreaterThan(0);
+
+    // Exact: what the server answers a socket that never saw any of it.
+    const witness = runtimeFor(emulator.url, organizationId);
+    const fresh = tab(witness, browser, { tabId: 'witness' });
+    await connected(fresh);
+    expect(await fresh.session.request('listChats', undefined)).toEqual(list);
+    expect(await fresh.session.request('getChat', { chatId: chat.id })).toEqual(got);
+    expect(got.thread?.events.map((event) => (event.type === 'message' ? event.text : ''))).toEqual(['hi', 'from the agent']);
+  });
+
+  it('asks the network for what it cannot answer exactly: another page size, an older thread, after a reconnect', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const a = tab(runtime, browser, { tabId: 'a' });
+    await connected(a);
+    const chat = await startChat(a);
+    await a.session.request('listChats', undefined);
+    expect(requests(organizationId, 'list_chats')).toBe(1);
+    await a.session.request('listChats', { limit: 5 });
+    expect(requests(organizationId, 'list_chats')).toBe(2);
+    await a.session.request('getChat', { chatId: chat.id });
+    expect(requests(organizationId, 'get_chat')).toBe(0);
+    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
+    await connected(a, 2);
+    const afterResync = requests(organizationId, 'get_chat');
+    await a.session.request('listChats', undefined);
+    expect(requests(organizationId, 'list_chats')).toBe(3);
+    // The catch-up after the reconnect fetched the chat: it is exact again.
+    await a.session.request('getChat', { chatId: chat.id });
+    expect(requests(organizationId, 'get_chat')).toBe(afterResync);
+  });
+
+  it('serves a history page asked before in this login, with the events that came since', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const [a, b] = [tab(runtime, browser, { tabId: 'a' }), tab(runtime, browser, { tabId: 'b' })];
+    await connected(a);
+    const chat = await startChat(a);
+    const page = { chatId: chat.id, minEventsCount: 25 };
+    await a.session.request('listThreads', page);
+    await agentSays(emulator.url, organizationId, chat.id, 'later');
+    await vi.waitFor(() => expect(texts(b)).toEqual(['later']));
+    const fromCache = await b.session.request('listThreads', page);
+    expect(requests(organizationId, 'list_threads')).toBe(1);
+    const witness = tab(runtimeFor(emulator.url, organizationId), browser, { tabId: 'witness' });
+    await connected(witness);
+    expect(await witness.session.request('listThreads', page)).toEqual(fromCache);
+  });
+});
+
+describe('a runtime that restarts with its memory wiped', () => {
+  it('paints from the cache before the login completes, then delivers only what it missed', async () => {
+    // A slow service, so that the login answer comes well after the cache is read.
+    const slow = await startEmulator({ port: 0, latencyMs: 400 });
+    try {
+      const organizationId = `cache-${randomUUID()}`;
+      const storage = idbStorage(organizationId);
+      const browser = new Browser(slow.url, organizationId);
+      const first = runtimeFor(slow.url, organizationId, storage);
+      const a = tab(first, browser, { tabId: 'a' });
+      await connected(a);
+      const chat = await startChat(a);
+      await agentSays(slow.url, organizationId, chat.id, 'one');
+      await vi.waitFor(() => expect(texts(a)).toEqual(['one']));
+      a.session.detach('destroyed'); // the runtime goes with its last tab, its memory with it
+      await vi.waitFor(() => expect(slow.stats(organizationId).openConnections).toBe(0));
+      await agentSays(slow.url, organizationId, chat.id, 'two');
+
+      // A new runtime, and a tab that brings no record of what it saw (a reload).
+      const second = runtimeFor(slow.url, organizationId, storage);
+      const b = tab(second, browser, { tabId: 'a' });
+      await connected(b);
+      expect(b.names().slice(0, 3)).toEqual(['customer_id', 'cached_state', 'connected']);
+      const cached = b.payloads('cached_state')[0] as CachedStatePayload;
+      expect(cached).toMatchObject({ cached: true, customer: { id: b.payloads('customer_id')[0] } });
+      expect(cached.chats.map((known) => known.thread?.events.map((event) => (event.type === 'message' ? event.text : '')))).toEqual([['hi', 'one']]);
+      // Nothing missing, nothing twice: only what came while no runtime was there.
+      await vi.waitFor(() => expect(texts(b)).toEqual(['two']));
+      await agentSays(slow.url, organizationId, chat.id, 'three');
+      await vi.waitFor(() => expect(texts(b)).toEqual(['two', 'three']));
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a tab that attaches while the runtime reconnects gets the cached state to paint', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const a = tab(runtime, browser, { tabId: 'a' });
+    await connected(a);
+    await startChat(a, 'painted');
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
+    await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
+    const late = tab(runtime, browser, { tabId: 'late' });
+    expect(late.names()).toEqual(['customer_id', 'cached_state']);
+    await connected(late);
+  });
+
+  it('identity_changed wipes the previous customer: nothing of theirs is offered to the new one', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const storage = idbStorage(organizationId);
+    const runtime = runtimeFor(emulator.url, organizationId, storage);
+    const browser = new Browser(emulator.url, organizationId);
+    const a = tab(runtime, browser, { tabId: 'a' });
+    await connected(a);
+    await startChat(a, 'private');
+    const otherBrowser = new Browser(emulator.url, organizationId);
+    a.tokenProvider = () => otherBrowser.token();
+    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    await connected(a, 2);
+    expect(a.count('identity_changed')).toBe(1);
+    // A tab attaching now, and a runtime restarted on the same storage, find nothing of the old customer.
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
+    await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
+    const late = tab(runtime, browser, { tabId: 'late' });
+    const offered = late.payloads('cached_state') as CachedStatePayload[];
+    expect(offered.flatMap((state) => state.chats)).toEqual([]);
+  });
+});
+
+describe('the outbox', () => {
+  it('keeps messages sent while the service is down and sends them after the reconnect, in order, once', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(emulator.url, organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const [writer, reader] = [tab(runtime, browser, { tabId: 'writer', outbox: true }), tab(runtime, browser, { tabId: 'reader' })];
+    await connected(writer);
+    const chat = await startChat(writer);
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
+    await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
+    const receipts = [];
+    for (const text of ['offline 1', 'offline 2']) {
+      receipts.push(await writer.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text } }));
+    }
+    expect(receipts.every(isOutboxReceipt)).toBe(true);
+    // A tab without the outbox is refused as before.
+    await expect(reader.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'x' } })).rejects.toMatchObject({ code: 'NO_CONNECTION' });
+    await connected(writer, 2);
+    await vi.waitFor(() => expect(texts(reader)).toEqual(['offline 1', 'offline 2']));
+    // The writer's caller learns each event (an `outbox` message with the sent event).
+    await vi.waitFor(() => expect(writer.messages.filter((message) => message.kind === 'outbox' && message.event)).toHaveLength(2));
+    expect(await serverTexts(organizationId)).toEqual(['hi', 'offline 1', 'offline 2']);
+    // Bad params are refused at once, never queued.
+    await expect(writer.session.request('sendEvent', { chatId: 7, event: { type: 'message', text: 'x' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('survives a restart of the runtime, and never sends a message the server already has (by customId)', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const storage = idbStorage(organizationId);
+    const browser = new Browser(emulator.url, organizationId);
+    const first = runtimeFor(emulator.url, organizationId, storage);
+    const a = tab(first, browser, { tabId: 'a', outbox: true });
+    await connected(a);
+    const customerId = a.payloads('customer_id')[0] as string;
+    const chat = await startChat(a);
+    // Reaches the server; say its answer was lost with the socket and the app retries it.
+    await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'delivered', customId: 'c-1' } });
+    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
+    await vi.waitFor(() => expect(first.state).not.toBe('connected'));
+    await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'delivered', customId: 'c-1' } });
+    await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'queued', customId: 'c-2' } });
+    // The page reloads before the service is back: the runtime goes, the outbox stays on disk.
+    a.session.detach('destroyed');
+    await vi.waitFor(async () => {
+      const [outbox] = await storage.getMany([outboxKey(customerId)]);
+      expect((outbox as { entries?: unknown[] } | undefined)?.entries).toHaveLength(2);
+    });
+
+    const second = runtimeFor(emulator.url, organizationId, storage);
+    const b = tab(second, browser, { tabId: 'a', outbox: true });
+    await connected(b);
+    await vi.waitFor(() => expect(b.messages.filter((message) => message.kind === 'outbox')).toHaveLength(2), { timeout: 10_000 });
+    expect(texts(b)).toEqual(['queued']);
+    expect(await serverTexts(organizationId)).toEqual(['hi', 'delivered', 'queued']);
+    expect(requests(organizationId, 'send_event')).toBe(2);
+    await vi.waitFor(async () => expect(((await storage.getMany([outboxKey(customerId)]))[0] as { entries: unknown[] }).entries).toEqual([]));
+  });
+});
+
+async function serverTexts(organizationId: string): Promise<Array<string | undefined>> {
+  const response = await fetch(`${emulator.url}/__emulator/chats?organization_id=${organizationId}`);
+  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ text?: string }> }> }> };
+  return chats[0]!.threads.flatMap((thread) => thread.events).map((event) => event.text);
+}
