@@ -23,6 +23,7 @@ export interface ResolvedConfig extends InitConfig {
   mode: RuntimeMode;
   extendedLifetime: boolean;
   debug: boolean;
+  outbox: boolean;
 }
 
 export function resolveConfig(value: unknown): ResolvedConfig {
@@ -58,6 +59,7 @@ export function resolveConfig(value: unknown): ResolvedConfig {
   if (config.env !== undefined) requireString(config.env, 'env');
   optionalBoolean(config.extendedLifetime, 'extendedLifetime');
   optionalBoolean(config.debug, 'debug');
+  optionalBoolean(config.outbox, 'outbox');
   const input = config as unknown as InitConfig;
   return {
     ...input,
@@ -69,6 +71,7 @@ export function resolveConfig(value: unknown): ResolvedConfig {
     mode: input.mode ?? 'auto',
     extendedLifetime: input.extendedLifetime ?? true,
     debug: input.debug ?? false,
+    outbox: input.outbox ?? false,
   };
 }
 

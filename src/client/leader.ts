@@ -22,7 +22,7 @@
  * `who-leads`, which the live leader answers; a different answer than the one followed re-attaches.
  */
 import * as Comlink from 'comlink';
-import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
+import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import { SdkError, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
 import {
@@ -177,8 +177,8 @@ class DedicatedTab implements TabPortApi {
     return this.invoke('status', []);
   }
 
-  destroy(): Promise<Envelope<void>> {
-    return this.detach('destroy');
+  destroy(options?: DestroyOptions): Promise<Envelope<void>> {
+    return this.detach('destroy', options);
   }
 
   leave(): Promise<Envelope<void>> {
@@ -526,14 +526,14 @@ class DedicatedTab implements TabPortApi {
     });
   }
 
-  private async detach(op: 'destroy' | 'leave'): Promise<Envelope<void>> {
+  private async detach(op: 'destroy' | 'leave', options?: DestroyOptions): Promise<Envelope<void>> {
     if (op === 'leave') this.leaving = true;
     if (this.closing) return { ok: true, value: undefined };
     this.closing = true;
     this.wake();
     const route = this.route;
     if (!route || this.attached?.route !== route) return { ok: true, value: undefined };
-    const outcome = await this.callOn(route, op, [], CALL_MS);
+    const outcome = await this.callOn(route, op, options ? [options] : [], CALL_MS);
     return typeof outcome === 'symbol' ? { ok: true, value: undefined } : (outcome as Envelope<void>);
   }
 

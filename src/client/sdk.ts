@@ -3,13 +3,14 @@
  * forwarded to the runtime that owns the connection. Listeners are local to the tab.
  */
 import * as Comlink from 'comlink';
-import type { AttachInfo, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import { uploadUrl, workerName } from '../shared/contract';
+import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
+import { isOutboxReceipt, uploadUrl, workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
+import { optionalBoolean, optionalObject } from '../shared/validate';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
@@ -17,7 +18,7 @@ import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { Emitter } from './emitter';
 import { chatHistory, type ChatHistory } from './history';
-import { claimTab, type TabClaim } from './tab';
+import { claimTab, randomId, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 import { startUpload, type UploadFileParams, type UploadHandle } from './upload';
 
@@ -36,7 +37,12 @@ export interface CustomerSDK extends RequestMethods {
   readonly auth: CustomerAuth;
   connect(): void;
   disconnect(): void;
-  destroy(): void;
+  /**
+   * Detaches this tab for good. `{ clearCache: true }` (this SDK only) also wipes the customer's
+   * cached chats and outbox from this browser when this is the last tab (e.g. on logout). Throws
+   * VALIDATION for bad options.
+   */
+  destroy(options?: DestroyOptions): void;
   /**
    * An async iterator over the chat's threads, newest page first (each page oldest thread first).
    * Throws VALIDATION at once for a bad `chatId`.
@@ -98,6 +104,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   /** This tab's wish, sent again when it attaches again (after an eviction, a move, a new leader). */
   let wantsConnection = config.autoConnect;
   const seen = new SeenEvents();
+  /** `sendEvent` calls waiting in the runtime's outbox, by customId (`outbox: true`). */
+  const outboxWaiters = new Map<string, { resolve(event: ChatEvent): void; reject(error: SdkError): void }>();
 
   // Keeps the hooks proxy strongly referenced for the tab's life: Comlink drops calls to a collected proxy.
   const hooks: TabHooks = {
@@ -110,11 +118,25 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const onMessage = (message: RuntimeMessage) => {
     if (destroyed) return;
     switch (message.kind) {
-      case 'event':
-        if (message.name === 'incoming_event') seen.noteEvent(message.payload.chatId, message.payload.event);
+      case 'event': {
+        if (message.name === 'incoming_event') {
+          seen.noteEvent(message.payload.chatId, message.payload.event);
+          // This tab's own queued message, sent at last: it is the caller's result, not an event here.
+          const waiter = outboxWaiters.get(message.payload.event.customId ?? '');
+          if (waiter) return waiter.resolve(message.payload.event);
+        }
         if (message.name === 'incoming_chat') seen.noteChat(message.payload.chat);
+        // What the tab paints from the cache counts as told: a fresh runtime need not repeat it.
+        if (message.name === 'cached_state') for (const chat of message.payload.chats) seen.noteChat(chat);
         emitter.emit(message.name, message.payload as never);
         return;
+      }
+      case 'outbox': {
+        const waiter = outboxWaiters.get(message.customId);
+        if (waiter && message.event) waiter.resolve(message.event);
+        else if (waiter) waiter.reject(message.error ? SdkError.fromData(message.error) : new SdkError('CONNECTION_LOST', 'The queued message was not sent.'));
+        return;
+      }
       case 'status':
         for (const listener of [...statusListeners]) listener(message.status);
         return;
@@ -151,6 +173,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       focused: pageHasFocus(),
       seen: seen.snapshot(),
       ...(config.debug ? { debug: true } : {}),
+      ...(config.outbox ? { outbox: true } : {}),
       ...(config.page ? { page: { ...config.page } } : {}),
       ...(config.referrer !== undefined ? { referrer: config.referrer } : {}),
       ...(tab.lockName ? { lockName: tab.lockName } : {}),
@@ -281,8 +304,35 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     });
   };
 
+  /**
+   * `sendEvent` with the outbox: the customId is fixed here, before the call, so the caller's
+   * promise settles on whichever comes first, the answer or the event sent later from the outbox.
+   */
+  const sendViaOutbox = async (params: unknown): Promise<ChatEvent> => {
+    const given = params as { event?: unknown } | null;
+    const event = typeof given === 'object' && given !== null && typeof given.event === 'object' && given.event !== null ? (given.event as { customId?: unknown }) : undefined;
+    // Malformed params: the runtime rejects them with VALIDATION, nothing is queued.
+    if (!event) return call((api) => api.request('sendEvent', params) as Promise<Envelope<ChatEvent>>);
+    const customId = typeof event.customId === 'string' && event.customId !== '' ? event.customId : `outbox-${randomId()}`;
+    const withId = { ...(given as object), event: { ...event, customId } };
+    let settle!: { resolve(event: ChatEvent): void; reject(error: SdkError): void };
+    const sent = new Promise<ChatEvent>((resolve, reject) => (settle = { resolve, reject }));
+    outboxWaiters.set(customId, settle);
+    pending.add(settle.reject);
+    try {
+      const result = await call((api) => api.request('sendEvent', withId) as Promise<Envelope<unknown>>);
+      return isOutboxReceipt(result) ? await sent : (result as ChatEvent);
+    } finally {
+      outboxWaiters.delete(customId);
+      pending.delete(settle.reject);
+    }
+  };
+
   const request = async <M extends MethodName>(method: M, params: unknown): Promise<ResultOf<M>> => {
-    const result = await call((api) => api.request(method, params) as Promise<Envelope<ResultOf<M>>>);
+    const result =
+      method === 'sendEvent' && config.outbox
+        ? ((await sendViaOutbox(params)) as ResultOf<M>)
+        : await call((api) => api.request(method, params) as Promise<Envelope<ResultOf<M>>>);
     // This tab's own messages and chats come back as results, not events: remember them too.
     if (method === 'sendEvent') seen.noteEvent((params as { chatId: string }).chatId, result as ChatEvent);
     if (method === 'startChat' || method === 'resumeChat') seen.noteChat((result as { chat: Chat }).chat);
@@ -323,7 +373,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   document.addEventListener('visibilitychange', onFocusChange);
 
   /** Ends this instance; `destroy` tells the runtime to drop the tab now, `leave` lets the socket linger for the next page. */
-  function teardown(error: SdkError, tellRuntime: 'destroy' | 'leave' | 'none'): void {
+  function teardown(error: SdkError, tellRuntime: 'destroy' | 'leave' | 'none', destroyOptions?: DestroyOptions): void {
     if (destroyed) return;
     destroyed = true;
     for (const reject of pending) reject(error);
@@ -339,7 +389,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     };
     const current = transport;
     if (tellRuntime !== 'none' && current) {
-      const told = tellRuntime === 'destroy' ? current.api.destroy() : current.api.leave();
+      const told = tellRuntime === 'destroy' ? current.api.destroy(destroyOptions) : current.api.leave();
       told.then(finish, finish);
     } else {
       ready.then(finish, finish);
@@ -356,7 +406,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       wantsConnection = false;
       fireAndForget('disconnect()', (api) => api.disconnect());
     },
-    destroy: () => teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy'),
+    destroy: (options?: DestroyOptions) => {
+      const given = optionalObject(options, 'options');
+      const clearCache = optionalBoolean(given?.clearCache, 'options.clearCache') === true;
+      teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy', clearCache ? { clearCache } : undefined);
+    },
     ...(Object.fromEntries(METHOD_NAMES.map((name) => [name, (params: unknown) => request(name, params)])) as RequestMethods),
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
