@@ -18,6 +18,8 @@ declare global {
 }
 
 const settings = demoSettings();
+// `?outbox=1`: messages typed while offline wait in the outbox instead of failing.
+const outbox = new URLSearchParams(location.search).get('outbox') === '1';
 const sdk = CustomerSDK.init({
   organizationId: settings.organizationId,
   clientId: 'demo-client',
@@ -28,6 +30,7 @@ const sdk = CustomerSDK.init({
   extendedLifetime: settings.extendedLifetime,
   debug: settings.debug,
   ...(settings.mode ? { mode: settings.mode } : {}),
+  ...(outbox ? { outbox: true } : {}),
 });
 window.CustomerSDK = CustomerSDK;
 window.sdk = sdk;
@@ -50,11 +53,13 @@ function setState(text: string): void {
   state.dataset.state = text;
 }
 
-function show(event: ChatEvent): void {
+/** `source` says where the message came from: the cache (painted before the login) or the server. */
+function show(event: ChatEvent, source: 'cache' | 'live' = 'live'): void {
   if (event.type !== 'message' || shown.has(event.id)) return;
   shown.add(event.id);
   const item = document.createElement('li');
   item.className = event.authorId === customerId ? 'mine' : 'theirs';
+  item.dataset.source = source;
   item.textContent = event.text;
   messages.append(item);
   messages.scrollTop = messages.scrollHeight;
@@ -65,20 +70,33 @@ sdk.on('customer_id', (id) => {
   customerId = id;
   element('#customer-id').textContent = id;
 });
-sdk.on('connected', async () => {
-  setState('connected');
-  const { chatsSummary } = await sdk.listChats();
-  const chat = chatsSummary[0];
+// Before the login completes, a runtime that starts with a cache offers what it held: paint it.
+sdk.on('cached_state', ({ customer, chats }) => {
+  if (state.dataset.state === 'connected') return;
+  setState('cached');
+  if (customer && !customerId) customerId = customer.id;
+  const chat = chats[0];
   if (!chat) return;
   chatId = chat.id;
-  chatActive = chat.active;
-  if (chat.lastEvent) show(chat.lastEvent);
+  chatActive = chat.thread?.active ?? false;
+  chat.thread?.events.forEach((event) => show(event, 'cache'));
+});
+sdk.on('connected', async () => {
+  setState('connected');
+  // Both answered by the runtime's cache when another tab already asked in this login.
+  const { chatsSummary } = await sdk.listChats();
+  const summary = chatsSummary[0];
+  if (!summary) return;
+  chatId = summary.id;
+  chatActive = summary.active;
+  const chat = await sdk.getChat({ chatId: summary.id });
+  chat.thread?.events.forEach((event) => show(event));
 });
 sdk.on('disconnected', ({ reason }) => setState(`disconnected: ${reason}`));
 sdk.on('incoming_chat', ({ chat }) => {
   chatId = chat.id;
   chatActive = true;
-  chat.thread?.events.forEach(show);
+  chat.thread?.events.forEach((event) => show(event));
 });
 let unread = 0;
 const title = document.title;
@@ -117,7 +135,7 @@ element<HTMLFormElement>('#composer').addEventListener('submit', async (event) =
       const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text }] } } });
       chatId = chat.id;
       chatActive = true;
-      chat.thread?.events.forEach(show);
+      chat.thread?.events.forEach((event) => show(event));
     } else {
       show(await sdk.sendEvent({ chatId, event: { type: 'message', text } }));
     }
