@@ -24,6 +24,8 @@ export interface ResolvedConfig extends InitConfig {
   extendedLifetime: boolean;
   debug: boolean;
   outbox: boolean;
+  /** `workerUrl` resolved against the page. */
+  workerUrl?: string;
 }
 
 export function resolveConfig(value: unknown): ResolvedConfig {
@@ -60,6 +62,7 @@ export function resolveConfig(value: unknown): ResolvedConfig {
   optionalBoolean(config.extendedLifetime, 'extendedLifetime');
   optionalBoolean(config.debug, 'debug');
   optionalBoolean(config.outbox, 'outbox');
+  const workerUrl = config.workerUrl === undefined ? undefined : resolveWorkerUrl(config.workerUrl);
   const input = config as unknown as InitConfig;
   return {
     ...input,
@@ -72,7 +75,29 @@ export function resolveConfig(value: unknown): ResolvedConfig {
     extendedLifetime: input.extendedLifetime ?? true,
     debug: input.debug ?? false,
     outbox: input.outbox ?? false,
+    workerUrl,
   };
+}
+
+/**
+ * A worker script must come from the page's own origin (the browser refuses others, and `data:`
+ * SharedWorkers fail): say so at `init()` rather than fall back to another mode later.
+ */
+function resolveWorkerUrl(value: unknown): string {
+  const page = typeof location === 'undefined' ? undefined : location;
+  if (!(typeof value === 'string' && value.length > 0) && !(value instanceof URL)) fail('workerUrl', 'a URL string or a URL', value);
+  let url: URL;
+  try {
+    url = new URL(String(value), page?.href);
+  } catch {
+    fail('workerUrl', 'a valid URL', value);
+  }
+  if (page && url.origin !== page.origin) {
+    throw new SdkError('VALIDATION', `"workerUrl" must be on this page's origin (${page.origin}), got ${url.origin}`, {
+      field: 'workerUrl',
+    });
+  }
+  return url.href;
 }
 
 export function runtimeConfig(config: ResolvedConfig): RuntimeConfig {

@@ -116,7 +116,11 @@ class DedicatedTab implements TabPortApi {
   private nextId = 0;
   private lastDiscovery = 0;
 
-  constructor(private readonly key: string) {
+  constructor(
+    private readonly key: string,
+    /** Starts the runtime's Worker (transport.ts knows where its script is). */
+    private readonly startWorker: (name: string) => Worker,
+  ) {
     this.failed = new Promise<never>((_, reject) => {
       this.fail = reject;
     });
@@ -276,9 +280,7 @@ class DedicatedTab implements TabPortApi {
   /** The leader lock was granted: start the runtime here. The lock is held until the promise settles. */
   private lead(): Promise<void> | undefined {
     if (this.closing) return undefined;
-    // The URL and the options must be written inside the constructor call: that is how Vite finds
-    // and bundles the worker.
-    const worker = new Worker(new URL('../worker/dedicated.ts', import.meta.url), { type: 'module', name: this.key });
+    const worker = this.startWorker(this.key);
     worker.addEventListener('error', (event: ErrorEvent) => {
       if (this.attached?.route.kind === 'local') {
         console.error('[livechat-multitab] the dedicated runtime reported an error:', event.message);
@@ -575,8 +577,8 @@ class DedicatedTab implements TabPortApi {
 }
 
 /** Opens the dedicated-mode transport for a runtime key (`workerName(runtime)`). */
-export function openDedicatedTransport(key: string): Transport {
-  const tab = new DedicatedTab(key);
+export function openDedicatedTransport(key: string, startWorker: (name: string) => Worker): Transport {
+  const tab = new DedicatedTab(key, startWorker);
   return {
     mode: 'dedicated',
     // Not a Comlink proxy, but it answers the same calls with the same envelopes.

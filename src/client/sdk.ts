@@ -90,7 +90,7 @@ function callError(error: unknown): SdkError {
 const pageHasFocus = () => document.visibilityState === 'visible' && document.hasFocus();
 
 export function createSdk(config: ResolvedConfig): CustomerSDK {
-  const firstMode = chooseMode(config.mode);
+  const firstMode = chooseMode(config.mode, config.workerUrl);
   const emitter = new Emitter();
   const auth = createTokenSource(authConfig(config));
   const runtime = runtimeConfig(config);
@@ -204,6 +204,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       name: workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived'),
       extendedLifetime: config.extendedLifetime,
       key: workerName(runtime),
+      ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
     };
     let mode = firstMode;
     for (;;) {

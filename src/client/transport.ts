@@ -7,6 +7,10 @@
  *   tabs without SharedWorker). Its code (`leader.ts`, `relay.ts`) is loaded only in this mode;
  * - `inline`: the runtime runs in the page (one socket per tab), where SharedWorker is missing or
  *   fails to start, or when asked for.
+ *
+ * The worker script is the site's own `workerUrl` when given, else the worker file that ships next
+ * to this module: the `new URL(…, import.meta.url)` calls below are what Vite (for the demo) and,
+ * in the published ESM, the app's bundler find and bundle (see vite.lib.config.ts).
  */
 import * as Comlink from 'comlink';
 import type { TabPortApi } from '../shared/contract';
@@ -23,14 +27,36 @@ export interface Transport {
   close(): void;
 }
 
+/**
+ * Whether this build can locate the worker file it ships with. The ESM build can (through
+ * `import.meta.url`); the CommonJS and script-tag builds cannot (no `import.meta` there) and set
+ * this to false, so only a `workerUrl` gets them a worker.
+ */
+declare const __LIVECHAT_BUNDLED_WORKER__: boolean | undefined;
+const bundledWorker = typeof __LIVECHAT_BUNDLED_WORKER__ === 'boolean' ? __LIVECHAT_BUNDLED_WORKER__ : true;
+
+let warnedNoWorker = false;
+
 const dedicatedSupported = () =>
   typeof Worker !== 'undefined' && typeof BroadcastChannel !== 'undefined' && typeof navigator !== 'undefined' && !!navigator.locks;
 
 /**
  * `auto`: SharedWorker where it exists; else dedicated mode (one leader tab's Worker for all
- * tabs); else inline. A SharedWorker that fails to start falls back too (see sdk.ts).
+ * tabs); else inline. A SharedWorker that fails to start falls back too (see sdk.ts). A build
+ * without a worker file of its own (CommonJS, script tag) and without `workerUrl` runs inline.
  */
-export function chooseMode(requested: RuntimeMode): TransportMode {
+export function chooseMode(requested: RuntimeMode, workerUrl?: string): TransportMode {
+  if (requested === 'inline') return 'inline';
+  if (!workerUrl && !bundledWorker) {
+    if (requested !== 'auto') {
+      throw new SdkError('UNSUPPORTED_MODE', `Mode "${requested}" needs "workerUrl" in this build (CommonJS or script tag).`);
+    }
+    if (!warnedNoWorker) {
+      warnedNoWorker = true;
+      console.warn('[livechat-multitab] without "workerUrl" this build runs inline, one connection per tab: host the worker file, pass its URL.');
+    }
+    return 'inline';
+  }
   if (requested === 'dedicated') {
     if (!dedicatedSupported()) {
       throw new SdkError('UNSUPPORTED_MODE', 'Mode "dedicated" needs Worker, BroadcastChannel and Web Locks; use mode "auto" or "inline".');
@@ -40,7 +66,6 @@ export function chooseMode(requested: RuntimeMode): TransportMode {
   if (requested === 'shared' && typeof SharedWorker === 'undefined') {
     throw new SdkError('UNSUPPORTED_MODE', 'This browser has no SharedWorker; use mode "auto" or "inline".');
   }
-  if (requested === 'inline') return 'inline';
   if (typeof SharedWorker !== 'undefined') return 'shared';
   return fallbackMode();
 }
@@ -59,12 +84,14 @@ export interface SharedOptions {
 export interface TransportOptions extends SharedOptions {
   /** `workerName(runtime)`: names the leader lock and the relay channels in dedicated mode. */
   key: string;
+  /** The site's own copy of the worker file (`workerUrl`, resolved); else the bundled one. */
+  workerUrl?: string;
 }
 
 export async function openTransport(mode: TransportMode, shared: TransportOptions): Promise<Transport> {
   if (mode === 'dedicated') {
     const { openDedicatedTransport } = await import('./leader');
-    return openDedicatedTransport(shared.key);
+    return openDedicatedTransport(shared.key, (name) => startDedicatedWorker(name, shared.workerUrl));
   }
   if (mode === 'inline') {
     const { startInlineRuntime } = await import('../worker/inline');
@@ -72,18 +99,31 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
     const api = Comlink.wrap<TabPortApi>(port);
     return { mode, api, failed: new Promise<never>(() => undefined), close: () => port.close() };
   }
-  // `extendedLifetime` (Chrome 148+) lets a single-tab visitor move between pages without the
-  // worker, and so the socket, dying on each navigation. Browsers without it ignore the member.
+  return sharedTransport(startSharedWorker(shared));
+}
+
+/**
+ * `extendedLifetime` (Chrome 148+) lets a single-tab visitor move between pages without the
+ * worker, and so the socket, dying on each navigation. Browsers without it ignore the member.
+ * Every build and every SDK version starts the worker as a module: a SharedWorker asked for with
+ * another type than the running one fails, which would split the tabs of a site during a deploy.
+ */
+function startSharedWorker({ name, extendedLifetime, workerUrl }: TransportOptions): SharedWorker {
+  if (workerUrl) return new SharedWorker(workerUrl, { type: 'module', name, extendedLifetime } as WorkerOptions);
   // The URL and the options must be written inside the constructor call: that is how Vite finds,
   // types and bundles the worker. (`extendedLifetime` is not in TypeScript's DOM types yet.)
-  const { name, extendedLifetime } = shared;
-  const worker = new SharedWorker(new URL('../worker/shared.ts', import.meta.url), {
+  return new SharedWorker(new URL('../worker/shared.ts', import.meta.url), {
     type: 'module',
     name,
     // @ts-expect-error -- WorkerOptions lacks extendedLifetime in lib.dom (Chrome 148+ feature).
     extendedLifetime,
   });
-  return sharedTransport(worker);
+}
+
+/** The dedicated-mode leader's Worker (started by leader.ts); the same file as the SharedWorker's with `workerUrl`. */
+function startDedicatedWorker(name: string, workerUrl: string | undefined): Worker {
+  if (workerUrl) return new Worker(workerUrl, { type: 'module', name });
+  return new Worker(new URL('../worker/dedicated.ts', import.meta.url), { type: 'module', name });
 }
 
 /**

@@ -305,6 +305,13 @@ export interface InitConfig {
   regionServers?: Partial<Record<Region, string>>;
   /** Force a runtime mode. Default `'auto'` (SharedWorker where available). */
   mode?: RuntimeMode;
+  /**
+   * **This SDK only:** the URL of the package's worker file (`dist/lib/livechat-multitab-sdk.worker.js`)
+   * hosted on the page's own origin, for sites that load the SDK without a bundler (script tag) or
+   * through its CommonJS build; used for the SharedWorker and for the dedicated mode's Worker. With
+   * a bundler and the ESM build it is not needed: the bundler emits the worker itself.
+   */
+  workerUrl?: string | URL;
   /** Accounts/API environment for production hosts (`'production'` by default), as in the official SDK. */
   env?: string;
   /**
