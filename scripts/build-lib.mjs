@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * `npm run build:lib` (and `prepack`): the package into dist/lib. Four Vite library builds (see
+ * vite.lib.config.ts), then the type declarations, then a size report of what ships.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, minifySync } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+const outDir = join(root, 'dist/lib');
+const typesDir = join(outDir, 'types');
+
+for (const mode of ['es', 'cjs', 'iife', 'worker']) {
+  await build({ root, configFile: join(root, 'vite.lib.config.ts'), mode });
+}
+
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const file of walk(typesDir)) {
+  if (file.endsWith('.d.ts')) writeFileSync(file, withExtensions(readFileSync(file, 'utf8'), dirname(file)));
+}
+// One entry per module system: under `moduleResolution: node16`, TypeScript reads a `.d.ts` in a
+// `"type": "module"` package as ESM and a `.d.cts` as CommonJS, matching index.js and index.cjs.
+const entry = "export * from './types/client/index.js';\n";
+writeFileSync(join(outDir, 'index.d.ts'), entry);
+writeFileSync(join(outDir, 'index.d.cts'), entry);
+
+report();
+
+/**
+ * The sources import `./sdk`, which bundlers resolve; Node's ESM resolution (TypeScript's
+ * `node16`/`nodenext`) needs `./sdk.js` or `./dir/index.js` in the published declarations.
+ */
+function withExtensions(code, dir) {
+  return code.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g, (match, prefix, quote, specifier) => {
+    if (/\.(?:js|cjs|mjs)$/.test(specifier)) return match;
+    const target = resolve(dir, specifier);
+    const path = existsSync(`${target}.d.ts`) ? `${specifier}.js` : existsSync(join(target, 'index.d.ts')) ? `${specifier}/index.js` : undefined;
+    if (!path) throw new Error(`build-lib: cannot resolve ${specifier} from ${dir}`);
+    return `${prefix}${quote}${path}${quote}`;
+  });
+}
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+/**
+ * Raw and gzip bytes of every script the package ships, and of what a tab loads before it talks
+ * to the worker: the ESM entry, the chunks it imports statically and Comlink, minified as the
+ * app's bundler would (the ESM build keeps its whitespace for the app's minifier).
+ */
+function report() {
+  const size = (code) => ({ raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  const rows = readdirSync(outDir)
+    .filter((name) => /\.(?:js|cjs)$/.test(name))
+    .sort()
+    .map((name) => ({ name, ...size(readFileSync(join(outDir, name))) }));
+  const eager = new Set(['index.js']);
+  for (const name of eager) {
+    for (const [, next] of readFileSync(join(outDir, name), 'utf8').matchAll(/^import [^'"]*["']\.\/([^'"]+)["']/gm)) eager.add(next);
+  }
+  const minified = [...eager].map((name) => minifySync(name, readFileSync(join(outDir, name), 'utf8')).code);
+  minified.push(readFileSync(join(root, 'node_modules/comlink/dist/esm/comlink.min.mjs'), 'utf8'));
+  rows.push({ name: `tab, minified: ${[...eager].join(' + ')} + comlink`, ...size(minified.join('\n')) });
+  const width = Math.max(...rows.map((row) => row.name.length));
+  console.log(`\ndist/lib (raw / gzip):`);
+  for (const row of rows) console.log(`  ${row.name.padEnd(width)}  ${kb(row.raw).padStart(9)} / ${kb(row.gzip).padStart(8)}`);
+}
