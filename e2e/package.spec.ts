@@ -1,0 +1,190 @@
+/**
+ * The package as users get it: `npm pack` (which builds it), the tarball installed into a consumer
+ * app outside src/, that app bundled by Vite, and a plain site loading the script-tag build with a
+ * worker file it hosts itself. Each serves real tabs against the emulator.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { build } from 'vite';
+import { EMULATOR_URL } from './env';
+import { countEvents, newOrganization, receivedTexts, stats } from './helpers';
+
+const repo = resolve(import.meta.dirname, '..');
+const fixture = join(repo, 'e2e/consumer');
+// Under the repo, so that the package's own dependencies (comlink, …) resolve from the repo's
+// node_modules without a registry; per process, so that parallel runs do not share it.
+const work = join(repo, 'dist', `consumer-${process.pid}`);
+const installed = join(work, 'node_modules/livechat-multitab-sdk');
+const site = join(work, 'site');
+
+let packedFiles: string[] = [];
+let server: Server;
+let siteUrl = '';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // Packing runs `prepack`, the whole library build; the consumer's Vite build comes on top.
+  test.setTimeout(120_000);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(installed, { recursive: true });
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // Lifecycle scripts may print before npm's JSON: it is the last top-level array on stdout.
+  const [packed] = JSON.parse(output.slice(output.lastIndexOf('\n[') + 1)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  packedFiles = packed!.files.map((file) => file.path).sort();
+  execFileSync('tar', ['-xzf', join(work, packed!.filename), '-C', installed, '--strip-components=1']);
+
+  // The Vite app, with Vite's defaults: whatever the package needs must work without app config.
+  // It has its own package.json, as apps do; without one, the repo's (its `sideEffects`) would apply.
+  for (const file of ['package.json', 'index.html', 'main.js', 'expose.js', 'usage.mts', 'usage.cts', 'tsconfig.json']) cpSync(join(fixture, file), join(work, file));
+  await build({ root: work, configFile: false, logLevel: 'warn', base: '/vite/', build: { outDir: join(site, 'vite'), emptyOutDir: true } });
+
+  // The script-tag site hosts the two files it needs from the package next to its page.
+  mkdirSync(join(site, 'script'), { recursive: true });
+  cpSync(join(fixture, 'script-tag.html'), join(site, 'script/index.html'));
+  cpSync(join(fixture, 'expose.js'), join(site, 'script/expose.js'));
+  for (const file of ['livechat-multitab-sdk.iife.js', 'livechat-multitab-sdk.worker.js']) cpSync(join(installed, 'dist/lib', file), join(site, 'script', file));
+
+  server = await serveStatic(site);
+  siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.afterAll(async () => {
+  await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('npm pack ships the build, README, LICENSE and package.json only, usable from Node and TypeScript', async () => {
+  const stray = packedFiles.filter((path) => !path.startsWith('dist/lib/') && !['package.json', 'README.md', 'LICENSE'].includes(path));
+  expect(stray).toEqual([]);
+  for (const path of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'livechat-multitab-sdk.worker.js', 'livechat-multitab-sdk.iife.js']) {
+    expect(packedFiles).toContain(`dist/lib/${path}`);
+  }
+  expect(packedFiles).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+
+  // Node resolves both conditions of the exports map to a working module; importing touches no browser API.
+  writeFileSync(
+    join(work, 'probe.mjs'),
+    `import * as esm from 'livechat-multitab-sdk';
+     import { createRequire } from 'node:module';
+     const cjs = createRequire(import.meta.url)('livechat-multitab-sdk');
+     const refusal = (sdk) => { try { sdk.init({ clientId: 'c' }); return 'accepted'; } catch (e) { return [e instanceof sdk.SdkError, e.code, e.data?.field]; } };
+     console.log(JSON.stringify({ esm: Object.keys(esm).sort(), cjs: Object.keys(cjs).sort(), esmRefusal: refusal(esm), cjsRefusal: refusal(cjs) }));`,
+  );
+  const probe = JSON.parse(execFileSync(process.execPath, [join(work, 'probe.mjs')], { cwd: work, encoding: 'utf8' })) as unknown;
+  const refusal = [true, 'VALIDATION', 'organizationId'];
+  expect(probe).toEqual({ esm: ['SDK_VERSION', 'SdkError', 'init'], cjs: ['SDK_VERSION', 'SdkError', 'init'], esmRefusal: refusal, cjsRefusal: refusal });
+
+  // The declarations type an app's code, for `import` and for `require`, under Node's resolution.
+  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(work, 'tsconfig.json')], { cwd: work, encoding: 'utf8' });
+});
+
+for (const mode of ['shared', 'dedicated'] as const) {
+  test(`a Vite app built from the tarball: two tabs share one ${mode} worker, one socket and one login`, async ({ browser }) => {
+    const organizationId = newOrganization();
+    const context = await browser.newContext();
+    const query: Record<string, string> = mode === 'shared' ? {} : { mode };
+    const a = await openTab(context, 'vite/index.html', organizationId, query);
+    const b = await openTab(context, 'vite/index.html', organizationId, query);
+    await expectOneConnection([a, b], organizationId, mode);
+    await context.close();
+  });
+}
+
+for (const mode of ['shared', 'dedicated'] as const) {
+  test(`a script-tag site with workerUrl: two tabs share one ${mode} worker, one socket and one login`, async ({ browser }) => {
+    const organizationId = newOrganization();
+    const context = await browser.newContext();
+    const query: Record<string, string> = mode === 'shared' ? {} : { mode };
+    const a = await openTab(context, 'script/index.html', organizationId, query);
+    const b = await openTab(context, 'script/index.html', organizationId, query);
+    expect(await a.evaluate(() => typeof window.CustomerSDK.init)).toBe('function');
+    await expectOneConnection([a, b], organizationId, mode);
+    await context.close();
+  });
+}
+
+test('the script-tag build without workerUrl runs inline with a warning; forced modes and bad workerUrls are refused', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  await page.goto(`${siteUrl}/script/index.html?${new URLSearchParams({ server: EMULATOR_URL, organizationId, noWorkerUrl: '1' })}`);
+  await expect.poll(() => countEvents(page, 'connected')).toBe(1);
+  expect(await page.evaluate(() => window.sdk.getRuntimeStatus().then((status) => status.mode))).toBe('inline');
+  expect(warnings.filter((text) => text.includes('"workerUrl"'))).toHaveLength(1);
+
+  const outcomes = await page.evaluate(() => {
+    const attempt = (extra: Record<string, unknown>) => {
+      try {
+        window.CustomerSDK.init({ organizationId: 'o', clientId: 'c', autoConnect: false, ...extra }).destroy();
+        return 'accepted';
+      } catch (error) {
+        const { code, data } = error as { code: string; data?: { field?: string } };
+        return `${code}${data?.field ? ` ${data.field}` : ''}`;
+      }
+    };
+    return {
+      shared: attempt({ mode: 'shared' }),
+      dedicated: attempt({ mode: 'dedicated' }),
+      number: attempt({ workerUrl: 42 }),
+      empty: attempt({ workerUrl: '' }),
+      otherOrigin: attempt({ workerUrl: 'https://cdn.example.com/livechat-multitab-sdk.worker.js' }),
+      dataUrl: attempt({ workerUrl: 'data:text/javascript,' }),
+      urlObject: attempt({ workerUrl: new URL('./livechat-multitab-sdk.worker.js', location.href) }),
+    };
+  });
+  expect(outcomes).toEqual({
+    shared: 'UNSUPPORTED_MODE',
+    dedicated: 'UNSUPPORTED_MODE',
+    number: 'VALIDATION workerUrl',
+    empty: 'VALIDATION workerUrl',
+    otherOrigin: 'VALIDATION workerUrl',
+    dataUrl: 'VALIDATION workerUrl',
+    urlObject: 'accepted',
+  });
+  await context.close();
+});
+
+async function openTab(context: BrowserContext, path: string, organizationId: string, extra: Record<string, string>): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(`${siteUrl}/${path}?${new URLSearchParams({ server: EMULATOR_URL, organizationId, ...extra })}`);
+  await expect.poll(() => countEvents(page, 'connected')).toBe(1);
+  return page;
+}
+
+/** What the package promises: every tab on one runtime, one socket, one login, and messages between tabs. */
+async function expectOneConnection([a, b]: Page[], organizationId: string, mode: 'shared' | 'dedicated'): Promise<void> {
+  for (const tab of [a!, b!]) {
+    await expect.poll(() => tab.evaluate(() => window.sdk.getRuntimeStatus().then(({ mode, tabs }) => ({ mode, tabs })))).toEqual({ mode, tabs: 2 });
+  }
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  const chatId = await a!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  await a!.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'from the first tab' } }), chatId);
+  await expect.poll(() => receivedTexts(b!)).toEqual(['from the first tab']);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+}
+
+/** The consumer site: its built files as a static host serves them. */
+function serveStatic(root: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer((request, response) => {
+    const path = resolve(root, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname)}`);
+    try {
+      if (!path.startsWith(root + sep)) throw new Error('outside the site');
+      const body = readFileSync(path);
+      response.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((ready) => server.listen(0, '127.0.0.1', () => ready(server)));
+}
