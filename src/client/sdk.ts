@@ -10,17 +10,17 @@ import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
-import { optionalBoolean, optionalObject } from '../shared/validate';
+import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { Emitter } from './emitter';
-import { chatHistory, type ChatHistory } from './history';
+import type { ChatHistory } from './history';
 import { claimTab, randomId, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
-import { startUpload, type UploadFileParams, type UploadHandle } from './upload';
+import type { UploadFileParams, UploadHandle } from './upload';
 
 /** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
 const CALL_TIMEOUT_MS = 20_000;
@@ -416,16 +416,39 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),
-    getChatHistory: (params) => chatHistory(params, (page) => request('listThreads', page)),
+    getChatHistory: (params) => {
+      // Bad params throw at once, as before; the pager itself is loaded on the first next(), and
+      // next() calls made meanwhile reach it in order.
+      const chatId = requireString(requireObject(params, 'params').chatId, 'chatId');
+      let pager: Promise<ChatHistory> | undefined;
+      const load = () =>
+        (pager ??= import('./history').then(({ chatHistory }) => chatHistory({ chatId }, (page) => request('listThreads', page))));
+      return { next: () => load().then((history) => history.next()) };
+    },
     uploadFile: (params) => {
       if (destroyed) return { promise: Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.')), cancel: () => {} };
-      // The region the tab was configured with: a misdirect learned by the runtime is not known here.
-      const upload = startUpload(params, { url: uploadUrl(runtime, runtime.region), getToken: () => auth.getToken() });
+      // The upload code is loaded on the first upload (every byte here is paid in every tab); a
+      // cancel() or destroy() before it arrived stops the upload before anything is sent.
+      let upload: ReturnType<typeof import('./upload').startUpload> | undefined;
+      let stopped: SdkError | undefined;
+      const abort = (error: SdkError) => {
+        stopped ??= error;
+        upload?.abort(error);
+      };
+      const promise = import('./upload').then(
+        ({ startUpload }) => {
+          // The region the tab was configured with: a misdirect learned by the runtime is not known here.
+          upload = startUpload(params, { url: uploadUrl(runtime, runtime.region), getToken: () => auth.getToken() });
+          if (stopped) upload.abort(stopped);
+          return upload.promise;
+        },
+        (error: unknown) => Promise.reject(SdkError.from(error)),
+      );
       // destroy() ends an upload in flight, as it rejects every other pending call.
-      pending.add(upload.abort);
-      const done = () => pending.delete(upload.abort);
-      upload.promise.then(done, done);
-      return { promise: upload.promise, cancel: upload.cancel };
+      pending.add(abort);
+      const done = () => pending.delete(abort);
+      promise.then(done, done);
+      return { promise, cancel: () => (upload ? upload.cancel() : abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.'))) };
     },
     getTabId: () => ready.then((attached) => attached.tabId),
     getRuntimeStatus: () => call((api) => api.status()),
