@@ -33,9 +33,13 @@ export class RuntimeHost {
     private readonly deps: HostOptions,
   ) {}
 
-  /** Serves one tab on `endpoint` (a SharedWorker port, or a dedicated worker's global scope). */
-  serve(endpoint: Comlink.Endpoint): void {
-    Comlink.expose(new PortApi(this), endpoint);
+  /**
+   * Serves one tab on `endpoint` (a SharedWorker port, or a dedicated worker's global scope).
+   * `close` ends the endpoint once the tab is known to be gone, so that neither the port nor the
+   * objects its listener holds outlive the tab (a SharedWorker gets a port per page, forever).
+   */
+  serve(endpoint: Comlink.Endpoint, close?: () => void): void {
+    Comlink.expose(new PortApi(this, close), endpoint);
   }
 
   /** The runtime for a config: created by the first tab, shared by every later one. */
@@ -79,7 +83,10 @@ class PortApi implements TabPortApi {
   /** Set once the runtime let go of this tab (lock granted, eviction, leave). */
   private detached = false;
 
-  constructor(private readonly host: RuntimeHost) {}
+  constructor(
+    private readonly host: RuntimeHost,
+    private readonly closeEndpoint: (() => void) | undefined,
+  ) {}
 
   attach(hello: TabHello, hooks: Comlink.Remote<TabHooks>, events: MessagePort): Promise<Envelope<AttachInfo>> {
     return toEnvelope(() => {
@@ -162,6 +169,12 @@ class PortApi implements TabPortApi {
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
     if (!lockName || !locks) return;
     const release = this.release;
-    locks.request(lockName, () => release?.()).catch(() => release?.());
+    // Granted: the tab is gone for good (unlike a leave or an eviction, after which it may come
+    // back on this same port), so the port can go too.
+    const gone = () => {
+      release?.();
+      this.closeEndpoint?.();
+    };
+    locks.request(lockName, gone).catch(gone);
   }
 }

@@ -18,7 +18,7 @@ const host = new RuntimeHost('shared', {
 
 self.addEventListener('connect', (event: MessageEvent) => {
   const port = event.ports[0];
-  if (port) host.serve(port);
+  if (port) host.serve(port, () => port.close());
 });
 self.addEventListener('online', () => host.networkOnline());
 self.addEventListener('offline', () => host.networkOffline());
