@@ -8,13 +8,12 @@
  * small copy too and hand it to a runtime they attach to, so a runtime that starts afresh (a new
  * leader tab, a worker restarted with its memory wiped) still knows what to catch up on.
  */
-import type { SdkEvent } from './pushes';
 import type { Chat, ChatEvent } from './types';
 
 /** Event ids remembered per chat; enough to recognise a redelivery, bounded for long chats. */
 const REMEMBERED_EVENTS = 500;
 
-interface ChatRecord {
+export interface ChatRecord {
   threadId: string | null;
   ids: Set<string>;
 }
@@ -29,8 +28,12 @@ export interface SeenSnapshot {
 /** Ids per chat a tab hands over: enough to find the gap after a short outage. */
 const SNAPSHOT_EVENTS = 50;
 
+/**
+ * What a tab records (it ships in every tab, so it holds only that); the runtime's catch-up on
+ * top of it is `SeenLedger` (src/worker/seen-ledger.ts).
+ */
 export class SeenEvents {
-  private readonly chats = new Map<string, ChatRecord>();
+  protected readonly chats = new Map<string, ChatRecord>();
 
   /** Records an event; false when the tabs were already told of it (a duplicate to drop). */
   noteEvent(chatId: string, event: ChatEvent): boolean {
@@ -48,29 +51,6 @@ export class SeenEvents {
     for (const event of chat.thread.events) this.remember(record, event.id);
   }
 
-  chatIds(): string[] {
-    return [...this.chats.keys()];
-  }
-
-  /** The events of `chat` (as the server has it now) that the tabs have not been told of; records them. */
-  missed(chat: Chat): SdkEvent[] {
-    const record = this.record(chat.id);
-    const thread = chat.thread;
-    if (!thread) return [];
-    if (thread.id !== record.threadId) {
-      // A thread started while we were away: the tabs learn it as a new chat thread, events included.
-      this.noteChat(chat);
-      return [{ name: 'incoming_chat', payload: { chat } }];
-    }
-    return thread.events
-      .filter((event) => this.noteEvent(chat.id, event))
-      .map((event): SdkEvent => ({ name: 'incoming_event', payload: { chatId: chat.id, event } }));
-  }
-
-  clear(): void {
-    this.chats.clear();
-  }
-
   snapshot(): SeenSnapshot[] {
     return [...this.chats].map(([chatId, record]) => ({
       chatId,
@@ -79,24 +59,13 @@ export class SeenEvents {
     }));
   }
 
-  /** Adds what a tab knows (ignoring malformed entries: it is data from another context). */
-  merge(snapshot: unknown): void {
-    if (!Array.isArray(snapshot)) return;
-    for (const entry of snapshot as Array<Partial<SeenSnapshot>>) {
-      if (typeof entry?.chatId !== 'string' || !Array.isArray(entry.eventIds)) continue;
-      const record = this.record(entry.chatId);
-      if (typeof entry.threadId === 'string' && record.threadId === null) record.threadId = entry.threadId;
-      for (const id of entry.eventIds) if (typeof id === 'string') this.remember(record, id);
-    }
-  }
-
-  private record(chatId: string): ChatRecord {
+  protected record(chatId: string): ChatRecord {
     let record = this.chats.get(chatId);
     if (!record) this.chats.set(chatId, (record = { threadId: null, ids: new Set() }));
     return record;
   }
 
-  private remember(record: ChatRecord, id: string): void {
+  protected remember(record: ChatRecord, id: string): void {
     if (!id) return;
     record.ids.add(id);
     if (record.ids.size > REMEMBERED_EVENTS) record.ids.delete(record.ids.values().next().value as string);

@@ -17,7 +17,7 @@ import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
-import { SeenEvents } from '../shared/seen';
+import { SeenLedger } from './seen-ledger';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
@@ -122,7 +122,7 @@ export class Runtime {
   private readonly lingerTimer: Timer;
   private readonly livenessTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
-  private readonly seen = new SeenEvents();
+  private readonly seen = new SeenLedger();
   private readonly cache: ChatCache;
   /** Set while the outbox is being sent, so two logins in a row never send an entry twice. */
   private draining = false;
