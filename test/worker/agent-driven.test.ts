@@ -3,42 +3,22 @@
  * the emulator, whose agent API plays the agent. Events reach both tabs with the v5 camelCase
  * payloads; a request's answer reaches only the tab that asked.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
+import { type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, Greeting } from '../../src/shared/types';
-import { Browser, newRuntime, post, TestTab } from './harness';
+import { connectedTabs, post, TestTab, useEmulator } from './harness';
 
-let emulator: Emulator;
-const cleanup: Array<() => void> = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  while (cleanup.length) cleanup.pop()!();
-});
+const env = useEmulator();
 
 const EMMA = 'emulator-agent@livechat.local';
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 async function twoTabs() {
-  const organizationId = `agent-driven-${randomUUID()}`;
-  const runtime = newRuntime(emulator.url, organizationId);
-  const browser = new Browser(emulator.url, organizationId);
-  const a = new TestTab(runtime, browser, { tabId: 'tab-a' });
-  const b = new TestTab(runtime, browser, { tabId: 'tab-b' });
-  cleanup.push(() => {
-    a.session.detach('destroyed');
-    b.session.detach('destroyed');
-  });
-  for (const tab of [a, b]) await vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
-  const customerId = a.payloads('customer_id')[0] as string;
+  const tabs = await connectedTabs(env, 'agent-driven');
   const agent = (action: string, body: Record<string, unknown>) =>
-    post(emulator.url, `/__emulator/agent/${action}`, { organization_id: organizationId, ...body }) as Promise<Record<string, unknown>>;
-  return { organizationId, a, b, customerId, agent };
+    post(env.emulator.url, `/__emulator/agent/${action}`, { organization_id: tabs.organizationId, ...body }) as Promise<Record<string, unknown>>;
+  return { ...tabs, agent };
 }
 
 async function chatIn(tab: TestTab): Promise<Chat> {
@@ -292,8 +272,8 @@ describe('agent-driven events', () => {
 describe('server faults', () => {
   it('INTERNAL and SERVICE_UNAVAILABLE from the emulator’s faults reach the caller with their code; the next call succeeds', async () => {
     const { organizationId, a, b } = await twoTabs();
-    await post(emulator.url, '/__emulator/faults', { organization_id: organizationId, action: 'get_url_info', type: 'internal' });
-    await post(emulator.url, '/__emulator/faults', { organization_id: organizationId, action: 'get_form', type: 'service_unavailable' });
+    await post(env.emulator.url, '/__emulator/faults', { organization_id: organizationId, action: 'get_url_info', type: 'internal' });
+    await post(env.emulator.url, '/__emulator/faults', { organization_id: organizationId, action: 'get_form', type: 'service_unavailable' });
 
     const internal = await rejection(a.session.request('getUrlInfo', { url: 'https://example.com' }));
     expect(internal).toBeInstanceOf(SdkError);

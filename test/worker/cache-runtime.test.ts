@@ -4,24 +4,16 @@
  * tabs receive and what the server counts.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
+import { startEmulator } from '../../emulator/server';
 import { outboxKey } from '../../src/shared/cache-records';
 import { isOutboxReceipt } from '../../src/shared/contract';
 import type { CachedStatePayload, Chat, ChatEvent, ListChatsResult } from '../../src/shared/types';
 import { idbStorage, type KeyValueStore } from '../../src/worker/storage';
-import { Browser, newRuntime, post, TestTab } from './harness';
+import { Browser, newRuntime, post, TestTab, useEmulator } from './harness';
 
-let emulator: Emulator;
-const cleanup: Array<() => void> = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  while (cleanup.length) cleanup.pop()!();
-});
+const env = useEmulator();
+const { cleanup } = env;
 
 /** A runtime as a browser host builds it: cache in this organization's IndexedDB database. */
 function runtimeFor(server: string, organizationId: string, storage: KeyValueStore = idbStorage(organizationId)) {
@@ -38,7 +30,7 @@ const connected = (t: TestTab, count = 1) => vi.waitFor(() => expect(t.count('co
 const texts = (t: TestTab) => t.payloads('incoming_event').map((payload) => ((payload as { event: { text?: string } }).event.text ?? ''));
 const agentSays = (server: string, organizationId: string, chatId: string, text: string) =>
   post(server, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chatId, text });
-const requests = (organizationId: string, action: string) => emulator.stats(organizationId).requests[action] ?? 0;
+const requests = (organizationId: string, action: string) => env.emulator.stats(organizationId).requests[action] ?? 0;
 
 async function startChat(t: TestTab, text = 'hi'): Promise<Chat> {
   const { chat } = (await t.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text }] } } })) as { chat: Chat };
@@ -48,26 +40,26 @@ async function startChat(t: TestTab, text = 'hi'): Promise<Chat> {
 describe('instant tabs', () => {
   it('a tab that attaches while connected gets connected, the chat list and the chat without a login or a request', async () => {
     const organizationId = `cache-${randomUUID()}`;
-    const runtime = runtimeFor(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const first = tab(runtime, browser, { tabId: 'first' });
     await connected(first);
     await first.session.request('listChats', undefined);
     const chat = await startChat(first);
-    await agentSays(emulator.url, organizationId, chat.id, 'from the agent');
+    await agentSays(env.emulator.url, organizationId, chat.id, 'from the agent');
     await vi.waitFor(() => expect(texts(first)).toEqual(['from the agent']));
-    const before = { ...emulator.stats(organizationId).requests };
+    const before = { ...env.emulator.stats(organizationId).requests };
 
     const second = tab(runtime, browser, { tabId: 'second' });
     expect(second.names()).toEqual(['customer_id', 'connected']);
     const list = (await second.session.request('listChats', undefined)) as ListChatsResult;
     const got = (await second.session.request('getChat', { chatId: chat.id })) as Chat;
-    expect(emulator.stats(organizationId)).toMatchObject({ logins: 1, requests: before });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ logins: 1, requests: before });
     // The asking tab learns the users, as from a network answer.
     expect(second.count('user_data')).toBeGreaterThan(0);
 
     // Exact: what the server answers a socket that never saw any of it.
-    const witness = runtimeFor(emulator.url, organizationId);
+    const witness = runtimeFor(env.emulator.url, organizationId);
     const fresh = tab(witness, browser, { tabId: 'witness' });
     await connected(fresh);
     expect(await fresh.session.request('listChats', undefined)).toEqual(list);
@@ -77,8 +69,8 @@ describe('instant tabs', () => {
 
   it('asks the network for what it cannot answer exactly: another page size, an older thread, after a reconnect', async () => {
     const organizationId = `cache-${randomUUID()}`;
-    const runtime = runtimeFor(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
     await connected(a);
     const chat = await startChat(a);
@@ -88,7 +80,7 @@ describe('instant tabs', () => {
     expect(requests(organizationId, 'list_chats')).toBe(2);
     await a.session.request('getChat', { chatId: chat.id });
     expect(requests(organizationId, 'get_chat')).toBe(0);
-    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
     await connected(a, 2);
     await a.session.request('listChats', undefined);
     expect(requests(organizationId, 'list_chats')).toBe(3);
@@ -104,18 +96,18 @@ describe('instant tabs', () => {
 
   it('serves a history page asked before in this login, with the events that came since', async () => {
     const organizationId = `cache-${randomUUID()}`;
-    const runtime = runtimeFor(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const [a, b] = [tab(runtime, browser, { tabId: 'a' }), tab(runtime, browser, { tabId: 'b' })];
     await connected(a);
     const chat = await startChat(a);
     const page = { chatId: chat.id, minEventsCount: 25 };
     await a.session.request('listThreads', page);
-    await agentSays(emulator.url, organizationId, chat.id, 'later');
+    await agentSays(env.emulator.url, organizationId, chat.id, 'later');
     await vi.waitFor(() => expect(texts(b)).toEqual(['later']));
     const fromCache = await b.session.request('listThreads', page);
     expect(requests(organizationId, 'list_threads')).toBe(1);
-    const witness = tab(runtimeFor(emulator.url, organizationId), browser, { tabId: 'witness' });
+    const witness = tab(runtimeFor(env.emulator.url, organizationId), browser, { tabId: 'witness' });
     await connected(witness);
     expect(await witness.session.request('listThreads', page)).toEqual(fromCache);
   });
@@ -158,12 +150,12 @@ describe('a runtime that restarts with its memory wiped', () => {
 
   it('a tab that attaches while the runtime reconnects gets the cached state to paint', async () => {
     const organizationId = `cache-${randomUUID()}`;
-    const runtime = runtimeFor(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
     await connected(a);
     await startChat(a, 'painted');
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
     await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
     const late = tab(runtime, browser, { tabId: 'late' });
     expect(late.names()).toEqual(['customer_id', 'cached_state']);
@@ -173,18 +165,18 @@ describe('a runtime that restarts with its memory wiped', () => {
   it('identity_changed wipes the previous customer: nothing of theirs is offered to the new one', async () => {
     const organizationId = `cache-${randomUUID()}`;
     const storage = idbStorage(organizationId);
-    const runtime = runtimeFor(emulator.url, organizationId, storage);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId, storage);
+    const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
     await connected(a);
     await startChat(a, 'private');
-    const otherBrowser = new Browser(emulator.url, organizationId);
+    const otherBrowser = new Browser(env.emulator.url, organizationId);
     a.tokenProvider = () => otherBrowser.token();
-    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
     await connected(a, 2);
     expect(a.count('identity_changed')).toBe(1);
     // A tab attaching now, and a runtime restarted on the same storage, find nothing of the old customer.
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
     await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
     const late = tab(runtime, browser, { tabId: 'late' });
     const offered = late.payloads('cached_state') as CachedStatePayload[];
@@ -195,12 +187,12 @@ describe('a runtime that restarts with its memory wiped', () => {
 describe('the outbox', () => {
   it('keeps messages sent while the service is down and sends them after the reconnect, in order, once', async () => {
     const organizationId = `cache-${randomUUID()}`;
-    const runtime = runtimeFor(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const [writer, reader] = [tab(runtime, browser, { tabId: 'writer', outbox: true }), tab(runtime, browser, { tabId: 'reader' })];
     await connected(writer);
     const chat = await startChat(writer);
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
     await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
     const receipts = [];
     for (const text of ['offline 1', 'offline 2']) {
@@ -221,15 +213,15 @@ describe('the outbox', () => {
   it('survives a restart of the runtime, and never sends a message the server already has (by customId)', async () => {
     const organizationId = `cache-${randomUUID()}`;
     const storage = idbStorage(organizationId);
-    const browser = new Browser(emulator.url, organizationId);
-    const first = runtimeFor(emulator.url, organizationId, storage);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const first = runtimeFor(env.emulator.url, organizationId, storage);
     const a = tab(first, browser, { tabId: 'a', outbox: true });
     await connected(a);
     const customerId = a.payloads('customer_id')[0] as string;
     const chat = await startChat(a);
     // Reaches the server; say its answer was lost with the socket and the app retries it.
     await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'delivered', customId: 'c-1' } });
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
     await vi.waitFor(() => expect(first.state).not.toBe('connected'));
     await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'delivered', customId: 'c-1' } });
     await a.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'queued', customId: 'c-2' } });
@@ -240,7 +232,7 @@ describe('the outbox', () => {
       expect((outbox as { entries?: unknown[] } | undefined)?.entries).toHaveLength(2);
     });
 
-    const second = runtimeFor(emulator.url, organizationId, storage);
+    const second = runtimeFor(env.emulator.url, organizationId, storage);
     const b = tab(second, browser, { tabId: 'a', outbox: true });
     await connected(b);
     await vi.waitFor(() => expect(b.messages.filter((message) => message.kind === 'outbox')).toHaveLength(2), { timeout: 10_000 });
@@ -252,7 +244,7 @@ describe('the outbox', () => {
 });
 
 async function serverTexts(organizationId: string): Promise<Array<string | undefined>> {
-  const response = await fetch(`${emulator.url}/__emulator/chats?organization_id=${organizationId}`);
+  const response = await fetch(`${env.emulator.url}/__emulator/chats?organization_id=${organizationId}`);
   const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ text?: string }> }> }> };
   return chats[0]!.threads.flatMap((thread) => thread.events).map((event) => event.text);
 }

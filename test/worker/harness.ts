@@ -2,7 +2,10 @@
  * Test harness for the runtime core in Node: a real emulator, real `ws` sockets, and tabs that
  * are plain objects recording what the runtime posts to them.
  */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { startEmulator, type Emulator } from '../../emulator/server';
 import type { RuntimeConfig, RuntimeMessage, TabHello } from '../../src/shared/contract';
 import type { CustomerData, Token } from '../../src/shared/types';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
@@ -114,4 +117,43 @@ export async function post(server: string, path: string, body: unknown): Promise
     body: JSON.stringify(body),
   });
   return response.json();
+}
+
+/**
+ * The lifecycle the core test files share: one emulator for the file (started before its tests,
+ * closed after them), and `cleanup` callbacks a test registers, run after it.
+ */
+export function useEmulator(): { readonly emulator: Emulator; cleanup: Array<() => void> } {
+  let emulator: Emulator | undefined;
+  const cleanup: Array<() => void> = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(() => emulator?.close());
+  afterEach(() => {
+    while (cleanup.length) cleanup.pop()!();
+  });
+  return {
+    get emulator(): Emulator {
+      if (!emulator) throw new Error('The emulator starts in beforeAll: use it inside a test.');
+      return emulator;
+    },
+    cleanup,
+  };
+}
+
+/** Two tabs of one customer in a fresh organization, both connected through one runtime. */
+export async function connectedTabs(env: ReturnType<typeof useEmulator>, prefix: string) {
+  const organizationId = `${prefix}-${randomUUID()}`;
+  const runtime = newRuntime(env.emulator.url, organizationId);
+  const browser = new Browser(env.emulator.url, organizationId);
+  const a = new TestTab(runtime, browser, { tabId: 'tab-a' });
+  const b = new TestTab(runtime, browser, { tabId: 'tab-b' });
+  env.cleanup.push(() => {
+    a.session.detach('destroyed');
+    b.session.detach('destroyed');
+  });
+  for (const tab of [a, b]) await vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
+  const customerId = a.payloads('customer_id')[0] as string;
+  return { organizationId, a, b, customerId };
 }

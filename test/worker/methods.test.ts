@@ -3,39 +3,15 @@
  * answers on a real socket, and the pushes the request causes reach the other tabs as SDK events.
  * Only actions the emulator implements are here; the rest are covered by test/shared unit tests.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
-import { Browser, newRuntime, TestTab } from './harness';
+import { connectedTabs, TestTab, useEmulator } from './harness';
 
-let emulator: Emulator;
-const cleanup: Array<() => void> = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  while (cleanup.length) cleanup.pop()!();
-});
+const env = useEmulator();
 
 /** Two tabs of one customer, both connected through one runtime. */
-async function twoTabs() {
-  const organizationId = `methods-${randomUUID()}`;
-  const runtime = newRuntime(emulator.url, organizationId);
-  const browser = new Browser(emulator.url, organizationId);
-  const a = new TestTab(runtime, browser, { tabId: 'tab-a' });
-  const b = new TestTab(runtime, browser, { tabId: 'tab-b' });
-  cleanup.push(() => {
-    a.session.detach('destroyed');
-    b.session.detach('destroyed');
-  });
-  for (const tab of [a, b]) await vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
-  const customerId = a.payloads('customer_id')[0] as string;
-  return { organizationId, a, b, customerId };
-}
+const twoTabs = () => connectedTabs(env, 'methods');
 
 const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
 
@@ -139,19 +115,19 @@ describe('customer data', () => {
     const { organizationId, a, b } = await twoTabs();
     b.session.setFocus(true);
     await expect(b.session.request('updateCustomerPage', { url: 'https://shop.test/cart', title: 'Cart' })).resolves.toBeUndefined();
-    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(1));
     // A background tab navigating (an SPA route change) does not move the customer.
     await expect(a.session.request('updateCustomerPage', { url: 'https://shop.test/help', title: 'Help' })).resolves.toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1);
+    expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(1);
     a.session.setFocus(true);
-    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(2));
     // A refusal from the server (the emulator wants a url) is swallowed, as for any fire-and-forget call.
     await expect(a.session.request('updateCustomerPage', { title: 'No url' })).resolves.toBeUndefined();
-    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(3));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(3));
     // Bad arguments still fail locally, before anything is sent.
     expect(await rejection(a.session.request('updateCustomerPage', { url: 5 }))).toMatchObject({ code: 'VALIDATION' });
-    expect(emulator.stats(organizationId).requests.update_customer_page).toBe(3);
+    expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(3);
   });
 });
 
@@ -167,9 +143,9 @@ describe('other requests', () => {
     const { organizationId, a } = await twoTabs();
     const chat = await startedChat(a);
     await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'what is the price for your ' })).resolves.toBeUndefined();
-    expect(emulator.stats(organizationId).requests.send_sneak_peek).toBe(1);
+    expect(env.emulator.stats(organizationId).requests.send_sneak_peek).toBe(1);
     await expect(a.session.request('setSneakPeek', { chatId: 'NOSUCHCHAT', sneakPeekText: 'x' })).resolves.toBeUndefined();
-    expect(emulator.stats(organizationId).requests.send_sneak_peek).toBe(2);
+    expect(env.emulator.stats(organizationId).requests.send_sneak_peek).toBe(2);
   });
 });
 
@@ -245,7 +221,7 @@ describe('properties and rating', () => {
       await vi.waitFor(() => expect(tab.payloads('thread_properties_deleted')).toEqual([{ chatId: chat.id, threadId, properties: { rating: ['comment'] } }]));
     }
     // Each rating call finds the newest thread with list_threads first.
-    expect(emulator.stats(organizationId).requests).toMatchObject({ list_threads: 2, update_thread_properties: 1, delete_thread_properties: 1 });
+    expect(env.emulator.stats(organizationId).requests).toMatchObject({ list_threads: 2, update_thread_properties: 1, delete_thread_properties: 1 });
     expect(await rejection(a.session.request('rateChat', { chatId: chat.id, rating: { score: 5 } }))).toMatchObject({ code: 'VALIDATION' });
   });
 });

@@ -4,29 +4,21 @@
  * the server, error codes.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
+import { startEmulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
 import { Runtime } from '../../src/worker/runtime';
-import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab } from './harness';
+import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab, useEmulator } from './harness';
 import { ManualClock } from '../support/manual-clock';
 
-let emulator: Emulator;
-const cleanup: Array<() => void> = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  while (cleanup.length) cleanup.pop()!();
-});
+const env = useEmulator();
+const { cleanup } = env;
 
 function setup(count: number, deps: Parameters<typeof newRuntime>[2] = {}) {
   const organizationId = `unit-${randomUUID()}`;
-  const runtime = newRuntime(emulator.url, organizationId, deps);
-  const browser = new Browser(emulator.url, organizationId);
+  const runtime = newRuntime(env.emulator.url, organizationId, deps);
+  const browser = new Browser(env.emulator.url, organizationId);
   const tabs = Array.from({ length: count }, (_, index) => new TestTab(runtime, browser, { tabId: `tab-${index}` }));
   cleanup.push(() => {
     for (const tab of tabs) tab.session.detach('destroyed');
@@ -41,7 +33,7 @@ describe('one connection for many tabs', () => {
   it('opens one socket and one login for three tabs, and tells each tab customer_id then connected', async () => {
     const { organizationId, tabs } = setup(3);
     for (const tab of tabs) await connected(tab);
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
     for (const tab of tabs) expect(tab.names().slice(0, 2)).toEqual(['customer_id', 'connected']);
     const ids = tabs.map((tab) => tab.payloads('customer_id')[0]);
     expect(new Set(ids).size).toBe(1);
@@ -56,7 +48,7 @@ describe('one connection for many tabs', () => {
     // Synchronously on attach: no round trip to the server was needed.
     expect(late.names()).toEqual(['customer_id', 'connected']);
     expect(late.payloads('connected')[0]).toEqual(tabs[0]!.payloads('connected')[0]);
-    expect(emulator.stats(organizationId).logins).toBe(1);
+    expect(env.emulator.stats(organizationId).logins).toBe(1);
     expect(browser.tokenRequests).toBe(tokensBefore);
   });
 
@@ -81,7 +73,7 @@ describe('one connection for many tabs', () => {
     await vi.waitFor(() => expect(c.payloads('incoming_event')).toEqual([{ chatId: chat.id, event }]));
     expect(b.count('incoming_event')).toBe(0);
 
-    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'agent' });
+    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'agent' });
     for (const tab of tabs) {
       await vi.waitFor(() =>
         expect(tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toContain('agent'),
@@ -89,20 +81,20 @@ describe('one connection for many tabs', () => {
     }
     const list = (await c.session.request('listChats', undefined)) as { chatsSummary: Array<{ id: string }> };
     expect(list.chatsSummary.map((summary) => summary.id)).toEqual([chat.id]);
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
 
   it('rejects bad arguments with VALIDATION naming the field, before touching the socket', async () => {
     const { organizationId, tabs } = setup(1);
     await connected(tabs[0]!);
-    const requestsBefore = emulator.stats(organizationId).requests;
+    const requestsBefore = env.emulator.stats(organizationId).requests;
     const error = await rejection(tabs[0]!.session.request('sendEvent', { chatId: 7, event: { type: 'message', text: 'x' } }));
     expect(error).toBeInstanceOf(SdkError);
     expect(error).toMatchObject({ code: 'VALIDATION' });
     expect(error?.message).toContain('"chatId"');
     const unknown = await rejection(tabs[0]!.session.request('teleport' as never, {}));
     expect(unknown).toMatchObject({ code: 'VALIDATION' });
-    expect(emulator.stats(organizationId).requests).toEqual(requestsBefore);
+    expect(env.emulator.stats(organizationId).requests).toEqual(requestsBefore);
   });
 
   it('keeps serving the other tabs when one leaves, and closes the socket when the last one does', async () => {
@@ -113,7 +105,7 @@ describe('one connection for many tabs', () => {
     a.session.detach('gone');
     await expect(b.session.request('getCustomer', undefined)).resolves.toMatchObject({ type: 'customer' });
     b.session.detach('destroyed');
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
   });
 });
 
@@ -128,20 +120,20 @@ describe('per-tab connect and disconnect', () => {
     const { chat } = (await b.session.request('startChat', undefined)) as { chat: Chat };
     await b.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'quiet' } });
     expect(a.count('incoming_chat')).toBe(0);
-    expect(emulator.stats(organizationId).openConnections).toBe(1);
+    expect(env.emulator.stats(organizationId).openConnections).toBe(1);
 
     b.session.disconnect();
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
 
     a.session.connect();
     await vi.waitFor(() => expect(a.count('connected')).toBe(2));
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
   });
 });
 
 describe('server reasons, each as every tab sees it (timers on a manual clock)', () => {
   const disconnect = (organizationId: string, reason: string, data?: unknown) =>
-    post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
+    post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
 
   /** Moves the manual clock in steps, letting real socket traffic through between them. */
   async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
@@ -178,18 +170,18 @@ describe('server reasons, each as every tab sees it (timers on a manual clock)',
       await advance(clock, outcome === 'reconnect' ? 2_000 : 120_000, outcome === 'reconnect' ? 250 : 10_000);
       if (outcome === 'reconnect') {
         for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
-        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+        expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
         // An expired token is replaced before the next login; other reasons reuse it.
         expect(browser.tokenRequests - tokensBefore).toBe(reason === 'access_token_expired' ? 1 : 0);
       } else if (outcome === 'pause') {
         expect(runtime.state).toBe('paused');
-        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+        expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
         tabs[1]!.session.connect();
         for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
       } else {
         expect(runtime.state).toBe('destroyed');
         for (const tab of tabs) expect(tab.names().slice(-2)).toEqual(['disconnected', `destroyed:${reason}`]);
-        expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+        expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
         expect(await rejection(tabs[0]!.session.request('getCustomer', undefined))).toMatchObject({ code: 'SDK_DESTROYED' });
       }
       for (const tab of tabs) expect(tab.count('disconnected')).toBe(1);
@@ -207,7 +199,7 @@ describe('server reasons, each as every tab sees it (timers on a manual clock)',
     const tab = tabs[0]!;
     await connected(tab);
     const inFlight = rejection(tab.session.request('getCustomer', undefined));
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 60_000 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 60_000 });
     const outcome = await inFlight;
     if (outcome) expect(outcome).toMatchObject({ code: 'CONNECTION_LOST' }); // unless the answer beat the cut
     await vi.waitFor(() => expect(tab.payloads('disconnected')).toEqual([{ reason: 'connection_lost' }]));
@@ -227,8 +219,8 @@ describe('server reasons, each as every tab sees it (timers on a manual clock)',
 describe('tokens', () => {
   it('asks another tab when the asked tab never answers', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime: Runtime = newRuntime(emulator.url, organizationId, { tokenTimeoutMs: 200 });
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime: Runtime = newRuntime(env.emulator.url, organizationId, { tokenTimeoutMs: 200 });
+    const browser = new Browser(env.emulator.url, organizationId);
     const healthy = new TestTab(runtime, browser, { tabId: 'healthy', wantsConnection: false });
     const frozen = new TestTab(runtime, browser, { tabId: 'frozen', wantsConnection: false });
     cleanup.push(() => [healthy, frozen].forEach((tab) => tab.session.detach('destroyed')));
@@ -240,14 +232,14 @@ describe('tokens', () => {
     frozen.session.connect(); // the newest tab is asked first
     await vi.waitFor(() => expect(frozen.count('connected')).toBe(1));
     expect(frozenAsked).toBe(1);
-    expect(emulator.stats(organizationId).logins).toBe(1);
+    expect(env.emulator.stats(organizationId).logins).toBe(1);
   });
 
   it('does not ask a second tab when the token service refused, however often it retries', async () => {
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { clock, tokenTimeoutMs: 200 });
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId, { clock, tokenTimeoutMs: 200 });
+    const browser = new Browser(env.emulator.url, organizationId);
     const other = new TestTab(runtime, browser, { tabId: 'other', wantsConnection: false });
     const refusing = new TestTab(runtime, browser, { tabId: 'refusing', wantsConnection: false });
     cleanup.push(() => [other, refusing].forEach((tab) => tab.session.detach('destroyed')));
@@ -279,8 +271,8 @@ describe('tabs coming and going', () => {
   it('keeps the socket for the next page after the last tab navigates away, then closes it', async () => {
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { clock });
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId, { clock });
+    const browser = new Browser(env.emulator.url, organizationId);
     const first = new TestTab(runtime, browser, { tabId: 'page-1' });
     await connected(first);
     first.session.detach('gone');
@@ -289,10 +281,10 @@ describe('tabs coming and going', () => {
     second.session.detach('gone');
     clock.advance(9_000); // within the default 10 s linger: the socket stays
     expect(runtime.state).toBe('connected');
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
     clock.advance(1_000);
     expect(runtime.state).toBe('idle');
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
   });
 
   it('names exactly one tab to notify: the focused one, else the most recently focused', async () => {
@@ -314,24 +306,24 @@ describe('tabs coming and going', () => {
 
   it('tells the server the focused tab\'s page when the focus moves', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const home = new TestTab(runtime, browser, { tabId: 'home', focused: true, page: { url: 'https://shop.test/', title: 'Home' } });
     const cart = new TestTab(runtime, browser, { tabId: 'cart', page: { url: 'https://shop.test/cart', title: 'Cart' } });
     cleanup.push(() => [home, cart].forEach((tab) => tab.session.detach('destroyed')));
     await connected(home);
-    expect(emulator.stats(organizationId).requests.update_customer_page ?? 0).toBe(0); // the login carried it
+    expect(env.emulator.stats(organizationId).requests.update_customer_page ?? 0).toBe(0); // the login carried it
     cart.session.setFocus(true);
-    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(1));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(1));
     cart.session.setFocus(true); // unchanged: nothing sent
     home.session.setFocus(true);
-    await vi.waitFor(() => expect(emulator.stats(organizationId).requests.update_customer_page).toBe(2));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).requests.update_customer_page).toBe(2));
   });
 
   it('streams status changes to every tab, and log lines only to tabs that asked for them', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const quiet = new TestTab(runtime, browser, { tabId: 'quiet' });
     const debug = new TestTab(runtime, browser, { tabId: 'debug', debug: true });
     cleanup.push(() => [quiet, debug].forEach((tab) => tab.session.detach('destroyed')));
@@ -349,8 +341,8 @@ describe('liveness', () => {
     const { ManualClock } = await import('../support/manual-clock');
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { clock, tabTtlMs: 30_000 });
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId, { clock, tabTtlMs: 30_000 });
+    const browser = new Browser(env.emulator.url, organizationId);
     const live = new TestTab(runtime, browser, { tabId: 'live' });
     const frozen = new TestTab(runtime, browser, { tabId: 'frozen' });
     cleanup.push(() => [live, frozen].forEach((tab) => tab.session.detach('destroyed')));
@@ -372,7 +364,7 @@ describe('liveness', () => {
     cleanup.push(() => woken.session.detach('destroyed'));
     expect(woken.names()).toEqual(['customer_id', 'connected']);
     expect(runtime.status().tabs).toBe(2);
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
 });
 
@@ -382,9 +374,9 @@ describe('identity', () => {
     for (const tab of tabs) await connected(tab);
     const previousId = tabs[0]!.payloads('customer_id')[0] as string;
     // The accounts cookie was lost (privacy features): the next token names a new customer.
-    const otherBrowser = new Browser(emulator.url, organizationId);
+    const otherBrowser = new Browser(env.emulator.url, organizationId);
     for (const tab of tabs) tab.tokenProvider = () => otherBrowser.token();
-    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
     for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
     const newId = (tabs[0]!.payloads('customer_id')[1] as string) ?? '';
     expect(newId).not.toBe(previousId);
@@ -394,7 +386,7 @@ describe('identity', () => {
       expect(tab.payloads('identity_changed')).toEqual([{ previousId, newId }]);
       expect((tab.payloads('connected')[1] as { customer: { id: string } }).customer.id).toBe(newId);
     }
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
   });
 });
 
@@ -403,13 +395,13 @@ describe('sneak peeks', () => {
     const { ManualClock } = await import('../support/manual-clock');
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId, { clock });
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId, { clock });
+    const browser = new Browser(env.emulator.url, organizationId);
     const [a, b] = [new TestTab(runtime, browser, { tabId: 'a' }), new TestTab(runtime, browser, { tabId: 'b' })];
     cleanup.push(() => [a, b].forEach((tab) => tab.session.detach('destroyed')));
     await connected(a);
     const { chat } = (await a.session.request('startChat', undefined)) as { chat: Chat };
-    const sent = () => emulator.stats(organizationId).requests.send_sneak_peek ?? 0;
+    const sent = () => env.emulator.stats(organizationId).requests.send_sneak_peek ?? 0;
     await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'h' })).resolves.toBeUndefined();
     expect(sent()).toBe(1);
     for (const text of ['he', 'hel', 'hell']) await a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: text });
@@ -427,8 +419,8 @@ describe('sneak peeks', () => {
 describe('customerDataProvider', () => {
   it('is run in the tab before every login, so the server gets the data of that moment', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     let name = 'Grace';
     const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
     cleanup.push(() => tab.session.detach('destroyed'));
@@ -437,15 +429,15 @@ describe('customerDataProvider', () => {
     await connected(tab);
     expect((tab.payloads('connected')[0] as { customer: Customer }).customer).toMatchObject({ name: 'Grace', sessionFields: { plan: 'gold' } });
     name = 'Grace Hopper';
-    await post(emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
     await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
     expect((tab.payloads('connected')[1] as { customer: Customer }).customer).toMatchObject({ name: 'Grace Hopper' });
   });
 
   it('a provider that throws costs the customer data of that login, not the login', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
     cleanup.push(() => tab.session.detach('destroyed'));
     tab.customerDataProvider = () => {
@@ -453,7 +445,7 @@ describe('customerDataProvider', () => {
     };
     tab.session.connect();
     await connected(tab);
-    expect(emulator.stats(organizationId).logins).toBe(1);
+    expect(env.emulator.stats(organizationId).logins).toBe(1);
   });
 });
 
@@ -463,15 +455,15 @@ describe('catching up after a reconnect', () => {
     const [a, b] = tabs as [TestTab, TestTab];
     for (const tab of tabs) await connected(tab);
     const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
-    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'before' });
+    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'before' });
     await vi.waitFor(() => expect(b.count('incoming_event')).toBe(1));
     // The service goes away for a moment; the agent keeps typing.
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
     for (const text of ['during 1', 'during 2']) {
-      await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text });
+      await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text });
     }
     for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 10_000 });
-    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'after' });
+    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'after' });
     const texts = (tab: TestTab) => tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text);
     for (const tab of tabs) await vi.waitFor(() => expect(texts(tab)).toEqual(['before', 'during 1', 'during 2', 'after']));
   });
@@ -480,19 +472,19 @@ describe('catching up after a reconnect', () => {
 describe('catching up in a runtime that starts afresh', () => {
   it('a tab hands over what it saw, and the new runtime delivers only what came after', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const browser = new Browser(emulator.url, organizationId);
-    const first = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const first = newRuntime(env.emulator.url, organizationId);
     const a = new TestTab(first, browser, { tabId: 'a' });
     await connected(a);
     const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
-    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'one' });
+    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'one' });
     await vi.waitFor(() => expect(a.count('incoming_event')).toBe(1));
     const seenByA = [{ chatId: chat.id, threadId: chat.thread!.id, eventIds: [chat.thread!.events[0]!.id, (a.payloads('incoming_event')[0] as { event: ChatEvent }).event.id] }];
     a.session.detach('destroyed'); // the old runtime goes away with its memory (a leader tab closing)
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
-    await post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'two' });
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
+    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'two' });
 
-    const second = newRuntime(emulator.url, organizationId);
+    const second = newRuntime(env.emulator.url, organizationId);
     const b = new TestTab(second, browser, { tabId: 'a', seen: seenByA });
     cleanup.push(() => b.session.detach('destroyed'));
     await vi.waitFor(() => expect(b.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toEqual(['two']));
@@ -501,13 +493,13 @@ describe('catching up in a runtime that starts afresh', () => {
 
 describe('regions', () => {
   it('misdirected_connection: every tab is told, and the runtime reconnects to the region the server names', async () => {
-    const fra = await startEmulator({ port: 0, region: 'fra', shareStateWith: emulator });
+    const fra = await startEmulator({ port: 0, region: 'fra', shareStateWith: env.emulator });
     try {
       const organizationId = `unit-${randomUUID()}`;
-      await post(emulator.url, '/__emulator/organizations', { organization_id: organizationId, region: 'fra' });
-      const config = { ...runtimeConfig(emulator.url, organizationId), regionServers: { dal: emulator.url, fra: fra.url } };
+      await post(env.emulator.url, '/__emulator/organizations', { organization_id: organizationId, region: 'fra' });
+      const config = { ...runtimeConfig(env.emulator.url, organizationId), regionServers: { dal: env.emulator.url, fra: fra.url } };
       const runtime = new Runtime(config, { createSocket });
-      const browser = new Browser(emulator.url, organizationId);
+      const browser = new Browser(env.emulator.url, organizationId);
       const tabs = [new TestTab(runtime, browser, { tabId: 'a' }), new TestTab(runtime, browser, { tabId: 'b' })];
       cleanup.push(() => tabs.forEach((tab) => tab.session.detach('destroyed')));
       for (const tab of tabs) await connected(tab);
@@ -515,7 +507,7 @@ describe('regions', () => {
         expect(tab.payloads('disconnected')).toEqual([{ reason: 'misdirected_connection', region: 'fra' }]);
       }
       // One login, on the right region's server (the two share their counters).
-      expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+      expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
       expect(runtime.state).toBe('connected');
     } finally {
       await fra.close();
