@@ -149,3 +149,25 @@ test('an outbox message typed offline is delivered once after reconnect, even th
   expect(await serverTexts(organizationId)).toEqual(['hi', 'how can I help?', 'typed offline']);
   await context.close();
 });
+
+test('a sendEvent queued offline resolves in its tab with the sent event; only the other tab gets it as incoming_event', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const a = await openTab(context, organizationId, { outbox: '1' });
+  const b = await openTab(context, organizationId);
+  const chatId = await startChatWith(a, 'hi');
+  await expect.poll(() => countEvents(b, 'incoming_chat')).toBe(1);
+
+  expect((await post('/__emulator/outage', { organization_id: organizationId, duration_ms: 3_000 })).status).toBe(200);
+  await expect.poll(() => countEvents(a, 'disconnected')).toBe(1);
+  // The call waits in the outbox through the outage, then resolves with what the server stored.
+  const sent = await a.evaluate(
+    (id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'queued' } }).then((event) => ({ text: event.text, customId: event.customId })),
+    chatId,
+  );
+  expect(sent).toEqual({ text: 'queued', customId: expect.stringMatching(/^outbox-/) });
+  await expect.poll(() => receivedTexts(b)).toEqual(['queued']);
+  expect(await receivedTexts(a)).toEqual([]);
+  expect(await serverTexts(organizationId)).toEqual(['hi', 'queued']);
+  await context.close();
+});

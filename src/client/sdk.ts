@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import { isOutboxReceipt, uploadUrl, workerName } from '../shared/contract';
+import { uploadUrl, workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
@@ -20,6 +20,7 @@ import { Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
+import type { Outbox } from './outbox';
 import type { UploadFileParams, UploadHandle } from './upload';
 
 /** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
@@ -104,8 +105,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   /** This tab's wish, sent again when it attaches again (after an eviction, a move, a new leader). */
   let wantsConnection = config.autoConnect;
   const seen = new SeenEvents();
-  /** `sendEvent` calls waiting in the runtime's outbox, by customId (`outbox: true`). */
-  const outboxWaiters = new Map<string, { resolve(event: ChatEvent): void; reject(error: SdkError): void }>();
+  /** `outbox: true` only: loaded at init, not paid for by tabs without it. */
+  let outbox: Outbox | undefined;
+  const outboxReady = config.outbox
+    ? import('./outbox').then(({ createOutbox }) => (outbox = createOutbox({ send: (params) => call((api) => api.request('sendEvent', params)), pending })))
+    : undefined;
 
   // Keeps the hooks proxy strongly referenced for the tab's life: Comlink drops calls to a collected proxy.
   const hooks: TabHooks = {
@@ -122,8 +126,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         if (message.name === 'incoming_event') {
           seen.noteEvent(message.payload.chatId, message.payload.event);
           // This tab's own queued message, sent at last: it is the caller's result, not an event here.
-          const waiter = outboxWaiters.get(message.payload.event.customId ?? '');
-          if (waiter) return waiter.resolve(message.payload.event);
+          if (outbox?.delivered(message.payload.event)) return;
         }
         if (message.name === 'incoming_chat') seen.noteChat(message.payload.chat);
         // What the tab paints from the cache counts as told: a fresh runtime need not repeat it.
@@ -131,12 +134,9 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         emitter.emit(message.name, message.payload as never);
         return;
       }
-      case 'outbox': {
-        const waiter = outboxWaiters.get(message.customId);
-        if (waiter && message.event) waiter.resolve(message.event);
-        else if (waiter) waiter.reject(message.error ? SdkError.fromData(message.error) : new SdkError('CONNECTION_LOST', 'The queued message was not sent.'));
+      case 'outbox':
+        outbox?.settled(message);
         return;
-      }
       case 'status':
         for (const listener of [...statusListeners]) listener(message.status);
         return;
@@ -305,34 +305,10 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     });
   };
 
-  /**
-   * `sendEvent` with the outbox: the customId is fixed here, before the call, so the caller's
-   * promise settles on whichever comes first, the answer or the event sent later from the outbox.
-   */
-  const sendViaOutbox = async (params: unknown): Promise<ChatEvent> => {
-    const given = params as { event?: unknown } | null;
-    const event = typeof given === 'object' && given !== null && typeof given.event === 'object' && given.event !== null ? (given.event as { customId?: unknown }) : undefined;
-    // Malformed params: the runtime rejects them with VALIDATION, nothing is queued.
-    if (!event) return call((api) => api.request('sendEvent', params) as Promise<Envelope<ChatEvent>>);
-    const customId = typeof event.customId === 'string' && event.customId !== '' ? event.customId : `outbox-${randomId()}`;
-    const withId = { ...(given as object), event: { ...event, customId } };
-    let settle!: { resolve(event: ChatEvent): void; reject(error: SdkError): void };
-    const sent = new Promise<ChatEvent>((resolve, reject) => (settle = { resolve, reject }));
-    outboxWaiters.set(customId, settle);
-    pending.add(settle.reject);
-    try {
-      const result = await call((api) => api.request('sendEvent', withId) as Promise<Envelope<unknown>>);
-      return isOutboxReceipt(result) ? await sent : (result as ChatEvent);
-    } finally {
-      outboxWaiters.delete(customId);
-      pending.delete(settle.reject);
-    }
-  };
-
   const request = async <M extends MethodName>(method: M, params: unknown): Promise<ResultOf<M>> => {
     const result =
-      method === 'sendEvent' && config.outbox
-        ? ((await sendViaOutbox(params)) as ResultOf<M>)
+      method === 'sendEvent' && outboxReady
+        ? ((await (await outboxReady).send(params)) as ResultOf<M>)
         : await call((api) => api.request(method, params) as Promise<Envelope<ResultOf<M>>>);
     // This tab's own messages and chats come back as results, not events: remember them too.
     if (method === 'sendEvent') seen.noteEvent((params as { chatId: string }).chatId, result as ChatEvent);
