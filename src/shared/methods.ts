@@ -35,21 +35,8 @@ import type {
   UrlInfo,
   WelcomeMessageResult,
 } from './types';
-import {
-  oneOf,
-  optionalBoolean,
-  optionalInteger,
-  optionalObject,
-  optionalString,
-  requireGroupIds,
-  requireInteger,
-  requireObject,
-  requireProperties,
-  requirePropertyKeys,
-  requireString,
-  requireStringArray,
-  type Json,
-} from './validate';
+import { oneOf, optionalBoolean, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
+import { requireGroupIds, requireInteger, requireProperties, requirePropertyKeys, requireStringArray } from './validate-data';
 
 export interface StartChatParams {
   active?: boolean;
