@@ -1,27 +1,23 @@
 // The agent API (`/__emulator/agent/*`): each action and the push it sends on the wire, to every
 // socket of the chat's customer and to no one else.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator';
 import { connect, getJson, newCustomer, postJson, randomOrg, trackClients, type RtmClient } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const track = trackClients();
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-const agent = (action: string, body: Record<string, unknown>) => postJson(emulator.url, `/__emulator/agent/${action}`, body);
+const agent = (action: string, body: Record<string, unknown>) => postJson(env.emulator.url, `/__emulator/agent/${action}`, body);
 const EMMA = 'emulator-agent@livechat.local';
 
 /** A customer with two tabs in a chat, a stranger, and the chat's ids; `version` for the second tab. */
 async function chatWithTwoTabs(version = '3.6') {
   const org = randomOrg();
-  const alice = await newCustomer(emulator.url, org);
-  const a = track(await connect(emulator.url, alice)).client;
-  const b = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), {}, version)).client;
-  const other = track(await connect(emulator.url, await newCustomer(emulator.url, org))).client;
+  const alice = await newCustomer(env.emulator.url, org);
+  const a = track(await connect(env.emulator.url, alice)).client;
+  const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), {}, version)).client;
+  const other = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org))).client;
   const start = await a.request('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'hello' }] } } });
   const { chat_id, thread_id } = start.payload as { chat_id: string; thread_id: string };
   return { org, alice, a, b, other, chat_id, thread_id };
@@ -251,18 +247,18 @@ describe('routing', () => {
 describe('console data', () => {
   it('GET /__emulator/customers lists customers with their sockets; /__emulator/chats shows the sneak peek until the message is sent', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const a = track(await connect(emulator.url, alice, { customer: { name: 'Alice' }, customer_page: { url: 'https://shop.test/cart', title: 'Cart' } })).client;
+    const alice = await newCustomer(env.emulator.url, org);
+    const a = track(await connect(env.emulator.url, alice, { customer: { name: 'Alice' }, customer_page: { url: 'https://shop.test/cart', title: 'Cart' } })).client;
     const start = await a.request('start_chat');
     const { chat_id } = start.payload;
 
-    const customers = (await getJson(emulator.url, `/__emulator/customers?organization_id=${org}`)).body.customers;
+    const customers = (await getJson(env.emulator.url, `/__emulator/customers?organization_id=${org}`)).body.customers;
     expect(customers).toEqual([
       expect.objectContaining({ id: alice.customerId, name: 'Alice', online: true, connections: 1, group_id: 0, page: { url: 'https://shop.test/cart', title: 'Cart' }, banned: false }),
     ]);
 
     await a.request('send_sneak_peek', { chat_id, sneak_peek_text: 'where is my ord' });
-    const chat = () => getJson(emulator.url, `/__emulator/chats?organization_id=${org}`).then((r) => r.body.chats[0]);
+    const chat = () => getJson(env.emulator.url, `/__emulator/chats?organization_id=${org}`).then((r) => r.body.chats[0]);
     expect((await chat()).sneak_peek).toEqual({ text: 'where is my ord', updated_at: expect.stringMatching(TIMESTAMP) });
     await a.request('send_event', { chat_id, event: { type: 'message', text: 'where is my order?' } });
     expect((await chat()).sneak_peek).toBeNull();

@@ -1,27 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import { useEmulator } from '../support/emulator';
 import { RtmClient, connect, eventually, getJson, newCustomer, postJson, randomOrg, sleep, wsUrl, trackClients } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const track = trackClients();
 
 describe('agent API', () => {
   it('POST /__emulator/agent/send_event reaches every socket of the customer and no one else', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const a = track(await connect(emulator.url, alice)).client;
-    const b = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie))).client;
-    const other = track(await connect(emulator.url, await newCustomer(emulator.url, org))).client;
+    const alice = await newCustomer(env.emulator.url, org);
+    const a = track(await connect(env.emulator.url, alice)).client;
+    const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie))).client;
+    const other = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org))).client;
     const start = await a.request('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'help?' }] } } });
     const { chat_id, thread_id } = start.payload;
 
-    const res = await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id, text: 'Hi, Emma here' });
+    const res = await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id, text: 'Hi, Emma here' });
     expect(res).toEqual({ status: 200, body: { event_id: `${thread_id}_2` } });
     for (const client of [a, b]) {
       const push = await client.next((f) => f.action === 'incoming_event' && f.payload.event.text === 'Hi, Emma here');
@@ -34,11 +31,11 @@ describe('agent API', () => {
     }
     expect(await other.quietFor(100, (f) => f.type === 'push')).toEqual([]);
 
-    const custom = await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id, text: 'bot', author_id: 'bot@x' });
+    const custom = await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id, text: 'bot', author_id: 'bot@x' });
     expect(custom.status).toBe(200);
     expect((await a.next((f) => f.payload.event?.text === 'bot')).payload.event.author_id).toBe('bot@x');
 
-    const chats = await getJson(emulator.url, `/__emulator/chats?organization_id=${org}`);
+    const chats = await getJson(env.emulator.url, `/__emulator/chats?organization_id=${org}`);
     expect(chats.body.chats).toHaveLength(1);
     expect(chats.body.chats[0]).toMatchObject({ id: chat_id, customer_id: alice.customerId, active: true });
     expect(chats.body.chats[0].users).toHaveLength(2);
@@ -49,17 +46,17 @@ describe('agent API', () => {
 
   it('answers 404 for an unknown chat, 409 for an inactive one and 400 naming the bad field', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, org);
+    const { client } = track(await connect(env.emulator.url, customer));
     const start = await client.request('start_chat');
     const chatId = start.payload.chat_id as string;
 
-    expect(await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: 'NOPE', text: 'x' })).toEqual({
+    expect(await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: 'NOPE', text: 'x' })).toEqual({
       status: 404,
       body: { error: { type: 'not_found', message: 'Chat not found' } },
     });
     // A chat id is only found within its own organization.
-    expect((await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: randomOrg(), chat_id: chatId, text: 'x' })).status).toBe(404);
+    expect((await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: randomOrg(), chat_id: chatId, text: 'x' })).status).toBe(404);
 
     for (const [body, fieldName] of [
       [{ chat_id: chatId, text: 'x' }, 'organization_id'],
@@ -67,16 +64,16 @@ describe('agent API', () => {
       [{ organization_id: org, chat_id: chatId }, 'text'],
       [{ organization_id: org, chat_id: chatId, text: 5 }, 'text'],
     ] as const) {
-      const res = await postJson(emulator.url, '/__emulator/agent/send_event', body);
+      const res = await postJson(env.emulator.url, '/__emulator/agent/send_event', body);
       expect(res.status).toBe(400);
       expect(res.body.error.type).toBe('validation');
       expect(res.body.error.message).toContain(fieldName);
     }
-    const garbage = await postJson(emulator.url, '/__emulator/agent/send_event', '{not json');
+    const garbage = await postJson(env.emulator.url, '/__emulator/agent/send_event', '{not json');
     expect(garbage).toMatchObject({ status: 400, body: { error: { type: 'validation' } } });
 
     await client.request('deactivate_chat', { id: chatId });
-    const inactive = await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: chatId, text: 'x' });
+    const inactive = await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: chatId, text: 'x' });
     expect(inactive.status).toBe(409);
     expect(inactive.body.error.type).toBe('chat_inactive');
   });
@@ -86,17 +83,17 @@ describe('stats', () => {
   it('counts connections, logins and requests per organization, and open sockets drop when they close', async () => {
     const org = randomOrg();
     const quietOrg = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    const { client: a } = await connect(emulator.url, customer);
-    const { client: b } = await connect(emulator.url, customer);
-    const anonymous = await RtmClient.open(wsUrl(emulator.url, org));
+    const customer = await newCustomer(env.emulator.url, org);
+    const { client: a } = await connect(env.emulator.url, customer);
+    const { client: b } = await connect(env.emulator.url, customer);
+    const anonymous = await RtmClient.open(wsUrl(env.emulator.url, org));
     await a.request('ping');
     await a.request('ping');
     await b.request('get_customer');
     anonymous.sendRaw('garbage');
     await anonymous.next((f) => f.success === false);
 
-    expect(emulator.stats(org)).toEqual({
+    expect(env.emulator.stats(org)).toEqual({
       openConnections: 3,
       totalConnections: 3,
       logins: 2,
@@ -107,31 +104,31 @@ describe('stats', () => {
       // login and the other requests answer directly; no push was caused.
       pushes: {},
     });
-    expect(emulator.stats(quietOrg)).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0, pushes: {} });
-    const all = emulator.stats();
+    expect(env.emulator.stats(quietOrg)).toEqual({ openConnections: 0, totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0, pushes: {} });
+    const all = env.emulator.stats();
     expect(all.totalConnections).toBeGreaterThanOrEqual(3);
     expect(all.logins).toBeGreaterThanOrEqual(2);
 
-    const overHttp = await getJson(emulator.url, `/__emulator/stats?organization_id=${encodeURIComponent(org)}`);
-    expect(overHttp.body).toEqual(emulator.stats(org));
+    const overHttp = await getJson(env.emulator.url, `/__emulator/stats?organization_id=${encodeURIComponent(org)}`);
+    expect(overHttp.body).toEqual(env.emulator.stats(org));
 
     a.close();
     anonymous.ws.terminate();
-    await eventually(() => expect(emulator.stats(org).openConnections).toBe(1));
+    await eventually(() => expect(env.emulator.stats(org).openConnections).toBe(1));
     b.close();
-    await eventually(() => expect(emulator.stats(org)).toMatchObject({ openConnections: 0, totalConnections: 3, logins: 2 }));
+    await eventually(() => expect(env.emulator.stats(org)).toMatchObject({ openConnections: 0, totalConnections: 3, logins: 2 }));
   });
 });
 
 describe('POST /__emulator/disconnect', () => {
   it('sends customer_disconnected with reason and data, then closes with 1000, only for the matching customer', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const { client: a1 } = await connect(emulator.url, alice);
-    const { client: a2 } = await connect(emulator.url, alice);
-    const { client: bob } = track(await connect(emulator.url, await newCustomer(emulator.url, org)));
+    const alice = await newCustomer(env.emulator.url, org);
+    const { client: a1 } = await connect(env.emulator.url, alice);
+    const { client: a2 } = await connect(env.emulator.url, alice);
+    const { client: bob } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org)));
 
-    const res = await postJson(emulator.url, '/__emulator/disconnect', {
+    const res = await postJson(env.emulator.url, '/__emulator/disconnect', {
       organization_id: org,
       customer_id: alice.customerId,
       reason: 'misdirected_connection',
@@ -146,15 +143,15 @@ describe('POST /__emulator/disconnect', () => {
     expect((await bob.request('ping')).success).toBe(true);
 
     // Without customer_id, the whole organization goes; the push has no data key when none was given.
-    const all = await postJson(emulator.url, '/__emulator/disconnect', { organization_id: org, reason: 'connection_evicted' });
+    const all = await postJson(env.emulator.url, '/__emulator/disconnect', { organization_id: org, reason: 'connection_evicted' });
     expect(all.body).toEqual({ disconnected: 1 });
     expect((await bob.push('customer_disconnected')).payload).toEqual({ reason: 'connection_evicted' });
     expect((await bob.closed).code).toBe(1000);
-    await eventually(() => expect(emulator.stats(org).openConnections).toBe(0));
+    await eventually(() => expect(env.emulator.stats(org).openConnections).toBe(0));
   });
 
   it('validates its body', async () => {
-    const res = await postJson(emulator.url, '/__emulator/disconnect', { organization_id: randomOrg() });
+    const res = await postJson(env.emulator.url, '/__emulator/disconnect', { organization_id: randomOrg() });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('reason');
   });
@@ -162,19 +159,19 @@ describe('POST /__emulator/disconnect', () => {
 
 describe('WebSocket endpoint', () => {
   it.each(['3.4', '3.7', '9.9'])('tells a /v%s client unsupported_version, then closes', async (version) => {
-    const client = await RtmClient.open(wsUrl(emulator.url, randomOrg(), version));
+    const client = await RtmClient.open(wsUrl(env.emulator.url, randomOrg(), version));
     expect((await client.push('customer_disconnected')).payload).toEqual({ reason: 'unsupported_version' });
     await client.closed;
   });
 
   it('tells a client without organization_id license_not_found, then closes', async () => {
-    const client = await RtmClient.open(wsUrl(emulator.url, undefined));
+    const client = await RtmClient.open(wsUrl(env.emulator.url, undefined));
     expect((await client.push('customer_disconnected')).payload).toEqual({ reason: 'license_not_found' });
     await client.closed;
   });
 
   it('refuses the upgrade with 404 on any other path', async () => {
-    const ws = new WebSocket(`${emulator.url.replace('http', 'ws')}/v3.6/agent/rtm/ws?organization_id=x`);
+    const ws = new WebSocket(`${env.emulator.url.replace('http', 'ws')}/v3.6/agent/rtm/ws?organization_id=x`);
     const status = await new Promise<number>((resolve) => {
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('error', () => undefined);
@@ -184,20 +181,20 @@ describe('WebSocket endpoint', () => {
 
   it('survives garbage followed by an abrupt disconnect, and oversized frames', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    const { client } = await connect(emulator.url, customer);
+    const customer = await newCustomer(env.emulator.url, org);
+    const { client } = await connect(env.emulator.url, customer);
     client.sendRaw('\u0000\u0001not json at all');
     client.sendRaw(JSON.stringify({ action: 'send_event', payload: { chat_id: null, event: [] } }));
     client.ws.terminate();
 
-    const big = await RtmClient.open(wsUrl(emulator.url, org));
+    const big = await RtmClient.open(wsUrl(env.emulator.url, org));
     big.sendRaw('x'.repeat(2 * 1024 * 1024));
     expect((await big.closed).code).toBe(1009);
 
-    await eventually(() => expect(emulator.stats(org).openConnections).toBe(0));
-    const health = await getJson(emulator.url, '/__emulator/health');
+    await eventually(() => expect(env.emulator.stats(org).openConnections).toBe(0));
+    const health = await getJson(env.emulator.url, '/__emulator/health');
     expect(health.body.ok).toBe(true);
-    const { client: again } = track(await connect(emulator.url, customer));
+    const { client: again } = track(await connect(env.emulator.url, customer));
     expect((await again.request('ping')).success).toBe(true);
   });
 });

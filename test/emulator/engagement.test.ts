@@ -1,28 +1,25 @@
 // Greetings, the welcome message, forms, URL info, group statuses and rich message postbacks on the
 // wire: what the customer's sockets receive when the agent API acts and when the customer answers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it } from 'vitest';
+import { type Emulator } from '../../emulator/server';
+import { useEmulator } from '../support/emulator';
 import { connect, getJson, newCustomer, postJson, randomOrg, trackClients, type Frame } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const track = trackClients();
 const ID = /^[A-Z0-9]{10}$/;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 const errorOf = (f: Frame) => ({ success: f.success, type: f.payload.error?.type as string, message: f.payload.error?.message as string });
-const agent = (action: string, body: Record<string, unknown>) => postJson(emulator.url, `/__emulator/agent/${action}`, body);
+const agent = (action: string, body: Record<string, unknown>) => postJson(env.emulator.url, `/__emulator/agent/${action}`, body);
 
 /** One customer with two sockets (two tabs) and a stranger of the same organization. */
 async function twoTabs(version = '3.6') {
   const org = randomOrg();
-  const alice = await newCustomer(emulator.url, org);
-  const a = track(await connect(emulator.url, alice, {}, version)).client;
-  const b = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), {}, version)).client;
-  const other = track(await connect(emulator.url, await newCustomer(emulator.url, org))).client;
+  const alice = await newCustomer(env.emulator.url, org);
+  const a = track(await connect(env.emulator.url, alice, {}, version)).client;
+  const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), {}, version)).client;
+  const other = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org))).client;
   return { org, alice, a, b, other };
 }
 
@@ -74,7 +71,7 @@ describe('greetings', () => {
     // Accepted: no longer on screen, so neither accept nor cancel finds it.
     expect(errorOf(await b.request('accept_greeting', { greeting_id: 3, unique_id: body.unique_id }))).toMatchObject({ success: false, type: 'greeting_not_found' });
     expect(errorOf(await b.request('cancel_greeting', { unique_id: body.unique_id }))).toMatchObject({ type: 'greeting_not_found' });
-    const listed = await getJson(emulator.url, `/__emulator/greetings?organization_id=${org}`);
+    const listed = await getJson(env.emulator.url, `/__emulator/greetings?organization_id=${org}`);
     expect(listed.body.greetings).toMatchObject([{ unique_id: body.unique_id, customer_id: alice.customerId, status: 'accepted', accepted: true }]);
   });
 
@@ -104,14 +101,14 @@ describe('greetings', () => {
         [second.unique_id, false],
       ]);
     }
-    const relogin = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie))).login;
+    const relogin = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie))).login;
     expect(relogin.payload.greeting).toMatchObject({ unique_id: second.unique_id, event: { text: 'Still there?' } });
 
     const res = await b.request('cancel_greeting', { unique_id: second.unique_id });
     expect(res.success).toBe(true);
     expect(await b.push('greeting_canceled')).toMatchObject({ request_id: res.request_id, payload: { unique_id: second.unique_id } });
     expect((await a.next((f) => f.action === 'greeting_canceled' && f.payload.unique_id === second.unique_id)).request_id).toBeUndefined();
-    const after = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie))).login;
+    const after = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie))).login;
     expect(after.payload.greeting).toBeUndefined();
   });
 
@@ -138,10 +135,10 @@ describe('greetings', () => {
     expect(errorOf(await a.request('send_greeting_button_clicked', { greeting_unique_id: 'NOSUCHGREET', button_id: 'show_sale' }))).toMatchObject({
       type: 'greeting_not_found',
     });
-    const listed = await getJson(emulator.url, `/__emulator/greetings?organization_id=${org}`);
+    const listed = await getJson(env.emulator.url, `/__emulator/greetings?organization_id=${org}`);
     expect(listed.body.greetings[0]).toMatchObject({ unique_id: body.unique_id, status: 'shown', button_clicks: ['show_sale'] });
 
-    const old = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), {}, '3.5')).client;
+    const old = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), {}, '3.5')).client;
     expect(errorOf(await old.request('send_greeting_button_clicked', { greeting_unique_id: body.unique_id, button_id: 'show_sale' }))).toMatchObject({
       type: 'validation',
       message: 'Action send_greeting_button_clicked is not supported in API 3.5',
@@ -295,8 +292,8 @@ describe('get_url_info', () => {
 describe('group statuses', () => {
   it('the agent sets a group’s status: groups_status_updated reaches that group’s customers; statuses and the login follow it', async () => {
     const org = randomOrg();
-    const inZero = track(await connect(emulator.url, await newCustomer(emulator.url, org))).client;
-    const inTwo = track(await connect(emulator.url, await newCustomer(emulator.url, org), { group_id: 2 })).client;
+    const inZero = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org))).client;
+    const inTwo = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org), { group_id: 2 })).client;
 
     const res = await agent('group_status', { organization_id: org, group_id: 2, status: 'offline' });
     expect(res).toEqual({ status: 200, body: { group_id: 2, status: 'offline', delivered: 1 } });
@@ -307,7 +304,7 @@ describe('group statuses', () => {
 
     expect((await inZero.request('list_group_statuses', { all: true })).payload).toEqual({ groups_status: { '0': 'online', '2': 'offline' } });
     expect((await inZero.request('list_group_statuses', { group_ids: [2, 5] })).payload).toEqual({ groups_status: { '2': 'offline', '5': 'online' } });
-    const relogin = track(await connect(emulator.url, await newCustomer(emulator.url, org), { group_id: 2 })).login;
+    const relogin = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org), { group_id: 2 })).login;
     expect(relogin.payload.__priv_dynamic_config.online_groups_ids).toEqual([0]);
 
     // A live chat needs an online group; a continuous one does not.

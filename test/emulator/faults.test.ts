@@ -4,13 +4,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import { useEmulator } from '../support/emulator';
 import { RtmClient, connect, eventually, getJson, newCustomer, postJson, randomOrg, trackClients, wsUrl, type Frame } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const track = trackClients();
 const errorOf = (f: Frame) => f.payload.error as { type: string; message: string } | undefined;
@@ -18,9 +15,9 @@ const errorOf = (f: Frame) => f.payload.error as { type: string; message: string
 describe('POST /__emulator/faults', () => {
   it('answers the next N requests of an action with the error, then serves again; other actions and organizations are untouched', async () => {
     const org = randomOrg();
-    const { client } = track(await connect(emulator.url, await newCustomer(emulator.url, org)));
-    const { client: elsewhere } = track(await connect(emulator.url, await newCustomer(emulator.url, randomOrg())));
-    const res = await postJson(emulator.url, '/__emulator/faults', { organization_id: org, action: 'get_customer', type: 'service_unavailable', count: 2 });
+    const { client } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org)));
+    const { client: elsewhere } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, randomOrg())));
+    const res = await postJson(env.emulator.url, '/__emulator/faults', { organization_id: org, action: 'get_customer', type: 'service_unavailable', count: 2 });
     expect(res).toEqual({ status: 200, body: { pending: [{ organization_id: org, action: 'get_customer', type: 'service_unavailable', remaining: 2 }] } });
 
     expect((await elsewhere.request('get_customer')).success).toBe(true);
@@ -32,26 +29,26 @@ describe('POST /__emulator/faults', () => {
     }
     expect((await client.request('get_customer')).success).toBe(true);
     // Faulted requests were received, so they count.
-    expect(emulator.stats(org).requests.get_customer).toBe(3);
+    expect(env.emulator.stats(org).requests.get_customer).toBe(3);
   });
 
   it('without an action, fails any request but login and ping; internal by type; count 0 clears', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    await postJson(emulator.url, '/__emulator/faults', { organization_id: org, type: 'internal' });
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, org);
+    await postJson(env.emulator.url, '/__emulator/faults', { organization_id: org, type: 'internal' });
+    const { client } = track(await connect(env.emulator.url, customer));
     expect((await client.request('ping')).success).toBe(true);
     expect(errorOf(await client.request('start_chat'))).toMatchObject({ type: 'internal' });
     expect((await client.request('start_chat')).success).toBe(true);
 
-    await postJson(emulator.url, '/__emulator/faults', { organization_id: org, type: 'internal', count: 5 });
-    const cleared = await postJson(emulator.url, '/__emulator/faults', { organization_id: org, count: 0 });
+    await postJson(env.emulator.url, '/__emulator/faults', { organization_id: org, type: 'internal', count: 5 });
+    const cleared = await postJson(env.emulator.url, '/__emulator/faults', { organization_id: org, count: 0 });
     expect(cleared.body.pending.filter((f: { organization_id: string }) => f.organization_id === org)).toEqual([]);
     expect((await client.request('get_customer')).success).toBe(true);
 
     // Asked for by name, login fails too; the socket stays open for another try.
-    await postJson(emulator.url, '/__emulator/faults', { organization_id: org, action: 'login', type: 'internal' });
-    const raw = track({ client: await RtmClient.open(wsUrl(emulator.url, org)) }).client;
+    await postJson(env.emulator.url, '/__emulator/faults', { organization_id: org, action: 'login', type: 'internal' });
+    const raw = track({ client: await RtmClient.open(wsUrl(env.emulator.url, org)) }).client;
     expect(errorOf(await raw.request('login', { token: `Bearer ${customer.accessToken}` }))).toMatchObject({ type: 'internal' });
     expect((await raw.request('login', { token: `Bearer ${customer.accessToken}` })).success).toBe(true);
   });
@@ -62,7 +59,7 @@ describe('POST /__emulator/faults', () => {
       [{ type: 'internal', count: -1 }, 'count'],
       [{ type: 'internal', action: 5 }, 'action'],
     ] as const) {
-      const res = await postJson(emulator.url, '/__emulator/faults', body);
+      const res = await postJson(env.emulator.url, '/__emulator/faults', body);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(name);
     }
@@ -72,25 +69,25 @@ describe('POST /__emulator/faults', () => {
 describe('pause and resume', () => {
   it('holds frames both ways while paused and delivers them in order on resume, for the paused organization only', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const { client: a } = track(await connect(emulator.url, alice));
-    const { client: b } = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie)));
-    const { client: elsewhere } = track(await connect(emulator.url, await newCustomer(emulator.url, randomOrg())));
+    const alice = await newCustomer(env.emulator.url, org);
+    const { client: a } = track(await connect(env.emulator.url, alice));
+    const { client: b } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie)));
+    const { client: elsewhere } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, randomOrg())));
     const start = await a.request('start_chat');
     const chatId = start.payload.chat_id as string;
 
-    expect(await postJson(emulator.url, '/__emulator/pause', { organization_id: org })).toEqual({ status: 200, body: { paused: true } });
+    expect(await postJson(env.emulator.url, '/__emulator/pause', { organization_id: org })).toEqual({ status: 200, body: { paused: true } });
     // Out: an agent message is held. In: the customer's message is not even handled yet.
-    await postJson(emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: chatId, text: 'from the agent' });
+    await postJson(env.emulator.url, '/__emulator/agent/send_event', { organization_id: org, chat_id: chatId, text: 'from the agent' });
     a.send('send_event', { chat_id: chatId, event: { type: 'message', text: 'from the customer' } }, 'held-1');
     a.send('ping', {}, 'held-2');
     expect((await elsewhere.request('ping')).success).toBe(true);
     expect(await a.quietFor(150, (f) => f.type === 'push' && f.action === 'incoming_event')).toEqual([]);
     expect(await b.quietFor(0, (f) => f.action === 'incoming_event')).toEqual([]);
-    const chats = await getJson(emulator.url, `/__emulator/chats?organization_id=${org}`);
+    const chats = await getJson(env.emulator.url, `/__emulator/chats?organization_id=${org}`);
     expect(chats.body.chats[0].threads[0].events.map((e: { text: string }) => e.text)).toEqual(['from the agent']);
 
-    expect(await postJson(emulator.url, '/__emulator/resume', {})).toEqual({ status: 200, body: { paused: false } });
+    expect(await postJson(env.emulator.url, '/__emulator/resume', {})).toEqual({ status: 200, body: { paused: false } });
     await b.next((f) => f.action === 'incoming_event' && f.payload.event.text === 'from the customer');
     await a.next((f) => f.request_id === 'held-2');
     const order = a.received
@@ -101,10 +98,10 @@ describe('pause and resume', () => {
 
   it('pause with duration_ms resumes by itself; closes are held too', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    const { client } = track(await connect(emulator.url, customer));
-    await postJson(emulator.url, '/__emulator/pause', { organization_id: org, duration_ms: 200 });
-    await postJson(emulator.url, '/__emulator/disconnect', { organization_id: org, reason: 'connection_evicted' });
+    const customer = await newCustomer(env.emulator.url, org);
+    const { client } = track(await connect(env.emulator.url, customer));
+    await postJson(env.emulator.url, '/__emulator/pause', { organization_id: org, duration_ms: 200 });
+    await postJson(env.emulator.url, '/__emulator/disconnect', { organization_id: org, reason: 'connection_evicted' });
     expect(await client.quietFor(100, (f) => f.action === 'customer_disconnected')).toEqual([]);
     expect((await client.push('customer_disconnected', 2000)).payload).toEqual({ reason: 'connection_evicted' });
     expect((await client.closed).code).toBe(1000);
@@ -146,15 +143,15 @@ describe('restart (own emulator)', () => {
 describe('observability', () => {
   it('stats count pushes written per action and organization, after version and subscription filtering', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const { client: a } = track(await connect(emulator.url, alice));
-    track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), { pushes: { '3.6': ['incoming_event'] } }));
-    track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), {}, '3.5'));
+    const alice = await newCustomer(env.emulator.url, org);
+    const { client: a } = track(await connect(env.emulator.url, alice));
+    track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), { pushes: { '3.6': ['incoming_event'] } }));
+    track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), {}, '3.5'));
     const start = await a.request('start_chat');
     await a.request('send_event', { chat_id: start.payload.chat_id, event: { type: 'message', text: 'x' } });
-    await postJson(emulator.url, '/__emulator/agent/thinking', { organization_id: org, chat_id: start.payload.chat_id });
+    await postJson(env.emulator.url, '/__emulator/agent/thinking', { organization_id: org, chat_id: start.payload.chat_id });
     await eventually(() =>
-      expect(emulator.stats(org).pushes).toEqual({
+      expect(env.emulator.stats(org).pushes).toEqual({
         // start_chat: the subscribed-to-everything tabs (3.6 and 3.5), not the narrow one.
         incoming_chat: 2,
         incoming_event: 3,
@@ -162,7 +159,7 @@ describe('observability', () => {
         incoming_thinking_indicator: 1,
       }),
     );
-    expect((await getJson(emulator.url, `/__emulator/stats?organization_id=${org}`)).body.pushes).toEqual(emulator.stats(org).pushes);
+    expect((await getJson(env.emulator.url, `/__emulator/stats?organization_id=${org}`)).body.pushes).toEqual(env.emulator.stats(org).pushes);
   });
 
   it('verbose writes one JSON line per frame in and out; off by default', async () => {

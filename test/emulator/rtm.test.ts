@@ -1,25 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { RtmClient, connect, newCustomer, randomOrg, wsUrl, type Frame } from './helpers';
+import { useEmulator } from '../support/emulator';
+import { RtmClient, connect, newCustomer, randomOrg, wsUrl, type Frame, trackClients } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
-const open: RtmClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-const track = <T extends { client: RtmClient }>(x: T): T => {
-  open.push(x.client);
-  return x;
-};
+const track = trackClients();
 async function rawSocket(org: string): Promise<RtmClient> {
-  const c = await RtmClient.open(wsUrl(emulator.url, org));
-  open.push(c);
-  return c;
+  return track({ client: await RtmClient.open(wsUrl(env.emulator.url, org)) }).client;
 }
 
 const ID = /^[A-Z0-9]{10}$/;
@@ -29,9 +17,9 @@ const errorOf = (f: Frame) => ({ success: f.success, type: f.payload.error?.type
 describe('login', () => {
   it('returns the payload the SDK requires: customer with statistics, chats, dynamic config', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
+    const customer = await newCustomer(env.emulator.url, org);
     const { login } = track(
-      await connect(emulator.url, customer, {
+      await connect(env.emulator.url, customer, {
         customer: { name: 'Ann', email: 'ann@example.com', session_fields: [{ plan: 'pro' }] },
         customer_page: { url: 'https://shop.example/a', title: 'A' },
         tab_id: 'tab-1',
@@ -56,15 +44,15 @@ describe('login', () => {
 
   it('counts a new page view for a new URL but not a second visit right away', async () => {
     const org = randomOrg();
-    const customer = await newCustomer(emulator.url, org);
-    track(await connect(emulator.url, customer, { customer_page: { url: 'https://x.example/1' } }));
-    const { login } = track(await connect(emulator.url, customer, { customer_page: { url: 'https://x.example/2' } }));
+    const customer = await newCustomer(env.emulator.url, org);
+    track(await connect(env.emulator.url, customer, { customer_page: { url: 'https://x.example/1' } }));
+    const { login } = track(await connect(env.emulator.url, customer, { customer_page: { url: 'https://x.example/2' } }));
     expect(login.payload.customer.statistics).toMatchObject({ visits_count: 1, page_views_count: 2 });
   });
 
   it('puts the login group in access and in the monitoring group', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client, login } = track(await connect(emulator.url, customer, { group_id: 3 }));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client, login } = track(await connect(env.emulator.url, customer, { group_id: 3 }));
     expect(login.payload.__priv_dynamic_config).toMatchObject({ online_groups_ids: [0, 3], customer_groups: { monitoring: { id: 3 } } });
     const started = await client.request('start_chat', {});
     const chat = await client.push('incoming_chat');
@@ -78,7 +66,7 @@ describe('login', () => {
     ['a non-string token', () => 42],
     ['no token', () => undefined],
   ])('refuses %s with an authentication error and keeps the socket usable', async (_name, make) => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const client = await rawSocket(customer.organizationId);
     const bad = await client.request('login', { token: make(customer.accessToken), customer: {} });
     expect(errorOf(bad)).toEqual({ success: false, type: 'authentication', message: 'Invalid access token' });
@@ -87,21 +75,21 @@ describe('login', () => {
   });
 
   it("refuses a token issued for another organization", async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const client = await rawSocket(randomOrg());
     const res = await client.request('login', { token: `Bearer ${customer.accessToken}` });
     expect(errorOf(res).type).toBe('authentication');
   });
 
   it('refuses a second login on the same socket', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const again = await client.request('login', { token: `Bearer ${customer.accessToken}` });
     expect(errorOf(again)).toMatchObject({ success: false, type: 'validation' });
   });
 
   it('refuses other actions before login, and ignores ping until then', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const client = await rawSocket(customer.organizationId);
     const early = await client.request('get_customer');
     expect(errorOf(early)).toEqual({ success: false, type: 'authorization', message: 'Login required' });
@@ -124,8 +112,8 @@ describe('garbage frames', () => {
     ['a null payload', JSON.stringify({ request_id: 'g4', action: 'get_customer', payload: null }), 'g4', /payload/],
     ['an unknown action', JSON.stringify({ request_id: 'g5', action: 'fly_to_moon', payload: {} }), 'g5', /^Unknown action fly_to_moon$/],
   ])('answers %s with a validation error and the socket stays usable', async (_name, raw, requestId, message) => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     client.sendRaw(raw);
     const err = await client.next((f) => f.type === 'response' && f.success === false);
     expect(err.payload.error.type).toBe('validation');
@@ -135,16 +123,16 @@ describe('garbage frames', () => {
   });
 
   it('answers binary frames with a validation error', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     client.sendRaw(Buffer.from([0xff, 0x00, 0x01]));
     const err = await client.next((f) => f.success === false);
     expect(err.payload.error).toMatchObject({ type: 'validation', message: expect.stringMatching(/text/) });
   });
 
   it('rejects a frame version other than 3.6 with unsupported_version', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     client.sendRaw(JSON.stringify({ request_id: 'v1', action: 'ping', version: '3.5', payload: {} }));
     const err = await client.next((f) => f.request_id === 'v1');
     expect(err.payload.error.type).toBe('unsupported_version');
@@ -154,11 +142,11 @@ describe('garbage frames', () => {
 /** Two logged-in sockets of one customer (two tabs of one browser) plus a second customer in the same org. */
 async function twoTabs() {
   const org = randomOrg();
-  const alice = await newCustomer(emulator.url, org);
-  const a = track(await connect(emulator.url, alice)).client;
-  const b = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie))).client;
-  const bob = await newCustomer(emulator.url, org);
-  const other = track(await connect(emulator.url, bob)).client;
+  const alice = await newCustomer(env.emulator.url, org);
+  const a = track(await connect(env.emulator.url, alice)).client;
+  const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie))).client;
+  const bob = await newCustomer(env.emulator.url, org);
+  const other = track(await connect(env.emulator.url, bob)).client;
   return { org, alice, bob, a, b, other };
 }
 
@@ -206,16 +194,16 @@ describe('start_chat', () => {
   });
 
   it('allows one chat per customer (chat_limit_reached)', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     expect((await client.request('start_chat')).success).toBe(true);
     const second = await client.request('start_chat');
     expect(errorOf(second)).toMatchObject({ success: false, type: 'chat_limit_reached' });
   });
 
   it('validates initial events and creates nothing when one is invalid', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const bad = await client.request('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'ok' }, { type: 'message' }] } } });
     expect(errorOf(bad)).toMatchObject({ type: 'validation', message: expect.stringContaining('chat.thread.events[1].text') });
     const customerNow = await client.request('get_customer');
@@ -250,8 +238,8 @@ describe('send_event', () => {
   });
 
   it('gives events increasing ids and strictly increasing timestamps', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const start = await client.request('start_chat');
     const ids: string[] = [];
     const stamps: string[] = [];
@@ -293,8 +281,8 @@ describe('send_event', () => {
   });
 
   it('describes files from their URL', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const start = await client.request('start_chat');
     client.send('send_event', { chat_id: start.payload.chat_id, event: { type: 'file', url: 'https://cdn.example/f/photo.png', alternative_text: 'cat' } });
     const push = await client.push('incoming_event');
@@ -339,8 +327,8 @@ describe('deactivate_chat and resume_chat', () => {
 
 describe('list_chats', () => {
   it('summarises the chat with users and the last event per type', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     expect((await client.request('list_chats')).payload).toEqual({ chats_summary: [], total_chats: 0 });
     const start = await client.request('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'one' }] } } });
     await client.request('send_event', { chat_id: start.payload.chat_id, event: { type: 'message', text: 'two' } });
@@ -364,7 +352,7 @@ describe('list_chats', () => {
     expect(summary.last_event_per_type.message).toMatchObject({ thread_id: start.payload.thread_id, event: { text: 'two' } });
     expect(summary.last_event_per_type.custom.event.content).toEqual({ a: 1 });
 
-    const login = await connect(emulator.url, customer);
+    const login = await connect(env.emulator.url, customer);
     track(login);
     expect(login.login.payload).toMatchObject({ has_active_thread: true, chats: [{ chat_id: start.payload.chat_id, has_unread_events: false, has_active_thread: true }] });
   });
@@ -376,8 +364,8 @@ describe('list_chats', () => {
     [{ page_id: 'garbage!' }, /page_id/],
     [{ page_id: Buffer.from('{"o":0,"l":5,"s":"desc"}').toString('base64url'), limit: 5 }, /page_id/],
   ])('rejects %j', async (payload, message) => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const res = await client.request('list_chats', payload);
     expect(errorOf(res)).toMatchObject({ success: false, type: 'validation', message: expect.stringMatching(message) });
   });
@@ -424,17 +412,17 @@ describe('other actions', () => {
   });
 
   it('answers known but unmodelled actions with a clear validation error', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     const res = await client.request('delete_event', { chat_id: 'X', thread_id: 'Y', event_id: 'Z' });
     expect(errorOf(res)).toMatchObject({ type: 'validation', message: 'Action delete_event is not supported by the emulator' });
   });
 
   it('delivers only the pushes the login subscribed to', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const { client: a } = track(await connect(emulator.url, alice));
-    const { client: narrow } = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), { pushes: { '3.6': ['incoming_event'] } }));
+    const alice = await newCustomer(env.emulator.url, org);
+    const { client: a } = track(await connect(env.emulator.url, alice));
+    const { client: narrow } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), { pushes: { '3.6': ['incoming_event'] } }));
     const start = await a.request('start_chat');
     await a.request('send_event', { chat_id: start.payload.chat_id, event: { type: 'message', text: 'hi' } });
     await narrow.push('incoming_event');

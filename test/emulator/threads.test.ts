@@ -1,14 +1,10 @@
 // list_threads and the *_properties actions: what SDK 4.x's getChatHistory, rateChat/cancelRate and
 // (update|delete)(Chat|Thread|Event)Properties need (wire-protocol.md §7, §7.2, §8.1), on 3.6 and 3.5.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator';
 import { RtmClient, connect, newCustomer, randomOrg, type Frame, trackClients } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const track = trackClients();
 const errorOf = (f: Frame) => ({ success: f.success, type: f.payload.error?.type, message: f.payload.error?.message as string });
@@ -17,10 +13,10 @@ const ids = (f: Frame): string[] => f.payload.threads.map((t: { id: string }) =>
 /** Two tabs of one customer, plus another customer of the same organization. */
 async function twoTabs(version = '3.6') {
   const org = randomOrg();
-  const alice = await newCustomer(emulator.url, org);
-  const a = track(await connect(emulator.url, alice, {}, version)).client;
-  const b = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie), {}, version)).client;
-  const other = track(await connect(emulator.url, await newCustomer(emulator.url, org), {}, version)).client;
+  const alice = await newCustomer(env.emulator.url, org);
+  const a = track(await connect(env.emulator.url, alice, {}, version)).client;
+  const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie), {}, version)).client;
+  const other = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org), {}, version)).client;
   return { org, alice, a, b, other };
 }
 

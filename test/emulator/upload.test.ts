@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/server';
+import { useEmulator } from '../support/emulator';
 import { MAX_STORED_FILE_BYTES, State } from '../../emulator/state';
 import { randomOrg, requestToken } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
 const MiB = 1024 * 1024;
 
 async function tokenFor(org: string): Promise<string> {
-  const t = await requestToken(emulator.url, org);
+  const t = await requestToken(env.emulator.url, org);
   return t.body.access_token as string;
 }
 
@@ -29,7 +26,7 @@ async function upload(
 ): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { origin: 'http://127.0.0.1:5173', ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const res = await fetch(`${emulator.url}/v${options.version ?? '3.6'}/customer/action/upload_file?organization_id=${encodeURIComponent(org)}`, {
+  const res = await fetch(`${env.emulator.url}/v${options.version ?? '3.6'}/customer/action/upload_file?organization_id=${encodeURIComponent(org)}`, {
     method: 'POST',
     headers,
     body,
@@ -43,13 +40,13 @@ describe('POST /v3.6/customer/action/upload_file', () => {
     const bytes = new TextEncoder().encode('hello, upload ✓') as Uint8Array<ArrayBuffer>;
     const res = await upload(org, fileForm(bytes, 'hello world.txt'), { token: await tokenFor(org) });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ url: expect.stringMatching(new RegExp(`^${emulator.url}/__emulator/files/[^/]+/hello%20world\\.txt$`)) });
+    expect(res.body).toEqual({ url: expect.stringMatching(new RegExp(`^${env.emulator.url}/__emulator/files/[^/]+/hello%20world\\.txt$`)) });
     const back = await fetch(res.body.url as string, { headers: { origin: 'http://127.0.0.1:5173' } });
     expect(back.status).toBe(200);
     expect(back.headers.get('content-type')).toBe('text/plain');
     expect(back.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
     expect(new Uint8Array(await back.arrayBuffer())).toEqual(bytes);
-    expect(emulator.stats(org).uploads).toBe(1);
+    expect(env.emulator.stats(org).uploads).toBe(1);
   });
 
   it('answers on /v3.5 too and counts every request per organization', async () => {
@@ -57,12 +54,12 @@ describe('POST /v3.6/customer/action/upload_file', () => {
     const token = await tokenFor(org);
     expect((await upload(org, fileForm(new Uint8Array([1, 2, 3])), { token, version: '3.5' })).status).toBe(200);
     expect((await upload(org, fileForm(new Uint8Array([1])))).status).toBe(401);
-    expect(emulator.stats(org).uploads).toBe(2);
-    expect(emulator.stats(randomOrg()).uploads).toBe(0);
+    expect(env.emulator.stats(org).uploads).toBe(2);
+    expect(env.emulator.stats(randomOrg()).uploads).toBe(0);
   });
 
   it('allows the Authorization header in the CORS preflight', async () => {
-    const res = await fetch(`${emulator.url}/v3.6/customer/action/upload_file?organization_id=x`, {
+    const res = await fetch(`${env.emulator.url}/v3.6/customer/action/upload_file?organization_id=x`, {
       method: 'OPTIONS',
       headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
     });
@@ -100,7 +97,7 @@ describe('POST /v3.6/customer/action/upload_file', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=x' },
     });
     expect(res.status).toBe(413);
-    expect((await fetch(`${emulator.url}/__emulator/health`)).status).toBe(200);
+    expect((await fetch(`${env.emulator.url}/__emulator/health`)).status).toBe(200);
   });
 
   it('answers 400 validation when the file field is missing or not a file', async () => {
@@ -123,8 +120,8 @@ describe('POST /v3.6/customer/action/upload_file', () => {
   });
 
   it('answers 404 for an unknown file and 405 for GET on the upload endpoint', async () => {
-    expect((await fetch(`${emulator.url}/__emulator/files/nope/x.txt`)).status).toBe(404);
-    expect((await fetch(`${emulator.url}/v3.6/customer/action/upload_file?organization_id=x`)).status).toBe(405);
+    expect((await fetch(`${env.emulator.url}/__emulator/files/nope/x.txt`)).status).toBe(404);
+    expect((await fetch(`${env.emulator.url}/v3.6/customer/action/upload_file?organization_id=x`)).status).toBe(405);
   });
 
   it('forgets uploaded files on reset', async () => {

@@ -1,26 +1,16 @@
 // API 3.5 on the emulator: what the official @livechat/customer-sdk@4.x speaks (wire-protocol.md §3.5, §5, §13.1).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Hub, type Connection } from '../../emulator/hub';
 import type { Session } from '../../emulator/rtm';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { type Emulator } from '../../emulator/server';
+import { useEmulator } from '../support/emulator';
 import { pushExists } from '../../emulator/wire';
-import { RtmClient, connect, newCustomer, randomOrg, wsUrl, type Customer, type Frame } from './helpers';
+import { RtmClient, connect, newCustomer, randomOrg, wsUrl, type Customer, type Frame, trackClients } from './helpers';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
+const env = useEmulator();
 
-const open: RtmClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-const track = <T extends { client: RtmClient }>(x: T): T => {
-  open.push(x.client);
-  return x;
-};
+const track = trackClients();
 
 /** The push list SDK 4.0.2 subscribes to in its 3.5 login (every push it knows but customer_disconnected). */
 const SDK4_PUSHES = [
@@ -44,12 +34,12 @@ function sdk4Login(customer: Customer): Record<string, unknown> {
   };
 }
 
-const connect35 = (customer: Customer, login: Record<string, unknown> = sdk4Login(customer)) => connect(emulator.url, customer, login, '3.5').then(track);
+const connect35 = (customer: Customer, login: Record<string, unknown> = sdk4Login(customer)) => connect(env.emulator.url, customer, login, '3.5').then(track);
 const errorOf = (f: Frame) => ({ success: f.success, type: f.payload.error?.type, message: f.payload.error?.message as string });
 
 describe('the /v3.5 endpoint', () => {
   it('accepts the login SDK 4.0.2 sends (version "3.5" on the frame, a "3.5" pushes map) and answers what it requires', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const { login } = await connect35(customer);
     expect(login).toMatchObject({ action: 'login', type: 'response', success: true });
     expect(login.payload).toMatchObject({
@@ -57,11 +47,11 @@ describe('the /v3.5 endpoint', () => {
       chats: [],
       __priv_dynamic_config: { online_groups_ids: [0], customer_groups: { monitoring: { id: 0 } } },
     });
-    expect(emulator.stats(customer.organizationId).logins).toBe(1);
+    expect(env.emulator.stats(customer.organizationId).logins).toBe(1);
   });
 
   it('accepts frames without a version or with "3.5", and refuses another version with unsupported_version', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const { client } = await connect35(customer);
     expect((await client.request('get_customer')).success).toBe(true);
     expect((await client.requestVersioned('get_customer', {}, '3.5')).success).toBe(true);
@@ -71,9 +61,9 @@ describe('the /v3.5 endpoint', () => {
 
   it('stamps pushes with the version of each socket: "3.5" on a 3.5 tab, "3.6" on a 3.6 tab of the same customer', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
+    const alice = await newCustomer(env.emulator.url, org);
     const { client: old } = await connect35(alice);
-    const { client: modern } = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie)));
+    const { client: modern } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie)));
     const requestId = old.send('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } });
     const mine = await old.push('incoming_chat');
     const theirs = await modern.push('incoming_chat');
@@ -85,10 +75,10 @@ describe('the /v3.5 endpoint', () => {
 
   it('shares state with 3.6: a chat started on 3.6 is listed and continued on 3.5', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
-    const { client: modern } = track(await connect(emulator.url, alice));
+    const alice = await newCustomer(env.emulator.url, org);
+    const { client: modern } = track(await connect(env.emulator.url, alice));
     const start = await modern.request('start_chat');
-    const { client: old, login } = await connect35(await newCustomer(emulator.url, org, alice.cookie));
+    const { client: old, login } = await connect35(await newCustomer(env.emulator.url, org, alice.cookie));
     expect(login.payload.chats).toEqual([{ chat_id: start.payload.chat_id, has_unread_events: false, has_active_thread: true }]);
     const id = old.send('send_event', { chat_id: start.payload.chat_id, event: { type: 'message', text: 'from 3.5' } });
     expect((await old.next((f) => f.type === 'push' && f.request_id === id)).version).toBe('3.5');
@@ -96,7 +86,7 @@ describe('the /v3.5 endpoint', () => {
   });
 
   it('serves get_predicted_agent: the emulator agent, no queue', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const { client } = await connect35(customer);
     const expected = {
       agent: {
@@ -113,17 +103,17 @@ describe('the /v3.5 endpoint', () => {
     expect((await client.request('get_predicted_agent', { group_id: 2 })).payload).toEqual(expected);
     expect(errorOf(await client.request('get_predicted_agent', { group_id: -1 }))).toMatchObject({ type: 'validation', message: expect.stringMatching(/group_id/) });
     // Still in the 3.6 reference (removed in 3.7), so a 3.6 socket gets the same answer.
-    const { client: modern } = track(await connect(emulator.url, customer));
+    const { client: modern } = track(await connect(env.emulator.url, customer));
     expect((await modern.request('get_predicted_agent')).payload).toEqual(expected);
   });
 
   it('pushes customer_page_updated after update_customer_page to the 3.5 sockets of the customer only', async () => {
     const org = randomOrg();
-    const alice = await newCustomer(emulator.url, org);
+    const alice = await newCustomer(env.emulator.url, org);
     const { client: a } = await connect35(alice);
-    const { client: b } = await connect35(await newCustomer(emulator.url, org, alice.cookie));
-    const { client: modern } = track(await connect(emulator.url, await newCustomer(emulator.url, org, alice.cookie)));
-    const { client: stranger } = await connect35(await newCustomer(emulator.url, org));
+    const { client: b } = await connect35(await newCustomer(env.emulator.url, org, alice.cookie));
+    const { client: modern } = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, org, alice.cookie)));
+    const { client: stranger } = await connect35(await newCustomer(env.emulator.url, org));
 
     const requestId = a.send('update_customer_page', { url: 'https://shop.example/b', title: 'B' });
     expect(await a.next((f) => f.type === 'response' && f.request_id === requestId)).toMatchObject({ success: true, payload: {} });
@@ -144,14 +134,14 @@ describe('the /v3.5 endpoint', () => {
   });
 
   it('does not push customer_page_updated on a 3.6 connection', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
-    const { client } = track(await connect(emulator.url, customer));
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
     expect((await client.request('update_customer_page', { url: 'https://shop.example/b' })).success).toBe(true);
     expect(await client.quietFor(100, (f) => f.type === 'push')).toEqual([]);
   });
 
   it('honours the 3.5 pushes subscription', async () => {
-    const customer = await newCustomer(emulator.url, randomOrg());
+    const customer = await newCustomer(env.emulator.url, randomOrg());
     const { client } = await connect35(customer, { ...sdk4Login(customer), pushes: { '3.5': ['incoming_chat'] } });
     await client.request('update_customer_page', { url: 'https://shop.example/b' });
     await client.request('start_chat');
@@ -162,7 +152,7 @@ describe('the /v3.5 endpoint', () => {
   it.each(['request_welcome_message', 'send_greeting_button_clicked', 'delete_event'])(
     'answers the 3.6 method %s with a validation error naming it as unsupported in 3.5',
     async (action) => {
-      const customer = await newCustomer(emulator.url, randomOrg());
+      const customer = await newCustomer(env.emulator.url, randomOrg());
       const { client } = await connect35(customer);
       const res = await client.request(action, {});
       expect(errorOf(res)).toEqual({ success: false, type: 'validation', message: `Action ${action} is not supported in API 3.5` });
@@ -171,8 +161,8 @@ describe('the /v3.5 endpoint', () => {
   );
 
   it('refuses a 3.5 socket like a 3.6 one when the organization is unknown', async () => {
-    const client = await RtmClient.open(wsUrl(emulator.url, undefined, '3.5'));
-    open.push(client);
+    const client = await RtmClient.open(wsUrl(env.emulator.url, undefined, '3.5'));
+    track({ client });
     expect(await client.push('customer_disconnected')).toMatchObject({ version: '3.5', payload: { reason: 'license_not_found' } });
     await client.closed;
   });

@@ -7,7 +7,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, Greeting } from '../../src/shared/types';
-import { connectedTabs, post, TestTab, useEmulator } from './harness';
+import { connectedTabs, post, TestTab } from './harness';
+import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
 

@@ -10,7 +10,8 @@ import { outboxKey } from '../../src/shared/cache-records';
 import { isOutboxReceipt } from '../../src/shared/contract';
 import type { CachedStatePayload, Chat, ChatEvent, ListChatsResult } from '../../src/shared/types';
 import { idbStorage, type KeyValueStore } from '../../src/worker/storage';
-import { Browser, newRuntime, post, TestTab, useEmulator } from './harness';
+import { Browser, newRuntime, post, TestTab } from './harness';
+import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
 const { cleanup } = env;

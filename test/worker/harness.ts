@@ -3,14 +3,14 @@
  * are plain objects recording what the runtime posts to them.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startEmulator, type Emulator } from '../../emulator/server';
 import type { RuntimeConfig, RuntimeMessage, TabHello } from '../../src/shared/contract';
 import type { CustomerData, Token } from '../../src/shared/types';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
 import type { SocketLike } from '../../src/worker/connection';
 import { Runtime, type RuntimeDeps, type TabSession } from '../../src/worker/runtime';
+import type { EmulatorEnv } from '../support/emulator';
 
 export const createSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;
 
@@ -119,31 +119,9 @@ export async function post(server: string, path: string, body: unknown): Promise
   return response.json();
 }
 
-/**
- * The lifecycle the core test files share: one emulator for the file (started before its tests,
- * closed after them), and `cleanup` callbacks a test registers, run after it.
- */
-export function useEmulator(): { readonly emulator: Emulator; cleanup: Array<() => void> } {
-  let emulator: Emulator | undefined;
-  const cleanup: Array<() => void> = [];
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
-  });
-  afterAll(() => emulator?.close());
-  afterEach(() => {
-    while (cleanup.length) cleanup.pop()!();
-  });
-  return {
-    get emulator(): Emulator {
-      if (!emulator) throw new Error('The emulator starts in beforeAll: use it inside a test.');
-      return emulator;
-    },
-    cleanup,
-  };
-}
 
 /** Two tabs of one customer in a fresh organization, both connected through one runtime. */
-export async function connectedTabs(env: ReturnType<typeof useEmulator>, prefix: string) {
+export async function connectedTabs(env: EmulatorEnv, prefix: string) {
   const organizationId = `${prefix}-${randomUUID()}`;
   const runtime = newRuntime(env.emulator.url, organizationId);
   const browser = new Browser(env.emulator.url, organizationId);

@@ -6,7 +6,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
-import { connectedTabs, TestTab, useEmulator } from './harness';
+import { connectedTabs, TestTab } from './harness';
+import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
 

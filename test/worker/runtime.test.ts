@@ -9,7 +9,8 @@ import { startEmulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
 import { Runtime } from '../../src/worker/runtime';
-import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab, useEmulator } from './harness';
+import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab } from './harness';
+import { useEmulator } from '../support/emulator';
 import { ManualClock } from '../support/manual-clock';
 
 const env = useEmulator();
