@@ -107,23 +107,23 @@ export interface WireStatistics {
 
 export type SessionFields = Array<Record<string, string>>;
 
-export interface WireCustomer {
+/** What every wire form of a customer carries. */
+interface WireCustomerProfile {
   id: string;
   type: 'customer';
   name?: string;
   email?: string;
   avatar?: string;
   session_fields: SessionFields;
+}
+
+/** The customer as login and get_customer answer. */
+export interface WireCustomer extends WireCustomerProfile {
   statistics: WireStatistics;
 }
 
-export interface WireCustomerUser {
-  id: string;
-  type: 'customer';
-  name?: string;
-  email?: string;
-  avatar?: string;
-  session_fields: SessionFields;
+/** The customer as a user of a chat. */
+export interface WireCustomerUser extends WireCustomerProfile {
   present: boolean;
   events_seen_up_to?: string;
 }
