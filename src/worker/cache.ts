@@ -279,8 +279,6 @@ export class ChatCache {
       }
       case 'chat_properties_updated':
       case 'chat_properties_deleted':
-        this.staleChat(event.payload.chatId, true);
-        return;
       case 'chat_transferred':
       case 'user_added_to_chat':
       case 'user_removed_from_chat':
