@@ -134,7 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       write(JSON.stringify(line));
     };
   }
-  let pauseTimer: NodeJS.Timeout | undefined;
+  /** Timed pauses, by organization (undefined: the pause of everything); each ends only its own. */
+  const pauseTimers = new Map<string | undefined, NodeJS.Timeout>();
   /** End (ms) of an outage for every organization, and per organization. */
   let outageUntil = 0;
   const orgOutageUntil = new Map<string, number>();
@@ -205,9 +206,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (organizationId === undefined) endpoint.paused.all = true;
     else endpoint.paused.organizations.add(organizationId);
     if (durationMs !== undefined) {
-      if (pauseTimer !== undefined) clearTimeout(pauseTimer);
-      pauseTimer = setTimeout(() => resume(organizationId), durationMs);
-      pauseTimer.unref();
+      clearTimeout(pauseTimers.get(organizationId));
+      const timer = setTimeout(() => resume(organizationId), durationMs);
+      timer.unref();
+      pauseTimers.set(organizationId, timer);
     }
   }
 
@@ -216,10 +218,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (organizationId === undefined) {
       endpoint.paused.all = false;
       endpoint.paused.organizations.clear();
-      if (pauseTimer !== undefined) clearTimeout(pauseTimer);
-      pauseTimer = undefined;
+      for (const timer of pauseTimers.values()) clearTimeout(timer);
+      pauseTimers.clear();
     } else {
       endpoint.paused.organizations.delete(organizationId);
+      clearTimeout(pauseTimers.get(organizationId));
+      pauseTimers.delete(organizationId);
     }
     hub.flush(endpoint);
     for (const conn of hub.list(endpoint)) {

@@ -106,6 +106,21 @@ describe('pause and resume', () => {
     expect((await client.push('customer_disconnected', 2000)).payload).toEqual({ reason: 'connection_evicted' });
     expect((await client.closed).code).toBe(1000);
   });
+
+  it('timed pauses of two organizations each end on their own schedule', async () => {
+    const [orgA, orgB] = [randomOrg(), randomOrg()];
+    const a = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, orgA))).client;
+    const b = track(await connect(env.emulator.url, await newCustomer(env.emulator.url, orgB))).client;
+    await postJson(env.emulator.url, '/__emulator/pause', { organization_id: orgA, duration_ms: 200 });
+    await postJson(env.emulator.url, '/__emulator/pause', { organization_id: orgB, duration_ms: 60_000 });
+    await postJson(env.emulator.url, '/__emulator/disconnect', { organization_id: orgA, reason: 'connection_evicted' });
+    await postJson(env.emulator.url, '/__emulator/disconnect', { organization_id: orgB, reason: 'connection_evicted' });
+    // A's pause ends after 200 ms although B's was set later; B's still holds.
+    expect((await a.push('customer_disconnected', 2000)).payload).toEqual({ reason: 'connection_evicted' });
+    expect(await b.quietFor(300, (f) => f.action === 'customer_disconnected')).toEqual([]);
+    await postJson(env.emulator.url, '/__emulator/resume', { organization_id: orgB });
+    expect((await b.push('customer_disconnected', 2000)).payload).toEqual({ reason: 'connection_evicted' });
+  });
 });
 
 describe('restart (own emulator)', () => {
