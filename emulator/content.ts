@@ -2,7 +2,7 @@
 // (a small table plus a preview derived from the URL itself, never a real fetch, so tests stay
 // offline and deterministic) and the welcome message.
 import type { WireForm } from './state';
-import { invalid, RtmError } from './validate';
+import { decodeLenient, invalid, RtmError } from './validate';
 
 /** `get_form` types; `ticket` is what the SDK asks when no agent is online. */
 export const FORM_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'] as const;
@@ -98,7 +98,7 @@ export function urlInfo(raw: string): UrlInfo {
   if (url.hostname === 'invalid' || url.hostname.endsWith('.invalid')) throw new RtmError('not_found', `Could not fetch ${raw}`);
   const known = KNOWN_URLS.get(raw.replace(/\/$/, ''));
   if (known !== undefined) return { url: raw, ...known };
-  const segment = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '').replace(/[-_]+/g, ' ').replace(/\.[a-z0-9]+$/i, '');
+  const segment = decodeLenient(url.pathname.split('/').filter(Boolean).pop() ?? '').replace(/[-_]+/g, ' ').replace(/\.[a-z0-9]+$/i, '');
   const title = segment === '' ? url.hostname : `${segment.charAt(0).toUpperCase()}${segment.slice(1)} · ${url.hostname}`;
   return {
     url: raw,

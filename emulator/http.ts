@@ -7,7 +7,7 @@ import type { EmulatorStats } from './server';
 import type { State } from './state';
 import { ControlError, runAgentAction } from './agent';
 import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
-import { RtmError, isObject, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
+import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,7 +86,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
 
   if (path === '/v2/customer/token') return post(() => token(ctx, req, res, undefined));
   const grouped = /^\/v2\/customer\/([^/]+)\/([^/]+)\/token$/.exec(path);
-  if (grouped) return post(() => token(ctx, req, res, { organizationId: decodeURIComponent(grouped[1] ?? ''), groupId: grouped[2] ?? '' }));
+  if (grouped) return post(() => token(ctx, req, res, { organizationId: decodeLenient(grouped[1] ?? ''), groupId: grouped[2] ?? '' }));
 
   const org = url.searchParams.get('organization_id') || undefined;
   const upload = UPLOAD_PATH.exec(path);
@@ -203,11 +203,7 @@ function parseCookies(header: string | undefined): Record<string, string> {
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    try {
-      out[name] = decodeURIComponent(value);
-    } catch {
-      out[name] = value;
-    }
+    out[name] = decodeLenient(value);
   }
   return out;
 }

@@ -20,6 +20,15 @@ export function invalid(message: string): RtmError {
 
 export type Obj = Record<string, unknown>;
 
+/** Percent-decoding of client input that never throws: a malformed escape stays as it was. */
+export function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -119,7 +128,7 @@ export function customerEvent(value: unknown, field: string): EventDraft {
         throw invalid(`${field}.url must be an absolute URL`);
       }
       // The real server fills these from the upload; derive plausible values from the URL instead.
-      const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'file');
+      const name = decodeLenient(parsed.pathname.split('/').pop() || 'file');
       const ext = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
       draft.url = url;
       draft.name = name;

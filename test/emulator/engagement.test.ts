@@ -278,6 +278,8 @@ describe('get_url_info', () => {
     });
     // Deterministic: the same URL, the same answer.
     expect((await a.request('get_url_info', { url: 'https://shop.test/products/blue-shirt' })).payload).toEqual(derived.payload);
+    // A malformed percent-escape is a URL like any other, not a server error.
+    expect((await a.request('get_url_info', { url: 'https://shop.test/p/50%off' })).payload).toMatchObject({ title: '50%off · shop.test' });
   });
 
   it('refuses what is not an http(s) URL, and answers not_found for unreachable (.invalid) hosts', async () => {

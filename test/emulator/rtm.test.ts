@@ -287,6 +287,9 @@ describe('send_event', () => {
     client.send('send_event', { chat_id: start.payload.chat_id, event: { type: 'file', url: 'https://cdn.example/f/photo.png', alternative_text: 'cat' } });
     const push = await client.push('incoming_event');
     expect(push.payload.event).toMatchObject({ type: 'file', url: 'https://cdn.example/f/photo.png', name: 'photo.png', content_type: 'image/png', alternative_text: 'cat' });
+    // A malformed percent-escape in the name is kept as it is, not a server error.
+    client.send('send_event', { chat_id: start.payload.chat_id, event: { type: 'file', url: 'https://cdn.example/f/50%off.png' } });
+    expect((await client.push('incoming_event')).payload.event).toMatchObject({ name: '50%off.png', content_type: 'image/png' });
   });
 });
 
