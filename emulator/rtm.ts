@@ -376,8 +376,11 @@ const HANDLERS: Record<string, Handler> = {
     const seenUpTo = requiredString(ctx.request.payload.seen_up_to, 'seen_up_to');
     if (Number.isNaN(Date.parse(seenUpTo))) throw invalid('seen_up_to must be an RFC 3339 date');
     const previous = chat.seenUpTo[ctx.customer.id];
-    // Timestamps share one format, so string order is time order; seen markers never move back.
-    if (previous === undefined || seenUpTo > previous) chat.seenUpTo[ctx.customer.id] = seenUpTo;
+    // Seen markers never move back. Clients may send another RFC 3339 form than the server's
+    // (no fraction, an offset), so compare times; within one millisecond, the server's
+    // microsecond stamps order as strings.
+    const [next, last] = [Date.parse(seenUpTo), previous === undefined ? -Infinity : Date.parse(previous)];
+    if (next > last || (next === last && seenUpTo > previous!)) chat.seenUpTo[ctx.customer.id] = seenUpTo;
     const payload = { user_id: ctx.customer.id, chat_id: chat.id, seen_up_to: chat.seenUpTo[ctx.customer.id] ?? seenUpTo };
     return { response: {}, pushes: [{ action: 'events_marked_as_seen', payload, echo: true }] };
   },

@@ -414,7 +414,21 @@ describe('other actions', () => {
     expect((await b.request('get_customer')).payload).toMatchObject({ name: 'Zoe', session_fields: [{ k: 'v' }] });
   });
 
-  it('answers known but unmodelled actions with a clear validation error', async () => {
+  it('mark_events_as_seen never moves the marker back, whatever RFC 3339 form the client sends', async () => {
+    const { a } = await twoTabs();
+    const chatId = (await a.request('start_chat')).payload.chat_id as string;
+    const seen = async (seenUpTo: string) => {
+      await a.request('mark_events_as_seen', { chat_id: chatId, seen_up_to: seenUpTo });
+      return (await a.push('events_marked_as_seen')).payload.seen_up_to as string;
+    };
+    expect(await seen('2030-01-01T10:00:00.500000Z')).toBe('2030-01-01T10:00:00.500000Z');
+    // Earlier, though it sorts later as a string.
+    expect(await seen('2030-01-01T10:00:00Z')).toBe('2030-01-01T10:00:00.500000Z');
+    expect(await seen('2030-01-01T10:30:00+01:00')).toBe('2030-01-01T10:00:00.500000Z');
+    expect(await seen('2030-01-01T10:00:01Z')).toBe('2030-01-01T10:00:01Z');
+  });
+
+    it('answers known but unmodelled actions with a clear validation error', async () => {
     const customer = await newCustomer(env.emulator.url, randomOrg());
     const { client } = track(await connect(env.emulator.url, customer));
     const res = await client.request('delete_event', { chat_id: 'X', thread_id: 'Y', event_id: 'Z' });
