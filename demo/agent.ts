@@ -35,8 +35,19 @@ element('#organization').textContent = organizationId;
 element('#server').textContent = server;
 const customersList = element('#customers');
 const container = element('#chats');
+/** Shown while the organization has no chats (again after a reset). */
+const noChats = container.querySelector('.empty')!;
 const errorLine = element('#error');
+const UNREACHABLE = 'Emulator unreachable';
 const drafts = new Map<string, string>();
+/** What the customer was last told per chat: tell only changes, not every keystroke. */
+const typing = new Map<string, boolean>();
+
+function setTyping(chatId: string, isTyping: boolean): void {
+  if ((typing.get(chatId) ?? false) === isTyping) return;
+  typing.set(chatId, isTyping);
+  void call('/__emulator/agent/typing', { chat_id: chatId, is_typing: isTyping }).catch(() => undefined);
+}
 
 /** Samples behind the buttons: what a real agent would pick from canned responses. */
 const QUICK_REPLIES = {
@@ -113,7 +124,11 @@ function renderCustomers(customers: AgentViewCustomer[]): void {
 }
 
 function renderChats(chats: AgentViewChat[]): void {
-  if (chats.length === 0) return;
+  if (chats.length === 0) {
+    drafts.clear();
+    container.replaceChildren(noChats);
+    return;
+  }
   // Keep what the agent is typing across refreshes.
   container.querySelectorAll<HTMLInputElement>('input[data-chat]').forEach((input) => drafts.set(input.dataset.chat!, input.value));
   const focused = (document.activeElement as HTMLInputElement | null)?.dataset?.chat;
@@ -144,7 +159,7 @@ function renderChats(chats: AgentViewChat[]): void {
       input.placeholder = 'Reply as agent…';
       input.value = drafts.get(chat.id) ?? '';
       // The customer sees "agent is typing" while the agent has something in the box.
-      input.addEventListener('input', () => void call('/__emulator/agent/typing', { chat_id: chat.id, is_typing: input.value !== '' }).catch(() => undefined));
+      input.addEventListener('input', () => setTyping(chat.id, input.value !== ''));
       const send = document.createElement('button');
       send.textContent = 'Send';
       form.append(input, send);
@@ -156,6 +171,7 @@ function renderChats(chats: AgentViewChat[]): void {
           () => {
             drafts.delete(chat.id);
             input.value = '';
+            setTyping(chat.id, false);
             void refresh();
           },
           (error: Error) => (errorLine.textContent = error.message),
@@ -187,9 +203,10 @@ async function refresh(): Promise<void> {
     ]);
     renderCustomers(customers.customers);
     renderChats(chats.chats);
-    errorLine.textContent = '';
+    // Clear only the poll's own complaint: an action's error stays until the next action.
+    if (errorLine.textContent?.startsWith(UNREACHABLE)) errorLine.textContent = '';
   } catch (error) {
-    errorLine.textContent = `Emulator unreachable at ${server}: ${String(error)}`;
+    errorLine.textContent = `${UNREACHABLE} at ${server}: ${String(error)}`;
   }
 }
 
