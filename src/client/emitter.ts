@@ -6,39 +6,40 @@ type AnyListener = (payload: unknown) => void;
  * The tab-local event emitter behind `on/off/once`. Listeners live in the tab; the runtime only
  * streams events to it. A throwing listener is reported and never stops the others.
  */
+/** One registration: `once` ones go away before their first call. */
+interface Registration {
+  listener: AnyListener;
+  once: boolean;
+}
+
 export class Emitter {
-  private readonly listeners = new Map<SdkEventName, Set<AnyListener>>();
-  private readonly onceWrappers = new WeakMap<AnyListener, AnyListener>();
+  private readonly listeners = new Map<SdkEventName, Set<Registration>>();
 
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener as AnyListener);
+    const set = this.registrations(name);
+    // As with a Set of functions: the same listener registered twice with on() is called once.
+    for (const entry of set) if (entry.listener === listener && !entry.once) return;
+    set.add({ listener: listener as AnyListener, once: false });
   }
 
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void {
-    const wrapper: AnyListener = (payload) => {
-      this.off(name, listener);
-      (listener as AnyListener)(payload);
-    };
-    this.onceWrappers.set(listener as AnyListener, wrapper);
-    this.on(name, wrapper);
+    this.registrations(name).add({ listener: listener as AnyListener, once: true });
   }
 
+  /** Removes every registration of `listener` for `name`, by on() or once(). */
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void {
     const set = this.listeners.get(name);
     if (!set) return;
-    set.delete(listener as AnyListener);
-    const wrapper = this.onceWrappers.get(listener as AnyListener);
-    if (wrapper) set.delete(wrapper);
+    for (const entry of set) if (entry.listener === listener) set.delete(entry);
   }
 
   emit<E extends SdkEventName>(name: E, payload: SdkEventMap[E]): void {
     const set = this.listeners.get(name);
     if (!set) return;
-    for (const listener of [...set]) {
+    for (const entry of [...set]) {
+      if (entry.once) set.delete(entry);
       try {
-        listener(payload);
+        entry.listener(payload);
       } catch (error) {
         // Rethrown asynchronously so it reaches window.onerror and the console like any app error.
         setTimeout(() => {
@@ -50,5 +51,11 @@ export class Emitter {
 
   clear(): void {
     this.listeners.clear();
+  }
+
+  private registrations(name: SdkEventName): Set<Registration> {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    return set;
   }
 }
