@@ -38,6 +38,9 @@ export function createOutbox({ send, pending }: OutboxDeps): Outbox {
       const customId = typeof event.customId === 'string' && event.customId !== '' ? event.customId : `outbox-${randomId()}`;
       let settle!: { resolve(event: ChatEvent): void; reject(error: SdkError): void };
       const sent = new Promise<ChatEvent>((resolve, reject) => (settle = { resolve, reject }));
+      // Settled before the call answered (destroy(), a refusal), nobody awaits it: the caller
+      // gets that outcome from the call itself.
+      sent.catch(() => undefined);
       waiters.set(customId, settle);
       pending.add(settle.reject);
       try {
