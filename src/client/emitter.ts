@@ -38,14 +38,7 @@ export class Emitter {
     if (!set) return;
     for (const entry of [...set]) {
       if (entry.once) set.delete(entry);
-      try {
-        entry.listener(payload);
-      } catch (error) {
-        // Rethrown asynchronously so it reaches window.onerror and the console like any app error.
-        setTimeout(() => {
-          throw error;
-        });
-      }
+      callListener(entry.listener, payload);
     }
   }
 
@@ -57,5 +50,17 @@ export class Emitter {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
     return set;
+  }
+}
+
+/** Calls an app's listener; one that throws is reported and never stops the others. */
+export function callListener<T>(listener: (payload: T) => void, payload: T): void {
+  try {
+    listener(payload);
+  } catch (error) {
+    // Rethrown asynchronously so it reaches window.onerror and the console like any app error.
+    setTimeout(() => {
+      throw error;
+    });
   }
 }

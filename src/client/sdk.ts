@@ -16,7 +16,7 @@ import { authConfig, createTokenSource } from './auth';
 import { customerData, runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
-import { Emitter } from './emitter';
+import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
@@ -138,7 +138,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         outbox?.settled(message);
         return;
       case 'status':
-        for (const listener of [...statusListeners]) listener(message.status);
+        for (const listener of [...statusListeners]) callListener(listener, message.status);
         return;
       case 'notifier':
         notifierTabId = message.tabId;
