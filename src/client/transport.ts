@@ -99,7 +99,8 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
     const api = Comlink.wrap<TabPortApi>(port);
     return { mode, api, failed: new Promise<never>(() => undefined), close: () => port.close() };
   }
-  return sharedTransport(startSharedWorker(shared));
+  // The site's own copy of the worker file opens like a newer version's announced one.
+  return shared.workerUrl ? openSharedWorkerAt(shared.workerUrl, shared) : sharedTransport(startSharedWorker(shared));
 }
 
 /**
@@ -108,8 +109,7 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
  * Every build and every SDK version starts the worker as a module: a SharedWorker asked for with
  * another type than the running one fails, which would split the tabs of a site during a deploy.
  */
-function startSharedWorker({ name, extendedLifetime, workerUrl }: TransportOptions): SharedWorker {
-  if (workerUrl) return new SharedWorker(workerUrl, { type: 'module', name, extendedLifetime } as WorkerOptions);
+function startSharedWorker({ name, extendedLifetime }: TransportOptions): SharedWorker {
   // The URL and the options must be written inside the constructor call: that is how Vite finds,
   // types and bundles the worker. (`extendedLifetime` is not in TypeScript's DOM types yet.)
   return new SharedWorker(new URL('../worker/shared.ts', import.meta.url), {
@@ -127,8 +127,8 @@ function startDedicatedWorker(name: string, workerUrl: string | undefined): Work
 }
 
 /**
- * Connects to a worker a newer SDK version announced (after a deploy): its script URL comes from
- * that worker, not from this build, so it is not bundled here.
+ * Connects to a SharedWorker whose script is not bundled here: the one a newer SDK version
+ * announced (after a deploy), or the site's own copy (`workerUrl`).
  */
 export function openSharedWorkerAt(url: string, shared: SharedOptions): Transport {
   const options = { type: 'module', name: shared.name, extendedLifetime: shared.extendedLifetime } as WorkerOptions;
