@@ -101,6 +101,8 @@ const CUSTOMER_DATA_TIMEOUT_MS = 2_000;
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
 /** Errors after which a queued send is tried again on the next connection (the server may not have it). */
+/** How soon a queued message refused on a live socket (pending limit, timeout) is tried again. */
+const OUTBOX_RETRY_MS = 1_000;
 const RETRYABLE = new Set(['NO_CONNECTION', 'CONNECTION_LOST', 'REQUEST_TIMEOUT', 'MISDIRECTED_CONNECTION', 'PENDING_REQUESTS_LIMIT_REACHED']);
 
 export class Runtime {
@@ -121,6 +123,8 @@ export class Runtime {
   private sentPage: string | undefined;
   private readonly lingerTimer: Timer;
   private readonly livenessTimer: Timer;
+  /** Drains the outbox again after a send the connection could not take while it stayed up. */
+  private readonly outboxRetryTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
   private readonly seen = new SeenLedger();
   private readonly cache: ChatCache;
@@ -146,6 +150,7 @@ export class Runtime {
     };
     this.lingerTimer = new Timer(this.clock);
     this.livenessTimer = new Timer(this.clock);
+    this.outboxRetryTimer = new Timer(this.clock);
     this.sneakPeeks = new SneakPeekThrottle(this.clock, (payload) =>
       // Like the official SDK: only while connected, and a failure is nobody's business.
       this.connection.state === 'connected'
@@ -198,6 +203,9 @@ export class Runtime {
           this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
+          // Messages queued by the previous customer are not sent as the new one: their callers hear so.
+          const dropped = new SdkError('CONNECTION_LOST', 'The customer changed (identity_mismatch); the queued message was not sent.').toData();
+          for (const entry of this.cache.outbox()) this.postAll({ kind: 'outbox', customId: entry.customId, error: dropped });
           void this.cache.clear().then(() => this.openCache(newId));
         },
         connected: (payload) => {
@@ -283,7 +291,7 @@ export class Runtime {
     this.ended = true;
     this.successor = { kind: 'moved', ...successor };
     this.log('info', `SDK ${successor.version} took over; moving ${this.tabs.size} tab(s) there`);
-    for (const tab of this.tabs.values()) this.postRaw(tab, this.successor);
+    this.postAll(this.successor);
     this.connection.destroy(new SdkError('CONNECTION_LOST', 'The runtime was replaced by a newer version.'));
   }
 
@@ -403,7 +411,7 @@ export class Runtime {
     if (notifier !== this.notifier) {
       this.notifier = notifier;
       if (notifier !== null) {
-        for (const tab of this.tabs.values()) this.postRaw(tab, { kind: 'notifier', tabId: notifier });
+        this.postAll({ kind: 'notifier', tabId: notifier });
       }
       this.sendFocusedPage();
     } else if (joined && notifier !== null) {
@@ -445,7 +453,7 @@ export class Runtime {
 
   private publishStatus(): void {
     const status = this.status();
-    for (const tab of this.tabs.values()) this.postRaw(tab, { kind: 'status', status });
+    this.postAll({ kind: 'status', status });
   }
 
   private forwardLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, detail: unknown): void {
@@ -569,7 +577,14 @@ export class Runtime {
     try {
       for (let entry = this.cache.outbox()[0]; entry; entry = this.cache.outbox()[0]) {
         if (this.ended || this.connection.state !== 'connected') return;
-        if ((await this.sendQueued(entry, known)) === 'retry') return;
+        if ((await this.sendQueued(entry, known)) === 'retry') {
+          // Refused for now (pending-requests limit, a timeout) on a socket that stays up: no
+          // login will come to drain it, so try again shortly. A reconnect drains it anyway.
+          if (!this.ended && this.connection.state === 'connected') {
+            this.outboxRetryTimer.set(OUTBOX_RETRY_MS, () => void this.drainOutbox(new Map()));
+          }
+          return;
+        }
       }
     } finally {
       this.draining = false;
@@ -600,7 +615,7 @@ export class Runtime {
       'event' in outcome
         ? { kind: 'outbox', customId: entry.customId, event: outcome.event }
         : { kind: 'outbox', customId: entry.customId, error: outcome.error.toData() };
-    for (const tab of this.tabs.values()) this.postRaw(tab, message);
+    this.postAll(message);
     await this.cache.settle(entry.customId);
     return 'done';
   }
@@ -697,25 +712,24 @@ export class Runtime {
     this.postRaw(tab, { kind: 'event', ...event } as RuntimeMessage);
   }
 
-  private postRaw(tab: TabRecord, message: RuntimeMessage): void {
+  private postRaw(tab: TabRecord, message: RuntimeMessage, level: 'warn' | 'debug' = 'warn'): void {
     try {
       tab.link.post(message);
     } catch (error) {
       // A tab whose port is gone must not stop the fan-out to the others.
-      this.log('warn', `Could not deliver a "${message.kind}" message to tab ${tab.tabId}`, error);
+      this.log(level, `Could not deliver a "${message.kind}" message to tab ${tab.tabId}`, error);
     }
+  }
+
+  private postAll(message: RuntimeMessage, level: 'warn' | 'debug' = 'warn'): void {
+    for (const tab of this.tabs.values()) this.postRaw(tab, message, level);
   }
 
   /** A terminal server reason: every tab's instance ends (each got `disconnected` already). */
   private end(reason: string): void {
     this.ended = true;
-    for (const tab of this.tabs.values()) {
-      try {
-        tab.link.post({ kind: 'destroyed', reason });
-      } catch (error) {
-        this.log('debug', `Could not tell tab ${tab.tabId} that the session ended`, error);
-      }
-    }
+    // Quietly: a tab that cannot hear it is gone anyway.
+    this.postAll({ kind: 'destroyed', reason }, 'debug');
   }
 
   private async loginPayload(): Promise<Json> {

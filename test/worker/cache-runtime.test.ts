@@ -186,6 +186,32 @@ describe('a runtime that restarts with its memory wiped', () => {
 });
 
 describe('the outbox', () => {
+  it('tells the waiting caller when an identity change drops its queued message', async () => {
+    const organizationId = `cache-${randomUUID()}`;
+    const runtime = runtimeFor(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const writer = tab(runtime, browser, { tabId: 'writer', outbox: true });
+    await connected(writer);
+    const chat = await startChat(writer);
+    // The next token, slow to come, names another customer (cookies lost meanwhile).
+    const otherBrowser = new Browser(env.emulator.url, organizationId);
+    writer.tokenProvider = () => new Promise((resolve) => setTimeout(resolve, 500)).then(() => otherBrowser.token());
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
+    expect(await writer.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'queued', customId: 'q-1' } })).toEqual({
+      outbox: 'queued',
+      customId: 'q-1',
+    });
+    await connected(writer, 2);
+    expect(writer.count('identity_changed')).toBe(1);
+    await vi.waitFor(() =>
+      expect(writer.messages.filter((message) => message.kind === 'outbox')).toEqual([
+        { kind: 'outbox', customId: 'q-1', error: expect.objectContaining({ code: 'CONNECTION_LOST' }) },
+      ]),
+    );
+    expect(env.emulator.stats(organizationId).requests.send_event ?? 0).toBe(0);
+  });
+
   it('keeps messages sent while the service is down and sends them after the reconnect, in order, once', async () => {
     const organizationId = `cache-${randomUUID()}`;
     const runtime = runtimeFor(env.emulator.url, organizationId);
