@@ -26,12 +26,7 @@ export async function stats(organizationId: string): Promise<Stats> {
 }
 
 export async function agentSays(organizationId: string, chatId: string, text: string): Promise<void> {
-  const response = await fetch(`${EMULATOR_URL}/__emulator/agent/send_event`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ organization_id: organizationId, chat_id: chatId, text }),
-  });
-  expect(response.status).toBe(200);
+  await agentAction(organizationId, 'send_event', { chat_id: chatId, text });
 }
 
 /** Opens a demo tab and waits until its SDK instance emitted `connected`. */
