@@ -1,6 +1,6 @@
 /**
  * Public types of the Customer SDK v5 API (camelCase), as the SDK hands them to the app.
- * Wire (snake_case) types live in `wire.ts`; `parse.ts` maps one onto the other.
+ * `parse.ts` and `pushes.ts` map the API's snake_case frames onto them.
  */
 
 export type Region = 'dal' | 'fra';
