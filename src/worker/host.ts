@@ -82,6 +82,8 @@ class PortApi implements TabPortApi {
   private release: (() => void) | undefined;
   /** Set once the runtime let go of this tab (lock granted, eviction, leave). */
   private detached = false;
+  /** The tab's lifetime lock this port is watching. */
+  private watchedLock: string | undefined;
 
   constructor(
     private readonly host: RuntimeHost,
@@ -167,12 +169,13 @@ class PortApi implements TabPortApi {
    */
   private watchLock(lockName: string | undefined): void {
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-    if (!lockName || !locks) return;
-    const release = this.release;
+    // One watch per tab: attaching again on this port (after an eviction) keeps the one it has.
+    if (!lockName || !locks || lockName === this.watchedLock) return;
+    this.watchedLock = lockName;
     // Granted: the tab is gone for good (unlike a leave or an eviction, after which it may come
-    // back on this same port), so the port can go too.
+    // back on this same port), so its session, whichever is current, and the port can go.
     const gone = () => {
-      release?.();
+      this.release?.();
       this.closeEndpoint?.();
     };
     locks.request(lockName, gone).catch(gone);
