@@ -95,9 +95,9 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
   }
   if (mode === 'inline') {
     const { startInlineRuntime } = await import('../worker/inline');
-    const port = startInlineRuntime();
+    const { port, stop } = startInlineRuntime();
     const api = Comlink.wrap<TabPortApi>(port);
-    return { mode, api, failed: new Promise<never>(() => undefined), close: () => port.close() };
+    return { mode, api, failed: new Promise<never>(() => undefined), close: stop };
   }
   // The site's own copy of the worker file opens like a newer version's announced one.
   return shared.workerUrl ? openSharedWorkerAt(shared.workerUrl, shared) : sharedTransport(startSharedWorker(shared));

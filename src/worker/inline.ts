@@ -9,7 +9,8 @@ import { RuntimeHost } from './host';
 import { consoleLogger } from './log';
 import { idbStorage } from './storage';
 
-export function startInlineRuntime(): MessagePort {
+/** Starts a runtime in this page; `stop()` lets go of it (its network listeners, its port). */
+export function startInlineRuntime(): { port: MessagePort; stop(): void } {
   const host = new RuntimeHost('inline', {
     createSocket: (url) => new WebSocket(url) as SocketLike,
     log: consoleLogger,
@@ -18,8 +19,19 @@ export function startInlineRuntime(): MessagePort {
     lingerMs: 0,
   });
   const channel = new MessageChannel();
-  host.serve(channel.port1);
-  addEventListener('online', () => host.networkOnline());
-  addEventListener('offline', () => host.networkOffline());
-  return channel.port2;
+  host.serve(channel.port1, () => channel.port1.close());
+  const online = () => host.networkOnline();
+  const offline = () => host.networkOffline();
+  addEventListener('online', online);
+  addEventListener('offline', offline);
+  return {
+    port: channel.port2,
+    stop() {
+      // A destroyed SDK, then a new init(), must not leave the old host alive through these.
+      removeEventListener('online', online);
+      removeEventListener('offline', offline);
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
 }
