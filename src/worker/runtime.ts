@@ -206,7 +206,11 @@ export class Runtime {
           // Messages queued by the previous customer are not sent as the new one: their callers hear so.
           const dropped = new SdkError('CONNECTION_LOST', 'The customer changed (identity_mismatch); the queued message was not sent.').toData();
           for (const entry of this.cache.outbox()) this.postAll({ kind: 'outbox', customId: entry.customId, error: dropped });
-          void this.cache.clear().then(() => this.openCache(newId));
+          // Scoped to the new customer at once (clear() empties memory before its first await,
+          // and deletes only the previous customer's keys): nothing arriving meanwhile lands
+          // under the previous customer's name.
+          void this.cache.clear();
+          this.openCache(newId);
         },
         connected: (payload) => {
           this.lastConnected = payload;
