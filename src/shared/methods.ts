@@ -17,7 +17,7 @@ import {
   ProtocolError,
   string,
 } from './parse';
-import type { SdkEvent } from './pushes';
+import { userData, type SdkEvent } from './pushes';
 import { serializeChatStart, serializeEvent, serializeSessionFields } from './serialize';
 import type {
   Chat,
@@ -240,7 +240,7 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
       return { action: 'list_chats', payload: pageId !== undefined ? { page_id: pageId } : { limit: limit ?? 10 } };
     },
     parse: (payload) => parseListChats(payload),
-    requesterEvents: (result) => result.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })),
+    requesterEvents: (result) => result.users.map(userData),
   },
   acceptGreeting: write('accept_greeting', (params) => ({
     greeting_id: requireInteger(params.greetingId, 'greetingId', NON_NEGATIVE),
@@ -283,7 +283,7 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
       return { action: 'get_chat', payload };
     },
     parse: (payload) => parseChat(payload),
-    requesterEvents: (chat) => chat.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })),
+    requesterEvents: (chat) => chat.users.map(userData),
   },
   getForm: {
     build: (value) => {
@@ -468,6 +468,12 @@ export async function executeMethod<M extends MethodName>(method: M, params: unk
   }
   const result = spec.parse(answer, call.payload);
   return { result, requesterEvents: spec.requesterEvents?.(result) ?? [] };
+}
+
+/** What the asking tab gets along with a result (e.g. `user_data` for the users it names), wherever the result came from. */
+export function requesterEventsOf<M extends MethodName>(method: M, result: ResultOf<M>): SdkEvent[] {
+  const spec = specs[method] as MethodSpec<M>;
+  return 'requesterEvents' in spec ? (spec.requesterEvents?.(result) ?? []) : [];
 }
 
 /** The wire request of a single-request method (for tests and tools); throws for compound methods. */

@@ -21,7 +21,8 @@ import type { Json } from './validate';
 
 export type SdkEvent = { [E in SdkEventName]: { name: E; payload: SdkEventMap[E] } }[SdkEventName];
 
-const userData = (user: User): SdkEvent => ({ name: 'user_data', payload: user });
+/** The `user_data` event for one user of a push or of a result. */
+export const userData = (user: User): SdkEvent => ({ name: 'user_data', payload: user });
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

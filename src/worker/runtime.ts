@@ -12,7 +12,7 @@ import { SdkError } from '../shared/errors';
 import type { OutboxReceipt, RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
 import type { OutboxEntry } from '../shared/cache-records';
-import { buildCall, executeMethod, isMethodName, type MethodName, type Outcome } from '../shared/methods';
+import { buildCall, executeMethod, isMethodName, requesterEventsOf, type MethodName, type Outcome } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
@@ -521,18 +521,17 @@ export class Runtime {
     if (method !== 'listChats' && method !== 'getChat' && method !== 'listThreads') return undefined;
     // Validates as the network path would (a bad argument throws VALIDATION here).
     const { payload } = buildCall(method, params);
-    const users = (chat: { users: Chat['users'] }): SdkEvent[] => chat.users.map((user) => ({ name: 'user_data', payload: user }));
     if (method === 'listChats') {
       if (payload.page_id !== undefined) return undefined;
       const list = this.cache.listChats(Number(payload.limit));
-      return list ? { result: list, requesterEvents: list.users.map((user): SdkEvent => ({ name: 'user_data', payload: user })) } : undefined;
+      return list ? { result: list, requesterEvents: requesterEventsOf('listChats', list) } : undefined;
     }
     if (method === 'getChat') {
       const chat = this.cache.getChat(String(payload.chat_id), typeof payload.thread_id === 'string' ? payload.thread_id : undefined);
-      return chat ? { result: chat, requesterEvents: users(chat) } : undefined;
+      return chat ? { result: chat, requesterEvents: requesterEventsOf('getChat', chat) } : undefined;
     }
     const page = this.cache.listThreads(String(payload.chat_id), JSON.stringify(payload));
-    return page ? { result: page, requesterEvents: [] } : undefined;
+    return page ? { result: page, requesterEvents: requesterEventsOf('listThreads', page) } : undefined;
   }
 
   /** Keeps what the server just answered, for the next tab that asks. */
