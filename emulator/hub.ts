@@ -85,11 +85,7 @@ export class Hub {
 
   /** Sockets not yet closed (authorized or not), for one organization or all, optionally only one endpoint's. */
   openCount(organizationId?: string, owner?: Endpoint): number {
-    let n = 0;
-    for (const c of this.connections) {
-      if ((organizationId === undefined || c.session.organizationId === organizationId) && (owner === undefined || c.owner === owner)) n++;
-    }
-    return n;
+    return this.list(owner, organizationId).length;
   }
 
   /** Open sockets from `address` that have not logged in and are not being closed. */
@@ -212,9 +208,8 @@ export class Hub {
 
   /** Disconnects every socket of an organization, or only one customer's. Returns how many. */
   disconnectMatching(organizationId: string, customerId: string | undefined, reason: string, data?: Payload): number {
-    const targets = [...this.connections].filter(
-      (c) => !c.closing && c.session.organizationId === organizationId && (customerId === undefined || c.session.customerId === customerId),
-    );
+    const targets =
+      customerId === undefined ? this.list(undefined, organizationId).filter((c) => !c.closing) : this.customerConnections(organizationId, customerId);
     for (const c of targets) this.disconnect(c, reason, data);
     return targets.length;
   }
@@ -238,14 +233,12 @@ export class Hub {
   }
 
   closeAll(code = 1001, owner?: Endpoint): void {
-    for (const c of this.connections) if (owner === undefined || c.owner === owner) this.close(c, code);
+    for (const c of this.list(owner)) this.close(c, code);
   }
 
   /** Terminates every socket of the endpoint (or all), optionally only one organization's. Returns how many. */
   terminateAll(owner?: Endpoint, organizationId?: string): number {
-    const targets = [...this.connections].filter(
-      (c) => (owner === undefined || c.owner === owner) && (organizationId === undefined || c.session.organizationId === organizationId),
-    );
+    const targets = this.list(owner, organizationId);
     for (const c of targets) this.terminate(c);
     return targets.length;
   }
