@@ -40,7 +40,7 @@ export interface AgentContext {
 type AgentAction = (ctx: AgentContext, body: Obj) => object;
 
 /** Reasons the API gives for a user leaving a chat (v5 `user_removed_from_chat.reason`). */
-export const REMOVAL_REASONS = ['disconnected', 'signed_out', 'remotely_signed_out', 'deleted', 'chat_deactivated', 'manual', 'inactive', 'other'] as const;
+const REMOVAL_REASONS = ['disconnected', 'signed_out', 'remotely_signed_out', 'deleted', 'chat_deactivated', 'manual', 'inactive', 'other'] as const;
 
 function organization(ctx: AgentContext, body: Obj): Organization {
   const id = requiredString(body.organization_id, 'organization_id');
@@ -103,7 +103,7 @@ function push(ctx: AgentContext, org: Organization, chat: Chat, action: string, 
   return ctx.hub.pushToCustomer(org.id, chat.customerId, action, payload);
 }
 
-export const AGENT_ACTIONS: Record<string, AgentAction> = {
+const AGENT_ACTIONS: Record<string, AgentAction> = {
   /** `{chat_id, text}` or `{chat_id, event}` (message, file, form, rich_message, system_message, custom), optional `author_id`. */
   send_event: (ctx, body) => {
     const { org, chat, thread } = activeChatAfter(ctx, body, () => {

@@ -13,7 +13,7 @@ export function isFormType(value: unknown): value is FormType {
 }
 
 /** Group 0's forms until the agent API changes them; other groups have none (`enabled: false`), nor has a ticket form. */
-export const BUILT_IN_FORMS: Readonly<Partial<Record<FormType, WireForm>>> = {
+const BUILT_IN_FORMS: Readonly<Partial<Record<FormType, WireForm>>> = {
   prechat: {
     id: 'emulator-prechat',
     fields: [

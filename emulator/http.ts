@@ -10,9 +10,9 @@ import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type Organ
 import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** The Customer Chat API's upload limit (10 MiB for the file itself). */
-export const MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024;
 /** The upload body may exceed the file by its multipart framing (boundaries, part headers, file name). */
 const MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024;
 /** Past this much an upload body is not drained to deliver the 413 any more: the connection is cut. */

@@ -49,7 +49,7 @@ export interface Connection {
   inbox?: Array<() => void>;
 }
 
-export function clearConnectionTimers(conn: Connection): void {
+function clearConnectionTimers(conn: Connection): void {
   for (const t of [conn.loginTimer, conn.idleTimer, conn.tokenTimer]) if (t !== undefined) clearTimeout(t);
   conn.loginTimer = undefined;
   conn.idleTimer = undefined;

@@ -159,7 +159,7 @@ export function customerEvent(value: unknown, field: string): EventDraft {
 }
 
 /** Event types an agent (the control API) can send; `filled_form` is the customer's answer, not theirs. */
-export const AGENT_EVENT_TYPES = ['message', 'file', 'form', 'rich_message', 'system_message', 'custom'] as const;
+const AGENT_EVENT_TYPES = ['message', 'file', 'form', 'rich_message', 'system_message', 'custom'] as const;
 export const RICH_MESSAGE_TEMPLATES = ['cards', 'quick_replies', 'sticker', 'ecommerce'] as const;
 const BUTTON_TYPES = ['message', 'phone', 'url', 'webview', 'cancel'];
 const FORM_EVENT_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'];

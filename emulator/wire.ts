@@ -15,9 +15,9 @@ export function isApiVersion(value: string): value is ApiVersion {
 /** Methods added in 3.6 (wire-protocol.md §13.1): a 3.5 connection answers them with a validation error. */
 export const ACTIONS_SINCE_3_6: ReadonlySet<string> = new Set(['delete_event', 'request_welcome_message', 'send_greeting_button_clicked']);
 /** Pushes added in 3.6: never sent on a 3.5 connection. */
-export const PUSHES_SINCE_3_6: ReadonlySet<string> = new Set(['event_deleted', 'incoming_event_preview', 'incoming_thinking_indicator', 'incoming_welcome_message']);
+const PUSHES_SINCE_3_6: ReadonlySet<string> = new Set(['event_deleted', 'incoming_event_preview', 'incoming_thinking_indicator', 'incoming_welcome_message']);
 /** Pushes removed in 3.6: sent on 3.5 connections only. */
-export const PUSHES_UNTIL_3_5: ReadonlySet<string> = new Set(['customer_page_updated']);
+const PUSHES_UNTIL_3_5: ReadonlySet<string> = new Set(['customer_page_updated']);
 
 /** Whether a push exists on a connection of this version. */
 export function pushExists(action: string, version: ApiVersion): boolean {
