@@ -271,7 +271,7 @@ export class Connection {
     const loginPayload = await this.deps.loginPayload();
     if (!current()) return;
     this.connectTimer.clear();
-    this.noteIdentity(token.entityId);
+    // The customer was already noted when the token resolved (see open()).
     this.setState('logging_in');
     const payload = { ...loginPayload, token: `${token.tokenType} ${token.accessToken}` };
     let response: Json;

@@ -610,7 +610,7 @@ export class Runtime {
       outcome = { event: already ?? (await executeMethod('sendEvent', entry.params, send)).result };
     } catch (error) {
       const sdkError = SdkError.from(error);
-      if (RETRYABLE.has(sdkError.code) || sdkError.code === 'NO_CONNECTION') return 'retry';
+      if (RETRYABLE.has(sdkError.code)) return 'retry';
       this.log('warn', `A queued message was refused (${sdkError.code}); dropping it`, sdkError.message);
       outcome = { error: sdkError };
     }
