@@ -40,7 +40,7 @@ import {
 import type { SdkEvent } from '../shared/pushes';
 import type { SeenSnapshot } from '../shared/seen';
 import type { CachedStatePayload, Chat, ConnectedPayload, Greeting, ListChatsResult, ListThreadsResult } from '../shared/types';
-import { Timer, type Clock } from './clock';
+import { Timer, withTimeout, type Clock } from './clock';
 import type { Logger } from './connection';
 import type { KeyValueStore } from './storage';
 
@@ -489,19 +489,7 @@ export class ChatCache {
 
   private bounded<T>(promise: Promise<T>): Promise<T> {
     const ms = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.deps.clock.setTimeout(() => reject(new Error(`IndexedDB did not answer within ${ms} ms`)), ms);
-      promise.then(
-        (value) => {
-          this.deps.clock.clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.deps.clock.clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return withTimeout(this.deps.clock, promise, ms, () => new Error(`IndexedDB did not answer within ${ms} ms`));
   }
 
   /** Any storage failure: memory only from now on, said once. */

@@ -40,3 +40,20 @@ export class Timer {
     this.handle = undefined;
   }
 }
+
+/** `promise`, or a rejection with `timeoutError()` if it takes longer than `ms` on `clock`. */
+export function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number, timeoutError: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const handle = clock.setTimeout(() => reject(timeoutError()), ms);
+    promise.then(
+      (value) => {
+        clock.clearTimeout(handle);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(handle);
+        reject(error);
+      },
+    );
+  });
+}

@@ -21,7 +21,7 @@ import { SeenLedger } from './seen-ledger';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
-import { systemClock, Timer, type Clock } from './clock';
+import { systemClock, Timer, withTimeout, type Clock } from './clock';
 import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
 import type { Answer } from './requests';
 
@@ -789,23 +789,9 @@ export class Runtime {
     throw lastError;
   }
 
+  /** A call to a tab, bounded: a tab may be frozen or gone without a word. */
   private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const handle = this.clock.setTimeout(
-        () => reject(new SdkError('TOKEN_UNAVAILABLE', `The tab did not answer within ${ms} ms.`)),
-        ms,
-      );
-      promise.then(
-        (value) => {
-          this.clock.clearTimeout(handle);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.clock.clearTimeout(handle);
-          reject(error);
-        },
-      );
-    });
+    return withTimeout(this.clock, promise, ms, () => new SdkError('TOKEN_UNAVAILABLE', `The tab did not answer within ${ms} ms.`));
   }
 }
 
