@@ -413,9 +413,10 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       };
       const promise = import('./upload').then(
         ({ startUpload }) => {
+          // Canceled or destroyed while the code loaded: nothing is started, no token asked for.
+          if (stopped) return Promise.reject(stopped);
           // The region the tab was configured with: a misdirect learned by the runtime is not known here.
           upload = startUpload(params, { url: uploadUrl(runtime, runtime.region), getToken: () => auth.getToken() });
-          if (stopped) upload.abort(stopped);
           return upload.promise;
         },
         (error: unknown) => Promise.reject(SdkError.from(error)),
@@ -424,7 +425,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       pending.add(abort);
       const done = () => pending.delete(abort);
       promise.then(done, done);
-      return { promise, cancel: () => (upload ? upload.cancel() : abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.'))) };
+      return { promise, cancel: () => abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.')) };
     },
     getTabId: () => ready.then((attached) => attached.tabId),
     getRuntimeStatus: () => call((api) => api.status()),
