@@ -30,20 +30,17 @@ export interface ChatHistory {
 
 export function chatHistory(params: unknown, listThreads: (params: ListThreadsParams) => Promise<ListThreadsResult>): ChatHistory {
   const chatId = requireString(requireObject(params, 'params').chatId, 'chatId');
-  let nextPageId: string | null | undefined; // undefined: the first page was not fetched yet
-  let finished = false;
+  // undefined: the first page was not fetched yet; null: the last page was.
+  let nextPageId: string | null | undefined;
   const waiting: Array<{ resolve(result: HistoryResult): void; reject(error: unknown): void }> = [];
   let fetching = false;
 
   const fetchPage = async (): Promise<HistoryResult> => {
-    if (finished) return { value: undefined, done: true };
-    const page = await listThreads(
-      nextPageId === undefined || nextPageId === null ? { chatId, minEventsCount: FIRST_PAGE_EVENTS } : { chatId, pageId: nextPageId },
-    );
+    if (nextPageId === null) return { value: undefined, done: true };
+    const page = await listThreads(nextPageId === undefined ? { chatId, minEventsCount: FIRST_PAGE_EVENTS } : { chatId, pageId: nextPageId });
     nextPageId = page.nextPageId;
-    finished = page.nextPageId === null;
     // The server pages newest first; a page reads best oldest first. `done` comes with the last page.
-    return { value: { threads: [...page.threads].reverse() }, done: finished };
+    return { value: { threads: [...page.threads].reverse() }, done: nextPageId === null };
   };
 
   /** Serves queued `next()` calls one at a time. */
