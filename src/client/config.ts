@@ -1,7 +1,7 @@
 /** `init()` config: validation and defaults (the v5 documentation's defaults). */
 import type { RuntimeConfig } from '../shared/contract';
 import { SdkError } from '../shared/errors';
-import type { CustomerData, InitConfig, RuntimeMode } from '../shared/types';
+import type { InitConfig, RuntimeMode } from '../shared/types';
 import {
   fail,
   oneOf,
@@ -112,18 +112,4 @@ export function runtimeConfig(config: ResolvedConfig): RuntimeConfig {
   if (config.server) runtime.server = config.server.replace(/\/+$/, '');
   if (config.regionServers) runtime.regionServers = { ...config.regionServers };
   return runtime;
-}
-
-/** Runs the app's `customerDataProvider`, keeping only plain data the runtime can use. */
-export function customerData(config: ResolvedConfig): CustomerData | undefined {
-  if (!config.customerDataProvider) return undefined;
-  const data = requireObject(config.customerDataProvider(), 'customerDataProvider()');
-  const result: CustomerData = {};
-  const name = optionalString(data.name, 'customerDataProvider().name');
-  const email = optionalString(data.email, 'customerDataProvider().email');
-  if (name !== undefined) result.name = name;
-  if (email !== undefined) result.email = email;
-  const fields = optionalObject(data.sessionFields, 'customerDataProvider().sessionFields');
-  if (fields) result.sessionFields = Object.fromEntries(Object.entries(fields).map(([key, v]) => [key, String(v)]));
-  return result;
 }

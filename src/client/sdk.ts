@@ -13,7 +13,7 @@ import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { authConfig, createTokenSource } from './auth';
-import { customerData, runtimeConfig, type ResolvedConfig } from './config';
+import { runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { callListener, Emitter } from './emitter';
@@ -115,7 +115,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const hooks: TabHooks = {
     getToken: (fresh): Promise<Envelope<Awaited<ReturnType<CustomerAuth['getToken']>>>> =>
       toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken())),
-    getCustomerData: () => toEnvelope(() => customerData(config) ?? null),
+    // Plain data as the app returned it: the runtime checks it (see customerDataFrom).
+    getCustomerData: () => toEnvelope(() => config.customerDataProvider?.() ?? null),
     getSeen: () => toEnvelope(() => seen.snapshot()),
   };
 

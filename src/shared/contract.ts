@@ -18,7 +18,7 @@ import type { Envelope, SdkErrorData } from './errors';
 import type { SdkEventMap, SdkEventName } from './events';
 import type { MethodName } from './methods';
 import type { SeenSnapshot } from './seen';
-import type { ChatEvent, CustomerData, Page, Region, Token } from './types';
+import type { ChatEvent, Page, Region, Token } from './types';
 import { API_VERSION } from './wire';
 import { SDK_VERSION } from './version';
 
@@ -87,8 +87,11 @@ export interface AttachInfo {
 /** Called by the runtime on a tab, through a Comlink proxy: what only a page can do. */
 export interface TabHooks {
   getToken(fresh: boolean): Promise<Envelope<Token>>;
-  /** The app's `customerDataProvider()`, run now, for the login about to be sent; null without one. */
-  getCustomerData(): Promise<Envelope<CustomerData | null>>;
+  /**
+   * The app's `customerDataProvider()`, run now, for the login about to be sent; null without one.
+   * Unchecked: the runtime checks it (`customerDataFrom`).
+   */
+  getCustomerData(): Promise<Envelope<unknown>>;
   /** The chat events this tab has been told of by now (what `TabHello.seen` carried at attach time). */
   getSeen(): Promise<Envelope<SeenSnapshot[]>>;
 }

@@ -3,7 +3,8 @@
  * table. Apart from validate.ts because tabs need only the basic checks: a module shared with
  * the lazily loaded runtime modes would be bundled, whole, into every tab's first chunk.
  */
-import { fail, optionalInteger, optionalObject, requireObject, requireString, type Json } from './validate';
+import type { CustomerData } from './types';
+import { fail, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
 
 export function optionalArray(value: unknown, field: string): unknown[] | undefined {
   if (value === undefined) return undefined;
@@ -52,4 +53,21 @@ export function requireGroupIds(value: unknown, field: string): number[] {
   const ids = optionalArray(value, field) ?? fail(field, 'an array', value);
   ids.forEach((id, index) => requireInteger(id, `${field}[${index}]`, { min: 0, max: Number.MAX_SAFE_INTEGER }));
   return ids as number[];
+}
+
+/**
+ * What the app's `customerDataProvider` returned in a tab, as a login's customer data. Checked here,
+ * in the runtime, rather than in the tab: the runtime must not trust data from another context
+ * anyway, and the check is then not paid for in every tab's bundle.
+ */
+export function customerDataFrom(value: unknown): CustomerData {
+  const data = requireObject(value, 'customerDataProvider()');
+  const result: CustomerData = {};
+  const name = optionalString(data.name, 'customerDataProvider().name');
+  const email = optionalString(data.email, 'customerDataProvider().email');
+  if (name !== undefined) result.name = name;
+  if (email !== undefined) result.email = email;
+  const fields = optionalObject(data.sessionFields, 'customerDataProvider().sessionFields');
+  if (fields) result.sessionFields = Object.fromEntries(Object.entries(fields).map(([key, v]) => [key, String(v)]));
+  return result;
 }

@@ -16,6 +16,7 @@ import { buildCall, executeMethod, isMethodName, requesterEventsOf, type MethodN
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
+import { customerDataFrom } from '../shared/validate-data';
 import { SDK_VERSION } from '../shared/version';
 import { SeenLedger } from './seen-ledger';
 import { SneakPeekThrottle } from './sneak-peeks';
@@ -29,8 +30,8 @@ import type { Answer } from './requests';
 export interface TabLink {
   post(message: RuntimeMessage): void;
   getToken(fresh: boolean): Promise<Token>;
-  /** Runs the tab's `customerDataProvider`; undefined without one. */
-  getCustomerData(): Promise<CustomerData | undefined>;
+  /** Runs the tab's `customerDataProvider`; undefined or null without one. Unchecked: it is the app's value. */
+  getCustomerData(): Promise<unknown>;
 }
 
 export interface RuntimeDeps {
@@ -758,7 +759,8 @@ export class Runtime {
    */
   private async customerData(tab: TabRecord): Promise<CustomerData | undefined> {
     try {
-      return (await this.withTimeout(tab.link.getCustomerData(), CUSTOMER_DATA_TIMEOUT_MS)) ?? undefined;
+      const data = await this.withTimeout(tab.link.getCustomerData(), CUSTOMER_DATA_TIMEOUT_MS);
+      return data == null ? undefined : customerDataFrom(data);
     } catch (error) {
       this.log('warn', `Tab ${tab.tabId} did not provide customer data; logging in without it`, error);
       return undefined;

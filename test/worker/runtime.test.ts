@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
-import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
+import type { Chat, ChatEvent, Customer, CustomerData } from '../../src/shared/types';
 import { Runtime } from '../../src/worker/runtime';
 import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
@@ -447,6 +447,25 @@ describe('customerDataProvider', () => {
     tab.session.connect();
     await connected(tab);
     expect(env.emulator.stats(organizationId).logins).toBe(1);
+  });
+
+  it('checks what the provider returned in the runtime: malformed data costs that data, not the login', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
+    cleanup.push(() => tab.session.detach('destroyed'));
+    let data: unknown = { name: 42 };
+    tab.customerDataProvider = () => data as CustomerData;
+    tab.session.connect();
+    await connected(tab);
+    expect(env.emulator.stats(organizationId).logins).toBe(1);
+    expect((tab.payloads('connected')[0] as { customer: Customer }).customer.name).toBeUndefined();
+    // Session field values are sent as strings, whatever the app gave.
+    data = { email: 'ada@example.com', sessionFields: { visits: 3 } };
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    expect((tab.payloads('connected')[1] as { customer: Customer }).customer).toMatchObject({ email: 'ada@example.com', sessionFields: { visits: '3' } });
   });
 });
 
