@@ -2,17 +2,7 @@
 import type { RuntimeConfig } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { InitConfig, RuntimeMode } from '../shared/types';
-import {
-  fail,
-  oneOf,
-  optionalBoolean,
-  optionalFunction,
-  optionalInteger,
-  optionalObject,
-  optionalString,
-  requireObject,
-  requireString,
-} from '../shared/validate';
+import { fail, oneOf, optionalInteger, optionalObject, optionalString, requireObject, requireString } from '../shared/validate';
 
 export interface ResolvedConfig extends InitConfig {
   autoConnect: boolean;
@@ -28,54 +18,63 @@ export interface ResolvedConfig extends InitConfig {
   workerUrl?: string;
 }
 
+/** The options checked only for their kind; the others get a check of their own below. */
+const KINDS: Record<string, 'boolean' | 'string' | 'function'> = {
+  autoConnect: 'boolean',
+  uniqueGroups: 'boolean',
+  extendedLifetime: 'boolean',
+  debug: 'boolean',
+  outbox: 'boolean',
+  redirectUri: 'string',
+  referrer: 'string',
+  customerDataProvider: 'function',
+  identityProvider: 'function',
+};
+
+/** The v5 documentation's defaults (`mode`, `extendedLifetime`, `outbox`: this SDK's). */
+const DEFAULTS = {
+  autoConnect: true,
+  groupId: 0,
+  uniqueGroups: false,
+  region: 'dal',
+  env: 'production',
+  mode: 'auto',
+  extendedLifetime: true,
+  debug: false,
+  outbox: false,
+} as const;
+
+const isServerUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^/]+/.test(value);
+
 export function resolveConfig(value: unknown): ResolvedConfig {
   const config = requireObject(value, 'config');
   requireString(config.organizationId, 'organizationId');
   requireString(config.clientId, 'clientId');
-  optionalBoolean(config.autoConnect, 'autoConnect');
+  for (const [field, kind] of Object.entries(KINDS)) {
+    if (config[field] !== undefined && typeof config[field] !== kind) fail(field, `a ${kind}`, config[field]);
+  }
   optionalInteger(config.groupId, 'groupId', { min: 0, max: Number.MAX_SAFE_INTEGER });
-  optionalBoolean(config.uniqueGroups, 'uniqueGroups');
   if (config.uniqueGroups === true && config.groupId === undefined) {
     throw new SdkError('VALIDATION', '"groupId" is required when "uniqueGroups" is true', { field: 'groupId' });
   }
   if (config.region !== undefined) oneOf(config.region, 'region', ['dal', 'fra']);
-  optionalString(config.redirectUri, 'redirectUri');
-  optionalFunction(config.customerDataProvider, 'customerDataProvider');
-  optionalFunction(config.identityProvider, 'identityProvider');
   const page = optionalObject(config.page, 'page');
   if (page) {
     optionalString(page.url, 'page.url');
     optionalString(page.title, 'page.title');
   }
-  optionalString(config.referrer, 'referrer');
   if (config.tabId !== undefined) requireString(config.tabId, 'tabId');
-  if (config.server !== undefined) {
-    const server = requireString(config.server, 'server');
-    if (!/^https?:\/\/[^/]+/.test(server)) fail('server', 'an http(s) URL such as "http://127.0.0.1:8787"', server);
-  }
-  const regionServers = optionalObject(config.regionServers, 'regionServers');
-  for (const [region, server] of Object.entries(regionServers ?? {})) {
-    if (typeof server !== 'string' || !/^https?:\/\/[^/]+/.test(server)) fail(`regionServers.${region}`, 'an http(s) URL', server);
+  if (config.server !== undefined && !isServerUrl(config.server)) fail('server', 'an http(s) URL such as "http://127.0.0.1:8787"', config.server);
+  for (const [region, server] of Object.entries(optionalObject(config.regionServers, 'regionServers') ?? {})) {
+    if (!isServerUrl(server)) fail(`regionServers.${region}`, 'an http(s) URL', server);
   }
   if (config.mode !== undefined) oneOf(config.mode, 'mode', ['auto', 'shared', 'dedicated', 'inline']);
   if (config.env !== undefined) requireString(config.env, 'env');
-  optionalBoolean(config.extendedLifetime, 'extendedLifetime');
-  optionalBoolean(config.debug, 'debug');
-  optionalBoolean(config.outbox, 'outbox');
-  const workerUrl = config.workerUrl === undefined ? undefined : resolveWorkerUrl(config.workerUrl);
-  const input = config as unknown as InitConfig;
+  const given = Object.fromEntries(Object.entries(config).filter(([, option]) => option !== undefined));
   return {
-    ...input,
-    autoConnect: input.autoConnect ?? true,
-    groupId: input.groupId ?? 0,
-    uniqueGroups: input.uniqueGroups ?? false,
-    region: input.region ?? 'dal',
-    env: input.env ?? 'production',
-    mode: input.mode ?? 'auto',
-    extendedLifetime: input.extendedLifetime ?? true,
-    debug: input.debug ?? false,
-    outbox: input.outbox ?? false,
-    workerUrl,
+    ...DEFAULTS,
+    ...(given as unknown as InitConfig),
+    workerUrl: config.workerUrl === undefined ? undefined : resolveWorkerUrl(config.workerUrl),
   };
 }
 
