@@ -4,28 +4,12 @@
  */
 import type { CustomerAuth, InitConfig } from '../shared/types';
 
-export interface AuthConfig {
-  organizationId: string;
-  clientId: string;
+/** What the token sources need of the `init()` config (resolved: defaults filled in). */
+export type AuthConfig = Pick<InitConfig, 'organizationId' | 'clientId' | 'server' | 'identityProvider'> & {
   groupId: number;
   uniqueGroups: boolean;
   env: string;
-  server?: string;
-  identityProvider?: () => CustomerAuth;
-}
-
-export function authConfig(config: InitConfig & { groupId: number; env: string }): AuthConfig {
-  const auth: AuthConfig = {
-    organizationId: config.organizationId,
-    clientId: config.clientId,
-    groupId: config.groupId,
-    uniqueGroups: config.uniqueGroups === true,
-    env: config.env,
-  };
-  if (config.server) auth.server = config.server;
-  if (config.identityProvider) auth.identityProvider = config.identityProvider;
-  return auth;
-}
+};
 
 /**
  * Picks the token source: the app's `identityProvider`; else, against a custom `server`, the

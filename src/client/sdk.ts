@@ -12,7 +12,7 @@ import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
 import { PROTOCOL_VERSION } from '../shared/version';
-import { authConfig, createTokenSource } from './auth';
+import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
@@ -93,7 +93,7 @@ const pageHasFocus = () => document.visibilityState === 'visible' && document.ha
 export function createSdk(config: ResolvedConfig): CustomerSDK {
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const emitter = new Emitter();
-  const auth = createTokenSource(authConfig(config));
+  const auth = createTokenSource(config);
   const runtime = runtimeConfig(config);
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();
@@ -173,12 +173,12 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       wantsConnection,
       focused: pageHasFocus(),
       seen: seen.snapshot(),
-      ...(config.debug ? { debug: true } : {}),
-      ...(config.outbox ? { outbox: true } : {}),
-      ...(config.page ? { page: { ...config.page } } : {}),
-      ...(config.referrer !== undefined ? { referrer: config.referrer } : {}),
-      ...(tab.lockName ? { lockName: tab.lockName } : {}),
-      ...(config.customerDataProvider ? { hasCustomerDataProvider: true } : {}),
+      debug: config.debug,
+      outbox: config.outbox,
+      page: config.page,
+      referrer: config.referrer,
+      lockName: tab.lockName,
+      hasCustomerDataProvider: !!config.customerDataProvider,
     };
     try {
       const envelope = await Promise.race([
