@@ -10,6 +10,7 @@
  * it cannot tell, and the caller then asks the network.
  */
 import type { SeenSnapshot } from './seen';
+import { isPlainObject } from './validate';
 import type {
   Availability,
   CachedStatePayload,
@@ -83,17 +84,16 @@ export const outboxKey = (customerId: string) => `customer:${customerId}:outbox`
 // ---- validation ----------------------------------------------------------------------------
 
 type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStr = (value: unknown): value is string => typeof value === 'string';
 const isStrOrNull = (value: unknown) => value === null || isStr(value);
 
 function isEvent(value: unknown): value is ChatEvent {
-  return isObj(value) && isStr(value.id) && isStr(value.type) && isStr(value.createdAt) && isStr(value.authorId) && isObj(value.properties);
+  return isPlainObject(value) && isStr(value.id) && isStr(value.type) && isStr(value.createdAt) && isStr(value.authorId) && isPlainObject(value.properties);
 }
 
 function isThread(value: unknown): value is Thread {
   return (
-    isObj(value) &&
+    isPlainObject(value) &&
     isStr(value.id) &&
     isStr(value.chatId) &&
     typeof value.active === 'boolean' &&
@@ -101,45 +101,45 @@ function isThread(value: unknown): value is Thread {
     Array.isArray(value.events) &&
     value.events.every(isEvent) &&
     Array.isArray(value.userIds) &&
-    isObj(value.properties) &&
-    isObj(value.access)
+    isPlainObject(value.properties) &&
+    isPlainObject(value.access)
   );
 }
 
 function isUsers(value: unknown): boolean {
-  return Array.isArray(value) && value.every((user) => isObj(user) && isStr(user.id) && (user.type === 'customer' || user.type === 'agent'));
+  return Array.isArray(value) && value.every((user) => isPlainObject(user) && isStr(user.id) && (user.type === 'customer' || user.type === 'agent'));
 }
 
 export function isChat(value: unknown): value is Chat {
   return (
-    isObj(value) &&
+    isPlainObject(value) &&
     isStr(value.id) &&
-    isObj(value.access) &&
+    isPlainObject(value.access) &&
     isUsers(value.users) &&
-    isObj(value.properties) &&
-    isObj(value.eventsSeenUpToMap) &&
+    isPlainObject(value.properties) &&
+    isPlainObject(value.eventsSeenUpToMap) &&
     (value.thread === null || isThread(value.thread))
   );
 }
 
 function isSummary(value: unknown): value is ChatSummary {
   return (
-    isObj(value) &&
+    isPlainObject(value) &&
     isStr(value.id) &&
     typeof value.active === 'boolean' &&
     isUsers(value.users) &&
-    isObj(value.properties) &&
-    isObj(value.eventsSeenUpToMap) &&
+    isPlainObject(value.properties) &&
+    isPlainObject(value.eventsSeenUpToMap) &&
     isStrOrNull(value.lastThreadId) &&
     isStrOrNull(value.lastThreadCreatedAt) &&
     (value.lastEvent === undefined || isEvent(value.lastEvent)) &&
-    (value.lastEventsPerType === undefined || (isObj(value.lastEventsPerType) && Object.values(value.lastEventsPerType).every(isEvent)))
+    (value.lastEventsPerType === undefined || (isPlainObject(value.lastEventsPerType) && Object.values(value.lastEventsPerType).every(isEvent)))
   );
 }
 
 function isChatList(value: unknown): value is ListChatsResult {
   return (
-    isObj(value) &&
+    isPlainObject(value) &&
     Array.isArray(value.chatsSummary) &&
     value.chatsSummary.every(isSummary) &&
     typeof value.totalChats === 'number' &&
@@ -151,30 +151,30 @@ function isChatList(value: unknown): value is ListChatsResult {
 
 function isConnected(value: unknown): value is ConnectedPayload {
   return (
-    isObj(value) &&
-    isObj(value.customer) &&
+    isPlainObject(value) &&
+    isPlainObject(value.customer) &&
     isStr(value.customer.id) &&
     value.customer.type === 'customer' &&
     (value.availability === 'online' || value.availability === 'offline')
   );
 }
 
-const isGreeting = (value: unknown): value is Greeting => isObj(value) && isStr(value.uniqueId) && typeof value.id === 'number';
+const isGreeting = (value: unknown): value is Greeting => isPlainObject(value) && isStr(value.uniqueId) && typeof value.id === 'number';
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {
-  if (!isObj(value) || !isStr(value.customId) || !isStr(value.chatId) || typeof value.queuedAt !== 'number') return false;
+  if (!isPlainObject(value) || !isStr(value.customId) || !isStr(value.chatId) || typeof value.queuedAt !== 'number') return false;
   const params = value.params;
-  return isObj(params) && params.chatId === value.chatId && isObj(params.event) && isStr(params.event.type) && params.event.customId === value.customId;
+  return isPlainObject(params) && params.chatId === value.chatId && isPlainObject(params.event) && isStr(params.event.type) && params.event.customId === value.customId;
 }
 
 const ownRecord = (raw: unknown, customerId: string): raw is Obj =>
-  isObj(raw) && raw.schema === CACHE_SCHEMA && raw.customerId === customerId;
+  isPlainObject(raw) && raw.schema === CACHE_SCHEMA && raw.customerId === customerId;
 
 /** A meta record of this customer and schema, or `undefined` (missing, older, corrupt). */
 export function decodeMeta(raw: unknown, customerId: string): MetaRecord | undefined {
   if (!ownRecord(raw, customerId)) return undefined;
   const list = raw.chatList;
-  const listOk = list === null || (isObj(list) && Number.isInteger(list.limit) && isChatList(list.result));
+  const listOk = list === null || (isPlainObject(list) && Number.isInteger(list.limit) && isChatList(list.result));
   if (
     typeof raw.savedAt !== 'number' ||
     !(raw.connected === null || isConnected(raw.connected)) ||

@@ -31,18 +31,15 @@ import type {
   User,
   WelcomeMessageResult,
 } from './types';
+import { isPlainObject, type Json } from './validate';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function object(value: unknown, what: string): Json {
-  if (!isObject(value)) throw new ProtocolError(`${what} is not an object`);
+  if (!isPlainObject(value)) throw new ProtocolError(`${what} is not an object`);
   return value;
 }
 
@@ -56,7 +53,7 @@ const optionalString = (value: unknown): string | undefined =>
 
 const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-const properties = (value: unknown): Properties => (isObject(value) ? (value as Properties) : {});
+const properties = (value: unknown): Properties => (isPlainObject(value) ? (value as Properties) : {});
 
 /** Properties a push is about: unlike inside a chat, a push without them says nothing, so it is malformed. */
 export function requiredProperties(value: unknown, what: string): Properties {
@@ -73,7 +70,7 @@ export function parsePropertyKeys(value: unknown, what: string): PropertyKeys {
 }
 
 function access(value: unknown): Access {
-  if (isObject(value) && Array.isArray(value.group_ids)) {
+  if (isPlainObject(value) && Array.isArray(value.group_ids)) {
     return { groupIds: value.group_ids.filter((id): id is number => typeof id === 'number') };
   }
   return {};
@@ -83,7 +80,7 @@ function access(value: unknown): Access {
 export function parseSessionFields(value: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const entry of array(value)) {
-    if (!isObject(entry)) continue;
+    if (!isPlainObject(entry)) continue;
     for (const [key, fieldValue] of Object.entries(entry)) fields[key] = String(fieldValue);
   }
   return fields;
@@ -112,7 +109,7 @@ export function parseCustomer(value: unknown): Customer {
     const field = optionalString(wire[key]);
     if (field !== undefined) customer[key] = field;
   }
-  if (isObject(wire.statistics)) customer.statistics = statistics(wire.statistics);
+  if (isPlainObject(wire.statistics)) customer.statistics = statistics(wire.statistics);
   if (typeof wire.present === 'boolean') customer.present = wire.present;
   return customer;
 }
@@ -135,7 +132,7 @@ export function parseUser(value: unknown): User {
 function eventsSeenUpToMap(users: unknown): Record<string, string | null> {
   const map: Record<string, string | null> = {};
   for (const user of array(users)) {
-    if (isObject(user) && typeof user.id === 'string') {
+    if (isPlainObject(user) && typeof user.id === 'string') {
       map[user.id] = optionalString(user.events_seen_up_to) ?? null;
     }
   }
@@ -149,7 +146,7 @@ function fit(width: number, height: number, box: number): { width: number; heigh
 }
 
 function richMessageButton(value: unknown): RichMessageButton | null {
-  if (!isObject(value)) return null;
+  if (!isPlainObject(value)) return null;
   const button: RichMessageButton = {
     text: optionalString(value.text) ?? '',
     postbackId: optionalString(value.postback_id) ?? '',
@@ -171,11 +168,11 @@ function richMessageButton(value: unknown): RichMessageButton | null {
 }
 
 function richMessageElement(value: unknown): RichMessageElement {
-  const wire = isObject(value) ? value : {};
+  const wire = isPlainObject(value) ? value : {};
   const element: RichMessageElement = {};
   if (typeof wire.title === 'string') element.title = wire.title;
   if (typeof wire.subtitle === 'string') element.subtitle = wire.subtitle;
-  if (isObject(wire.image) && typeof wire.image.url === 'string') {
+  if (isPlainObject(wire.image) && typeof wire.image.url === 'string') {
     element.image = { url: wire.image.url };
     if (typeof wire.image.name === 'string') element.image.name = wire.image.name;
     if (typeof wire.image.alternative_text === 'string') {
@@ -187,15 +184,15 @@ function richMessageElement(value: unknown): RichMessageElement {
       .map(richMessageButton)
       .filter((button): button is RichMessageButton => button !== null);
   }
-  if (isObject(wire.ecommerce)) element.ecommerce = wire.ecommerce;
+  if (isPlainObject(wire.ecommerce)) element.ecommerce = wire.ecommerce;
   return element;
 }
 
 function formFields(value: unknown): FormField[] {
-  return array(value).filter(isObject).map((field) => {
+  return array(value).filter(isPlainObject).map((field) => {
     const parsed: FormField = { ...field, type: String(field.type ?? ''), id: String(field.id ?? '') };
     // group_chooser answers carry a group id the SDK exposes in camelCase.
-    if (isObject(field.answer) && 'group_id' in field.answer) {
+    if (isPlainObject(field.answer) && 'group_id' in field.answer) {
       const { group_id: groupId, ...answer } = field.answer;
       parsed.answer = { ...answer, groupId };
     }
@@ -222,7 +219,7 @@ export function parseEvent(value: unknown, threadId: string | null): ChatEvent |
   switch (wire.type) {
     case 'message': {
       const event: ChatEvent = { ...base, type: 'message', text: optionalString(wire.text) ?? '' };
-      if (isObject(wire.postback) && typeof wire.postback.id === 'string') {
+      if (isPlainObject(wire.postback) && typeof wire.postback.id === 'string') {
         const postback = wire.postback;
         event.postback = {
           id: postback.id as string,
@@ -276,7 +273,7 @@ export function parseEvent(value: unknown, threadId: string | null): ChatEvent |
         text: optionalString(wire.text) ?? '',
         systemMessageType: optionalString(wire.system_message_type) ?? '',
       };
-      if (isObject(wire.text_vars)) event.textVars = wire.text_vars as Record<string, string>;
+      if (isPlainObject(wire.text_vars)) event.textVars = wire.text_vars as Record<string, string>;
       return event;
     }
     case 'custom':
@@ -293,7 +290,7 @@ function parseEvents(value: unknown, threadId: string): ChatEvent[] {
 }
 
 export function parseQueue(value: unknown): Queue | null {
-  if (!isObject(value) || typeof value.position !== 'number') return null;
+  if (!isPlainObject(value) || typeof value.position !== 'number') return null;
   const parsed: Queue = {
     position: value.position,
     waitTime: typeof value.wait_time === 'number' ? value.wait_time : 0,
@@ -329,7 +326,7 @@ export function parseChat(value: unknown): Chat {
     users: array(wire.users).map(parseUser),
     properties: properties(wire.properties),
     eventsSeenUpToMap: eventsSeenUpToMap(wire.users),
-    thread: isObject(wire.thread) ? parseThread(wire.thread, id) : null,
+    thread: isPlainObject(wire.thread) ? parseThread(wire.thread, id) : null,
   };
 }
 
@@ -345,11 +342,11 @@ function chatSummary(value: unknown): ChatSummary {
     lastThreadCreatedAt: optionalString(wire.last_thread_created_at) ?? null,
     eventsSeenUpToMap: eventsSeenUpToMap(wire.users),
   };
-  if (isObject(wire.last_event_per_type)) {
+  if (isPlainObject(wire.last_event_per_type)) {
     const perType: Record<string, ChatEvent> = {};
     let newest: { event: ChatEvent; threadCreatedAt: string } | undefined;
     for (const [type, entry] of Object.entries(wire.last_event_per_type)) {
-      if (!isObject(entry)) continue;
+      if (!isPlainObject(entry)) continue;
       const event = parseEvent(entry.event, optionalString(entry.thread_id) ?? null);
       if (!event) continue;
       perType[type] = event;
@@ -392,7 +389,7 @@ function greetingText(event: ChatEvent | null): string {
 export function parseGreeting(value: unknown): Greeting {
   const wire = object(value, 'greeting');
   const agent = object(wire.agent, 'greeting.agent');
-  const event = isObject(wire.event) ? parseEvent(wire.event, null) : null;
+  const event = isPlainObject(wire.event) ? parseEvent(wire.event, null) : null;
   return {
     id: typeof wire.id === 'number' ? wire.id : Number(wire.id),
     text: greetingText(event),
@@ -414,9 +411,9 @@ export function parseGreeting(value: unknown): Greeting {
 
 /** Online iff the monitoring group of the dynamic config is among the online groups. */
 export function parseAvailability(dynamicConfig: unknown): Availability {
-  if (!isObject(dynamicConfig)) return 'offline';
-  const groups = isObject(dynamicConfig.customer_groups) ? dynamicConfig.customer_groups : {};
-  const monitoring = isObject(groups.monitoring) ? groups.monitoring.id : undefined;
+  if (!isPlainObject(dynamicConfig)) return 'offline';
+  const groups = isPlainObject(dynamicConfig.customer_groups) ? dynamicConfig.customer_groups : {};
+  const monitoring = isPlainObject(groups.monitoring) ? groups.monitoring.id : undefined;
   const online = dynamicConfig.online_groups_ids;
   return Array.isArray(online) && online.includes(monitoring) ? 'online' : 'offline';
 }
@@ -427,15 +424,15 @@ export function parseLoginResponse(value: unknown): ConnectedPayload {
     customer: parseCustomer(wire.customer),
     availability: parseAvailability(wire.__priv_dynamic_config),
   };
-  if (isObject(wire.greeting)) connected.greeting = parseGreeting(wire.greeting);
+  if (isPlainObject(wire.greeting)) connected.greeting = parseGreeting(wire.greeting);
   return connected;
 }
 
 /** `customer_disconnected` push → `disconnected` payload: the reason plus whatever `data` carried. */
 export function parseDisconnected(value: unknown): { reason: string; [key: string]: unknown } {
-  const wire = isObject(value) ? value : {};
+  const wire = isPlainObject(value) ? value : {};
   const reason = optionalString(wire.reason) ?? 'internal_error';
-  return isObject(wire.data) ? { ...wire.data, reason } : { reason };
+  return isPlainObject(wire.data) ? { ...wire.data, reason } : { reason };
 }
 
 /** `list_threads` response; threads carry no chat id on the wire, so the caller passes the one it asked about. */
@@ -452,7 +449,7 @@ function formField(field: Json): FormField {
   const parsed: FormField = { ...field, type: String(field.type ?? ''), id: String(field.id ?? '') };
   if (field.type === 'group_chooser' && Array.isArray(field.options)) {
     parsed.options = field.options.map((option: unknown) => {
-      if (!isObject(option) || !('group_id' in option)) return option;
+      if (!isPlainObject(option) || !('group_id' in option)) return option;
       const { group_id: groupId, ...rest } = option;
       return { ...rest, groupId };
     });
@@ -472,7 +469,7 @@ export function parseForm(value: unknown): FormResult {
   const wire = object(value, 'get_form response');
   if (wire.enabled !== true) return { enabled: false };
   const form = object(wire.form, 'form');
-  const raw = array(form.fields).filter(isObject);
+  const raw = array(form.fields).filter(isPlainObject);
   const legacy = raw.length > 0 && raw[0]?.id === undefined;
   const fields = raw.map((field, index) => formField(legacy ? { ...field, id: String(index) } : field));
   return { enabled: true, form: { id: string(form.id, 'form.id'), fields } };
