@@ -108,7 +108,8 @@ export function runtimeConfig(config: ResolvedConfig): RuntimeConfig {
     region: config.region,
     env: config.env,
   };
-  if (config.server) runtime.server = config.server.replace(/\/+$/, '');
+  // Trailing slashes are trimmed where the URLs are made (apiOrigin).
+  if (config.server) runtime.server = config.server;
   if (config.regionServers) runtime.regionServers = { ...config.regionServers };
   return runtime;
 }
