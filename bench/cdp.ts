@@ -3,8 +3,9 @@
  * invisible to Playwright, so it is found among the browser's targets and spoken to through
  * `Target.sendMessageToTarget`: Playwright's browser session drops the replies of flattened child
  * sessions (it only routes sessions it created itself), so the non-flattened mode is the one that works.
+ * Both kinds of target are read by the same functions, through a `TargetSession`.
  */
-import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
+import type { Browser, CDPSession, Page } from '@playwright/test';
 
 interface HeapUsage {
   usedSize: number;
@@ -42,49 +43,47 @@ export function heapBreakdown(snapshot: SnapshotJson): { codeBytes: number; obje
   return { codeBytes, objectBytes };
 }
 
-/** Runs a forced GC, reads the heap usage and takes a snapshot, through any way of calling CDP. */
-async function readHeap(call: (method: string, params?: object) => Promise<unknown>, chunks: string[]): Promise<HeapReading> {
-  await call('HeapProfiler.collectGarbage');
-  const usage = (await call('Runtime.getHeapUsage')) as HeapUsage;
-  chunks.length = 0;
-  await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  return { usedSize: usage.usedSize, ...heapBreakdown(JSON.parse(chunks.join('')) as SnapshotJson) };
+/** One attached target (a page or a worker), whichever way CDP reaches it. */
+interface TargetSession {
+  call(method: string, params?: object): Promise<unknown>;
+  /** The chunks of the snapshot being taken: a snapshot arrives as events, not as the call's result. */
+  chunks: string[];
 }
 
-/** This page's heap after a forced GC, with a snapshot's breakdown (slower than `pageHeap`). */
-export async function pageHeapReading(page: Page): Promise<HeapReading> {
+async function usedHeapAfterGc(target: TargetSession): Promise<number> {
+  await target.call('HeapProfiler.collectGarbage');
+  return ((await target.call('Runtime.getHeapUsage')) as HeapUsage).usedSize;
+}
+
+async function readHeap(target: TargetSession): Promise<HeapReading> {
+  const usedSize = await usedHeapAfterGc(target);
+  target.chunks.length = 0;
+  await target.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  return { usedSize, ...heapBreakdown(JSON.parse(target.chunks.join('')) as SnapshotJson) };
+}
+
+/** Runs `use` with a CDP session of this page, detached afterwards whatever happens. */
+async function withPageSession<T>(page: Page, use: (target: TargetSession) => Promise<T>): Promise<T> {
   const session = await page.context().newCDPSession(page);
   const chunks: string[] = [];
   session.on('HeapProfiler.addHeapSnapshotChunk', (event: { chunk: string }) => chunks.push(event.chunk));
   try {
-    return await readHeap((method, params) => session.send(method as 'Runtime.getHeapUsage', params), chunks);
+    // Playwright types `send` per method; the bench names methods as strings, as it does for workers.
+    return await use({ call: (method, params) => session.send(method as 'Runtime.getHeapUsage', params), chunks });
   } finally {
     await session.detach().catch(() => undefined);
   }
 }
 
 /** This page's JS heap after a forced full GC, in bytes. */
-export async function pageHeap(page: Page): Promise<number> {
-  const session = await page.context().newCDPSession(page);
-  try {
-    await session.send('HeapProfiler.collectGarbage');
-    const usage = (await session.send('Runtime.getHeapUsage')) as HeapUsage;
-    return usage.usedSize;
-  } finally {
-    await session.detach().catch(() => undefined);
-  }
-}
+export const pageHeap = (page: Page): Promise<number> => withPageSession(page, usedHeapAfterGc);
 
-/** The CDP id of a Playwright context, read from one of its pages. */
-export async function contextId(page: Page): Promise<string> {
-  const session = await page.context().newCDPSession(page);
-  try {
-    const { targetInfo } = (await session.send('Target.getTargetInfo')) as { targetInfo: { browserContextId: string } };
-    return targetInfo.browserContextId;
-  } finally {
-    await session.detach().catch(() => undefined);
-  }
-}
+/** This page's heap after a forced GC, with a snapshot's breakdown (slower than `pageHeap`). */
+export const pageHeapReading = (page: Page): Promise<HeapReading> => withPageSession(page, readHeap);
+
+/** The CDP id of the browser context a page belongs to. */
+const contextIdOf = (page: Page): Promise<string> =>
+  withPageSession(page, async (target) => ((await target.call('Target.getTargetInfo')) as { targetInfo: { browserContextId: string } }).targetInfo.browserContextId);
 
 interface TargetInfo {
   targetId: string;
@@ -93,35 +92,48 @@ interface TargetInfo {
   browserContextId?: string;
 }
 
-export class BrowserInspector {
-  private constructor(private readonly session: CDPSession) {}
-
-  static async open(browser: Browser): Promise<BrowserInspector> {
-    return new BrowserInspector(await browser.newBrowserCDPSession());
+/** Runs `use` with a browser-wide CDP session (which SharedWorkers need), closed afterwards whatever happens. */
+export async function withInspector<T>(browser: Browser, use: (inspector: BrowserInspector) => Promise<T>): Promise<T> {
+  const inspector = new BrowserInspector(await browser.newBrowserCDPSession());
+  try {
+    return await use(inspector);
+  } finally {
+    await inspector.close();
   }
+}
 
-  /** SharedWorkers running for the context `page` belongs to. */
-  async sharedWorkers(context: BrowserContext, page: Page): Promise<TargetInfo[]> {
-    if (page.context() !== context) throw new Error('page is not in context');
-    const id = await contextId(page);
+export class BrowserInspector {
+  constructor(private readonly session: CDPSession) {}
+
+  /** SharedWorkers running for the browser context `page` belongs to. */
+  async sharedWorkers(page: Page): Promise<TargetInfo[]> {
+    const id = await contextIdOf(page);
     const { targetInfos } = (await this.session.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
     return targetInfos.filter((target) => target.type === 'shared_worker' && target.browserContextId === id);
   }
 
+  /** The one SharedWorker of the page's context, or undefined where there is none (the official SDK). */
+  async sharedWorker(page: Page): Promise<TargetInfo | undefined> {
+    const workers = await this.sharedWorkers(page);
+    if (workers.length > 1) throw new Error(`expected one SharedWorker in the context, found ${workers.length}`);
+    return workers[0];
+  }
+
   /** The worker's JS heap after a forced GC, in bytes. */
-  async workerHeap(targetId: string): Promise<number> {
-    return this.withWorker(targetId, async (call) => {
-      await call('HeapProfiler.collectGarbage');
-      return ((await call('Runtime.getHeapUsage')) as HeapUsage).usedSize;
-    });
+  workerHeap(targetId: string): Promise<number> {
+    return this.withWorker(targetId, usedHeapAfterGc);
   }
 
   /** The worker's heap after a forced GC, with a snapshot's breakdown. */
-  async workerHeapReading(targetId: string): Promise<HeapReading> {
-    return this.withWorker(targetId, (call, chunks) => readHeap(call, chunks));
+  workerHeapReading(targetId: string): Promise<HeapReading> {
+    return this.withWorker(targetId, readHeap);
   }
 
-  private async withWorker<T>(targetId: string, use: (call: (method: string, params?: object) => Promise<unknown>, chunks: string[]) => Promise<T>): Promise<T> {
+  async close(): Promise<void> {
+    await this.session.detach().catch(() => undefined);
+  }
+
+  private async withWorker<T>(targetId: string, use: (target: TargetSession) => Promise<T>): Promise<T> {
     const { sessionId } = (await this.session.send('Target.attachToTarget', { targetId, flatten: false })) as { sessionId: string };
     const chunks: string[] = [];
     const onChunk = (event: { sessionId: string; message: string }) => {
@@ -130,20 +142,16 @@ export class BrowserInspector {
     };
     this.session.on('Target.receivedMessageFromTarget', onChunk);
     try {
-      return await use((method, params = {}) => this.call(sessionId, method, params), chunks);
+      return await use({ call: (method, params = {}) => this.call(sessionId, method, params), chunks });
     } finally {
       this.session.off('Target.receivedMessageFromTarget', onChunk);
       await this.session.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
     }
   }
 
-  async close(): Promise<void> {
-    await this.session.detach().catch(() => undefined);
-  }
-
   private nextId = 0;
 
-  private call(sessionId: string, method: string, params: object = {}): Promise<unknown> {
+  private call(sessionId: string, method: string, params: object): Promise<unknown> {
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -160,7 +168,11 @@ export class BrowserInspector {
         else resolve(message.result);
       };
       this.session.on('Target.receivedMessageFromTarget', onMessage);
-      this.session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+      this.session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((error: unknown) => {
+        clearTimeout(timer);
+        this.session.off('Target.receivedMessageFromTarget', onMessage);
+        reject(error);
+      });
     });
   }
 }

@@ -1,6 +1,8 @@
 /**
  * What every scenario gets: the emulators, the served bench pages, one Chromium, and helpers to open
- * tabs of either SDK and read what the emulator and the tabs saw.
+ * tabs of either SDK and read what the emulator and the tabs saw. A scenario's usual shape is "for
+ * each SDK: a fresh browser context, N connected tabs of a fresh organization, measure, close":
+ * `withTabs`, `withTabsOfEachSdk` and `eachSdk` are that shape, once.
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
@@ -85,6 +87,72 @@ export async function openConnectedTab(context: BrowserContext, url: string): Pr
   return outcome.page;
 }
 
+/** Opens `count` tabs one after another, each connected before the next opens (as a visitor opens them). */
+export async function openConnectedTabs(context: BrowserContext, url: string, count: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i += 1) pages.push(await openConnectedTab(context, url));
+  return pages;
+}
+
+/** Runs `use` in a fresh browser context, closed afterwards whatever happens: no worker, socket or cache of another run is left in it. */
+async function inNewContext<T>(bench: Bench, use: (context: BrowserContext) => Promise<T>): Promise<T> {
+  const context = await bench.browser.newContext();
+  try {
+    return await use(context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** One SDK's tabs in one browser context, as `withTabs` hands them over. */
+export interface Tabs {
+  kind: SdkKind;
+  context: BrowserContext;
+  /** Fresh for every call, so the emulator's counters for it are this run's only. */
+  organizationId: string;
+  /** The bench page of this SDK and organization: open it again for more tabs of the same visitor. */
+  url: string;
+  /** The tabs opened for `use`, all connected. */
+  pages: Page[];
+}
+
+export interface TabsOptions {
+  /** The emulator the tabs talk to; default `bench.emulator` (uncapped). */
+  emulator?: Emulator;
+}
+
+/** A fresh context with `count` connected tabs of one SDK and a fresh organization, for `use`; closed afterwards. */
+export function withTabs<T>(bench: Bench, scenario: string, kind: SdkKind, count: number, use: (tabs: Tabs) => Promise<T>, options: TabsOptions = {}): Promise<T> {
+  return inNewContext(bench, async (context) => {
+    const organizationId = newOrganization(scenario, kind);
+    const url = pageUrl(bench, kind, organizationId, {}, (options.emulator ?? bench.emulator).url);
+    return use({ kind, context, organizationId, url, pages: await openConnectedTabs(context, url, count) });
+  });
+}
+
+/**
+ * `withTabs` for every SDK at once, for scenarios that alternate between the SDKs while both are open
+ * (so that a busy moment of the shared machine does not land on one of them only).
+ */
+export function withTabsOfEachSdk<T>(bench: Bench, scenario: string, count: number, use: (tabs: Record<SdkKind, Tabs>) => Promise<T>): Promise<T> {
+  const open = (next: number, opened: Partial<Record<SdkKind, Tabs>>): Promise<T> => {
+    const kind = SDKS[next];
+    if (kind === undefined) return use(opened as Record<SdkKind, Tabs>);
+    return withTabs(bench, scenario, kind, count, (tabs) => open(next + 1, { ...opened, [kind]: tabs }));
+  };
+  return open(0, {});
+}
+
+/** `measure` for each SDK in table order, one after the other (never at once: they would share the CPU). */
+export async function eachSdk<T>(measure: (kind: SdkKind) => Promise<T>): Promise<Record<SdkKind, T>> {
+  const out = {} as Record<SdkKind, T>;
+  for (const kind of SDKS) out[kind] = await measure(kind);
+  return out;
+}
+
+/** Starts a chat in this tab; its id. */
+export const startChat = (page: Page): Promise<string> => page.evaluate(() => window.bench.startChat());
+
 /** `connected` time minus `init()` time, in the page's own clock. */
 export function initToConnected(page: Page): Promise<number> {
   return page.evaluate(() => window.bench.connectedAt! - window.bench.initAt);
@@ -114,7 +182,31 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Pushes `count` agent messages to a chat, texts `text(i)`, with `inFlight` control requests at a time
+ * (one request at a time would measure the loopback HTTP round trip, not the SDKs).
+ */
+export async function agentSaysMany(emulator: Emulator, organizationId: string, chatId: string, count: number, inFlight: number, text: (i: number) => string): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await agentSays(emulator, organizationId, chatId, text(next++));
+    }),
+  );
+}
+
 /** How many agent messages each page has received so far. */
 export function receivedCounts(pages: readonly Page[]): Promise<number[]> {
   return Promise.all(pages.map((page) => page.evaluate(() => window.bench.received)));
+}
+
+/** Agent messages that arrived more than once, over all these pages. */
+export async function duplicateDeliveries(pages: readonly Page[]): Promise<number> {
+  const perPage = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.duplicates)));
+  return perPage.reduce((a, b) => a + b, 0);
+}
+
+/** Each page's arrival times by text (see `BenchState.takeArrivals`), which the pages then forget. */
+export function takeArrivals(pages: readonly Page[]): Promise<Array<Record<string, number>>> {
+  return Promise.all(pages.map((page) => page.evaluate(() => window.bench.takeArrivals())));
 }

@@ -5,7 +5,7 @@
  */
 import type { Emulator } from '../../emulator/server';
 import { BUDGETS } from '../budgets';
-import { newOrganization, openTab, pageUrl, SDKS, type Bench, type SdkKind } from '../harness';
+import { eachSdk, openTab, SDKS, withTabs, type Bench, type SdkKind } from '../harness';
 import type { BudgetCheck, Row, Scenario } from '../results';
 
 interface Held {
@@ -17,24 +17,28 @@ interface Held {
   disconnectReasons: string[];
 }
 
-async function holdTabs(bench: Bench, kind: SdkKind, tabs: number, emulator: Emulator): Promise<Held> {
-  const organizationId = newOrganization('connections', kind);
-  const context = await bench.browser.newContext();
-  try {
-    const outcomes = [];
-    for (let i = 0; i < tabs; i += 1) outcomes.push(await openTab(context, pageUrl(bench, kind, organizationId, {}, emulator.url)));
-    const stats = emulator.stats(organizationId);
-    return {
-      tabs,
-      connectedTabs: outcomes.filter((o) => o.connected).length,
-      openConnections: stats.openConnections,
-      logins: stats.logins,
-      refusedConnections: stats.refusedConnections,
-      disconnectReasons: outcomes.flatMap((o) => (o.disconnectReason === undefined ? [] : [o.disconnectReason])),
-    };
-  } finally {
-    await context.close();
-  }
+/** Opens the tabs itself (none by `withTabs`): a refused tab is a result here, not a broken bench. */
+function holdTabs(bench: Bench, kind: SdkKind, tabs: number, emulator: Emulator): Promise<Held> {
+  return withTabs(
+    bench,
+    'connections',
+    kind,
+    0,
+    async ({ context, url, organizationId }) => {
+      const outcomes = [];
+      for (let i = 0; i < tabs; i += 1) outcomes.push(await openTab(context, url));
+      const stats = emulator.stats(organizationId);
+      return {
+        tabs,
+        connectedTabs: outcomes.filter((o) => o.connected).length,
+        openConnections: stats.openConnections,
+        logins: stats.logins,
+        refusedConnections: stats.refusedConnections,
+        disconnectReasons: outcomes.flatMap((o) => (o.disconnectReason === undefined ? [] : [o.disconnectReason])),
+      };
+    },
+    { emulator },
+  );
 }
 
 export const connections: Scenario = {
@@ -44,17 +48,16 @@ export const connections: Scenario = {
     const counts = bench.quick ? [1, 5] : [1, 5, 10, 20];
     const cappedTabs = bench.quick ? 6 : 10;
     const uncapped: Record<SdkKind, Held[]> = { official: [], ours: [] };
-    const capped = {} as Record<SdkKind, Held>;
     for (const tabs of counts) {
       for (const kind of SDKS) {
         bench.log(`${kind}: ${tabs} tab(s)`);
         uncapped[kind].push(await holdTabs(bench, kind, tabs, bench.emulator));
       }
     }
-    for (const kind of SDKS) {
+    const capped = await eachSdk((kind) => {
       bench.log(`${kind}: ${cappedTabs} tabs at the default cap`);
-      capped[kind] = await holdTabs(bench, kind, cappedTabs, bench.cappedEmulator);
-    }
+      return holdTabs(bench, kind, cappedTabs, bench.cappedEmulator);
+    });
 
     const rows: Row[] = [];
     counts.forEach((tabs, i) => {

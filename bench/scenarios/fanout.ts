@@ -7,7 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Emulator } from '../../emulator/server';
-import { agentSays, newOrganization, nodeNow, openConnectedTab, pageUrl, receivedCounts, SDKS, sleep, waitUntil, type SdkKind } from '../harness';
+import { agentSays, duplicateDeliveries, eachSdk, nodeNow, receivedCounts, SDKS, sleep, startChat, takeArrivals, waitUntil, withTabsOfEachSdk, type SdkKind, type Tabs } from '../harness';
 import { AGENT_PREFIX } from '../pages/harness';
 import type { Row, Scenario } from '../results';
 import { summarize, type Summary } from '../stats';
@@ -45,35 +45,35 @@ interface Fanout {
   clocks: Clock[];
 }
 
-async function measure(emulator: Emulator, tabs: Page[][], organizations: string[], chats: string[], messages: number): Promise<Record<SdkKind, Fanout>> {
-  const sentAt: Array<Map<string, number>> = SDKS.map(() => new Map());
+/** Messages alternate between the SDKs, so that a busy moment of the shared machine does not land on one of them only. */
+async function measure(emulator: Emulator, tabs: Record<SdkKind, Tabs>, messages: number): Promise<Record<SdkKind, Fanout>> {
+  const chats = await eachSdk((kind) => startChat(tabs[kind].pages[0]!));
+  const sentAt: Record<SdkKind, Map<string, number>> = { official: new Map(), ours: new Map() };
   for (let i = 0; i < messages; i += 1) {
-    for (const [k] of SDKS.entries()) {
+    for (const kind of SDKS) {
       const text = `${AGENT_PREFIX}fanout ${i}`;
-      sentAt[k]!.set(text, nodeNow());
-      await agentSays(emulator, organizations[k]!, chats[k]!, text);
+      sentAt[kind].set(text, nodeNow());
+      await agentSays(emulator, tabs[kind].organizationId, chats[kind], text);
       await sleep(GAP_MS);
     }
   }
-  const out = {} as Record<SdkKind, Fanout>;
-  for (const [k, kind] of SDKS.entries()) {
-    const pages = tabs[k]!;
+  return eachSdk(async (kind) => {
+    const { pages } = tabs[kind];
     await waitUntil(`${kind} fan-out delivery`, async () => (await receivedCounts(pages)).every((n) => n >= messages), 15_000).catch(() => undefined);
-    const arrivals = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.takeArrivals())));
-    const duplicates = (await Promise.all(pages.map((page) => page.evaluate(() => window.bench.duplicates)))).reduce((a, b) => a + b, 0);
+    const arrivals = await takeArrivals(pages);
+    const duplicates = await duplicateDeliveries(pages);
     const all: number[] = [];
     const first: number[] = [];
     let lost = 0;
-    for (const [text, sent] of sentAt[k]!) {
+    for (const [text, sent] of sentAt[kind]) {
       const times = arrivals.map((perTab) => perTab[text]);
       lost += times.filter((t) => t === undefined).length;
       const got = times.filter((t): t is number => t !== undefined);
       if (got.length === pages.length) all.push(Math.max(...got) - sent);
       if (got.length > 0) first.push(Math.min(...got) - sent);
     }
-    out[kind] = { all: summarize(all), first: summarize(first), lost, duplicates, clocks: await Promise.all(pages.map(clockOffset)) };
-  }
-  return out;
+    return { all: summarize(all), first: summarize(first), lost, duplicates, clocks: await Promise.all(pages.map(clockOffset)) };
+  });
 }
 
 export const fanout: Scenario = {
@@ -85,20 +85,7 @@ export const fanout: Scenario = {
     const results: Record<number, Record<SdkKind, Fanout>> = {};
     for (const count of tabCounts) {
       bench.log(`${count} tabs, ${messages} messages`);
-      const contexts = await Promise.all(SDKS.map(() => bench.browser.newContext()));
-      try {
-        const organizations = SDKS.map((kind) => newOrganization('fanout', kind));
-        const tabs: Page[][] = [];
-        for (const [k, kind] of SDKS.entries()) {
-          const pages: Page[] = [];
-          for (let i = 0; i < count; i += 1) pages.push(await openConnectedTab(contexts[k]!, pageUrl(bench, kind, organizations[k]!)));
-          tabs.push(pages);
-        }
-        const chats = await Promise.all(tabs.map((pages) => pages[0]!.evaluate(() => window.bench.startChat())));
-        results[count] = await measure(bench.emulator, tabs, organizations, chats, messages);
-      } finally {
-        await Promise.all(contexts.map((context) => context.close()));
-      }
+      results[count] = await withTabsOfEachSdk(bench, 'fanout', count, (tabs) => measure(bench.emulator, tabs, messages));
     }
     const rows: Row[] = [];
     for (const count of tabCounts) {

@@ -3,7 +3,7 @@
  * worker, no token, no socket yet) and a tab opened while two others are connected (warm).
  */
 import { BUDGETS } from '../budgets';
-import { initToConnected, newOrganization, openConnectedTab, pageUrl, SDKS, type SdkKind } from '../harness';
+import { initToConnected, openConnectedTab, SDKS, withTabs, withTabsOfEachSdk, type SdkKind } from '../harness';
 import type { Row, Scenario } from '../results';
 import { summarize, type Summary } from '../stats';
 
@@ -18,33 +18,19 @@ export const initTime: Scenario = {
 
     // Alternating the SDKs spreads the machine's noise over both.
     for (let run = 0; run < coldRuns; run += 1) {
-      for (const kind of SDKS) {
-        const context = await bench.browser.newContext();
-        try {
-          const page = await openConnectedTab(context, pageUrl(bench, kind, newOrganization('cold', kind)));
-          cold[kind].push(await initToConnected(page));
-        } finally {
-          await context.close();
-        }
-      }
+      for (const kind of SDKS) cold[kind].push(await withTabs(bench, 'cold', kind, 1, ({ pages }) => initToConnected(pages[0]!)));
     }
 
-    const contexts = await Promise.all(SDKS.map(() => bench.browser.newContext()));
-    try {
-      const urls = SDKS.map((kind) => pageUrl(bench, kind, newOrganization('warm', kind)));
-      for (const [i] of SDKS.entries()) {
-        for (let anchor = 0; anchor < 2; anchor += 1) await openConnectedTab(contexts[i]!, urls[i]!);
-      }
+    // Two tabs of each SDK stay open; the measured ones open and close next to them.
+    await withTabsOfEachSdk(bench, 'warm', 2, async (tabs) => {
       for (let run = 0; run < warmRuns; run += 1) {
-        for (const [i, kind] of SDKS.entries()) {
-          const page = await openConnectedTab(contexts[i]!, urls[i]!);
+        for (const kind of SDKS) {
+          const page = await openConnectedTab(tabs[kind].context, tabs[kind].url);
           warm[kind].push(await initToConnected(page));
           await page.close();
         }
       }
-    } finally {
-      await Promise.all(contexts.map((context) => context.close()));
-    }
+    });
 
     const s = (values: number[]): Summary => summarize(values);
     const coldSummary = { official: s(cold.official), ours: s(cold.ours) };

@@ -5,8 +5,8 @@
  */
 import type { Page } from '@playwright/test';
 import { BUDGETS } from '../budgets';
-import { BrowserInspector, pageHeap, pageHeapReading, type HeapReading } from '../cdp';
-import { agentSays, newOrganization, openConnectedTab, pageUrl, receivedCounts, SDKS, waitUntil, type Bench, type SdkKind } from '../harness';
+import { pageHeap, pageHeapReading, withInspector, type BrowserInspector, type HeapReading } from '../cdp';
+import { agentSaysMany, eachSdk, openConnectedTab, receivedCounts, startChat, waitUntil, withTabs, type Bench, type SdkKind } from '../harness';
 import { AGENT_PREFIX } from '../pages/harness';
 import type { BudgetCheck, Row, Scenario } from '../results';
 import { linearTrend, summarize, type Trend } from '../stats';
@@ -18,9 +18,8 @@ const kb = (bytes: number) => bytes / 1024;
 
 /** Heap of the context's SharedWorker, or undefined where there is none (the official SDK). */
 async function workerHeap(inspector: BrowserInspector, page: Page): Promise<number | undefined> {
-  const workers = await inspector.sharedWorkers(page.context(), page);
-  if (workers.length > 1) throw new Error(`expected one SharedWorker in the context, found ${workers.length}`);
-  return workers[0] === undefined ? undefined : inspector.workerHeap(workers[0].targetId);
+  const worker = await inspector.sharedWorker(page);
+  return worker === undefined ? undefined : inspector.workerHeap(worker.targetId);
 }
 
 interface Messages {
@@ -30,31 +29,20 @@ interface Messages {
   workerAfter?: number;
 }
 
-async function afterMessages(bench: Bench, inspector: BrowserInspector, kind: SdkKind, messages: number): Promise<Messages> {
-  const context = await bench.browser.newContext();
-  try {
-    const organizationId = newOrganization('memory', kind);
-    const pages: Page[] = [];
-    for (let i = 0; i < TABS; i += 1) pages.push(await openConnectedTab(context, pageUrl(bench, kind, organizationId)));
-    const chatId = await pages[0]!.evaluate(() => window.bench.startChat());
+function afterMessages(bench: Bench, inspector: BrowserInspector, kind: SdkKind, messages: number): Promise<Messages> {
+  return withTabs(bench, 'memory', kind, TABS, async ({ organizationId, pages }) => {
+    const chatId = await startChat(pages[0]!);
     await Promise.all(pages.map((page) => page.evaluate(() => (window.bench.recording = false))));
     const tabsBefore = await Promise.all(pages.map(pageHeap));
     const workerBefore = await workerHeap(inspector, pages[0]!);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < messages) await agentSays(bench.emulator, organizationId, chatId, `${AGENT_PREFIX}memory ${next++}`);
-      }),
-    );
+    await agentSaysMany(bench.emulator, organizationId, chatId, messages, 4, (i) => `${AGENT_PREFIX}memory ${i}`);
     await waitUntil(`${kind} memory messages`, async () => (await receivedCounts(pages)).every((n) => n >= messages), 60_000);
     // The harness's own record of texts goes, so what is left is the SDK's (and the page's) memory.
     await Promise.all(pages.map((page) => page.evaluate(() => window.bench.reset())));
     const tabsAfter = await Promise.all(pages.map(pageHeap));
     const workerAfter = await workerHeap(inspector, pages[0]!);
     return { tabsBefore, tabsAfter, ...(workerBefore === undefined ? {} : { workerBefore }), ...(workerAfter === undefined ? {} : { workerAfter }) };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 interface Series {
@@ -85,20 +73,18 @@ const record = (series: Series, reading: HeapReading) => {
 const trendAfterWarmUp = (cycles: number[], heaps: number[]): Trend => linearTrend(cycles.slice(1).map((c, i) => [c, heaps[i + 1]!] as const));
 const trends = (cycles: number[], series: Series) => ({ used: trendAfterWarmUp(cycles, series.used), objects: trendAfterWarmUp(cycles, series.objects) });
 
-async function leakCheck(bench: Bench, inspector: BrowserInspector, kind: SdkKind, cycles: number): Promise<Leak> {
-  const context = await bench.browser.newContext();
-  try {
-    const url = pageUrl(bench, kind, newOrganization('leak', kind));
-    const anchor = await openConnectedTab(context, url);
+/** One tab (the anchor) stays open through the cycles. */
+function leakCheck(bench: Bench, inspector: BrowserInspector, kind: SdkKind, cycles: number): Promise<Leak> {
+  return withTabs(bench, 'leak', kind, 1, async ({ context, url, pages }) => {
+    const anchor = pages[0]!;
     const sampled: number[] = [];
     const tab = emptySeries();
     const worker = emptySeries();
     const sample = async (cycle: number) => {
       sampled.push(cycle);
       record(tab, await pageHeapReading(anchor));
-      const workers = await inspector.sharedWorkers(context, anchor);
-      if (workers.length > 1) throw new Error(`expected one SharedWorker in the context, found ${workers.length}`);
-      if (workers[0] !== undefined) record(worker, await inspector.workerHeapReading(workers[0].targetId));
+      const target = await inspector.sharedWorker(anchor);
+      if (target !== undefined) record(worker, await inspector.workerHeapReading(target.targetId));
     };
     await sample(0);
     for (let cycle = 1; cycle <= cycles; cycle += 1) {
@@ -116,9 +102,7 @@ async function leakCheck(bench: Bench, inspector: BrowserInspector, kind: SdkKin
       tabTrend: trends(sampled, tab),
       ...(hasWorker ? { worker, workerTrend: trends(sampled, worker) } : {}),
     };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 export const memory: Scenario = {
@@ -127,15 +111,10 @@ export const memory: Scenario = {
   async run(bench) {
     const messages = bench.quick ? 300 : 1000;
     const cycles = bench.quick ? 60 : 200;
-    const inspector = await BrowserInspector.open(bench.browser);
-    const loaded = {} as Record<SdkKind, Messages>;
-    const leaks = {} as Record<SdkKind, Leak>;
-    try {
-      for (const kind of SDKS) loaded[kind] = await afterMessages(bench, inspector, kind, messages);
-      for (const kind of SDKS) leaks[kind] = await leakCheck(bench, inspector, kind, cycles);
-    } finally {
-      await inspector.close();
-    }
+    const { loaded, leaks } = await withInspector(bench.browser, async (inspector) => ({
+      loaded: await eachSdk((kind) => afterMessages(bench, inspector, kind, messages)),
+      leaks: await eachSdk((kind) => leakCheck(bench, inspector, kind, cycles)),
+    }));
     const meanTab = (heaps: number[]) => summarize(heaps).mean;
     const all = (m: Messages) => m.tabsAfter.reduce((a, b) => a + b, 0) + (m.workerAfter ?? 0);
     const ours = leaks.ours;

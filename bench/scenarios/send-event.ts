@@ -4,7 +4,7 @@
  * moment of the shared machine does not land on one of them only.
  */
 import { BUDGETS } from '../budgets';
-import { newOrganization, openConnectedTab, pageUrl, SDKS, type SdkKind } from '../harness';
+import { eachSdk, SDKS, startChat, withTabsOfEachSdk, type SdkKind } from '../harness';
 import type { Scenario } from '../results';
 import { ratio, summarize } from '../stats';
 
@@ -16,22 +16,16 @@ export const sendEvent: Scenario = {
   async run(bench) {
     const sends = bench.quick ? 200 : 2000;
     const blocks = bench.quick ? 2 : 5;
-    const contexts = await Promise.all(SDKS.map(() => bench.browser.newContext()));
     const rtts: Record<SdkKind, number[]> = { official: [], ours: [] };
-    try {
-      const tabs = await Promise.all(SDKS.map((kind, i) => openConnectedTab(contexts[i]!, pageUrl(bench, kind, newOrganization('send', kind)))));
-      const chats = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.bench.startChat())));
+    await withTabsOfEachSdk(bench, 'send', 1, async (tabs) => {
+      const chats = await eachSdk((kind) => startChat(tabs[kind].pages[0]!));
+      const sendMany = (kind: SdkKind, count: number) => tabs[kind].pages[0]!.evaluate(([chatId, n]) => window.bench.sendMany(chatId, n), [chats[kind], count] as const);
       // JIT and connection warm-up, not measured.
-      await Promise.all(tabs.map((tab, i) => tab.evaluate(([chatId, count]) => window.bench.sendMany(chatId, count), [chats[i]!, WARM_UP] as const)));
+      await Promise.all(SDKS.map((kind) => sendMany(kind, WARM_UP)));
       for (let block = 0; block < blocks; block += 1) {
-        for (const [i, kind] of SDKS.entries()) {
-          const count = Math.ceil(sends / blocks);
-          rtts[kind].push(...(await tabs[i]!.evaluate(([chatId, n]) => window.bench.sendMany(chatId, n), [chats[i]!, count] as const)));
-        }
+        for (const kind of SDKS) rtts[kind].push(...(await sendMany(kind, Math.ceil(sends / blocks))));
       }
-    } finally {
-      await Promise.all(contexts.map((context) => context.close()));
-    }
+    });
     const official = summarize(rtts.official);
     const ours = summarize(rtts.ours);
     const p50Ratio = ratio(ours.p50, official.p50)!;

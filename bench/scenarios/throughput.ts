@@ -4,8 +4,7 @@
  * of them. If an SDK keeps up, its delivered rate equals the offered one: the emulator's ceiling is then
  * what is measured, and the table says so.
  */
-import type { Page } from '@playwright/test';
-import { agentSays, newOrganization, nodeNow, openConnectedTab, pageUrl, receivedCounts, SDKS, waitUntil, type Bench, type SdkKind } from '../harness';
+import { agentSaysMany, duplicateDeliveries, eachSdk, nodeNow, receivedCounts, startChat, takeArrivals, waitUntil, withTabs, type Bench, type SdkKind } from '../harness';
 import { AGENT_PREFIX } from '../pages/harness';
 import type { Row, Scenario } from '../results';
 
@@ -21,23 +20,11 @@ interface Throughput {
   duplicates: number;
 }
 
-async function run(bench: Bench, kind: SdkKind, messages: number): Promise<Throughput> {
-  const context = await bench.browser.newContext();
-  try {
-    const organizationId = newOrganization('throughput', kind);
-    const pages: Page[] = [];
-    for (let i = 0; i < TABS; i += 1) pages.push(await openConnectedTab(context, pageUrl(bench, kind, organizationId)));
-    const chatId = await pages[0]!.evaluate(() => window.bench.startChat());
-    let next = 0;
+function run(bench: Bench, kind: SdkKind, messages: number): Promise<Throughput> {
+  return withTabs(bench, 'throughput', kind, TABS, async ({ organizationId, pages }) => {
+    const chatId = await startChat(pages[0]!);
     const start = nodeNow();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < messages) {
-          const i = next++;
-          await agentSays(bench.emulator, organizationId, chatId, `${AGENT_PREFIX}burst ${i}`);
-        }
-      }),
-    );
+    await agentSaysMany(bench.emulator, organizationId, chatId, messages, IN_FLIGHT, (i) => `${AGENT_PREFIX}burst ${i}`);
     const sent = nodeNow();
     // Stop waiting once nothing moves any more: whatever is missing by then is lost.
     let last = -1;
@@ -49,20 +36,17 @@ async function run(bench: Bench, kind: SdkKind, messages: number): Promise<Throu
       last = total;
       return still > 100;
     }, 120_000);
-    const arrivals = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.takeArrivals())));
+    const arrivals = await takeArrivals(pages);
     const received = arrivals.reduce((sum, perTab) => sum + Object.keys(perTab).length, 0);
     const lastArrival = Math.max(...arrivals.flatMap((perTab) => Object.values(perTab)));
-    const duplicates = (await Promise.all(pages.map((page) => page.evaluate(() => window.bench.duplicates)))).reduce((a, b) => a + b, 0);
     return {
       messages,
       offeredPerSecond: messages / ((sent - start) / 1000),
       deliveredPerSecond: messages / ((lastArrival - start) / 1000),
       lost: messages * TABS - received,
-      duplicates,
+      duplicates: await duplicateDeliveries(pages),
     };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 export const throughput: Scenario = {
@@ -70,8 +54,7 @@ export const throughput: Scenario = {
   title: `Sustained incoming events delivered to ${TABS} tabs`,
   async run(bench) {
     const messages = bench.quick ? 500 : 3000;
-    const results = {} as Record<SdkKind, Throughput>;
-    for (const kind of SDKS) results[kind] = await run(bench, kind, messages);
+    const results = await eachSdk((kind) => run(bench, kind, messages));
     const rows: Row[] = [
       { metric: `offered by the emulator (${messages} messages)`, unit: 'events/s', official: results.official.offeredPerSecond, ours: results.ours.offeredPerSecond },
       { metric: `delivered to all ${TABS} tabs`, unit: 'events/s', official: results.official.deliveredPerSecond, ours: results.ours.deliveredPerSecond },

@@ -3,7 +3,7 @@
  * time from navigation start to `connected` on each page. This SDK asks for SharedWorker
  * `extendedLifetime`, so the worker and its socket outlive each navigation.
  */
-import { newOrganization, pageUrl, SDKS, waitForOutcome, type SdkKind } from '../harness';
+import { pageUrl, SDKS, waitForOutcome, withTabs, type SdkKind } from '../harness';
 import type { Row, Scenario } from '../results';
 import { summarize } from '../stats';
 
@@ -23,9 +23,8 @@ export const walk: Scenario = {
     const results: Record<SdkKind, Walk[]> = { official: [], ours: [] };
     for (let w = 0; w < walks; w += 1) {
       for (const kind of SDKS) {
-        const organizationId = newOrganization('walk', kind);
-        const context = await bench.browser.newContext();
-        try {
+        // No tab from withTabs: the walk's one tab navigates instead of opening anew.
+        const result = await withTabs(bench, 'walk', kind, 0, async ({ context, organizationId }) => {
           const page = await context.newPage();
           const times: number[] = [];
           for (let step = 1; step <= PAGES; step += 1) {
@@ -34,10 +33,9 @@ export const walk: Scenario = {
             if (!outcome.connected) throw new Error(`${kind} walk: page ${step} did not connect (${outcome.disconnectReason})`);
             times.push(await page.evaluate(() => window.bench.connectedAt!));
           }
-          results[kind].push({ logins: bench.emulator.stats(organizationId).logins, navigationToConnected: times });
-        } finally {
-          await context.close();
-        }
+          return { logins: bench.emulator.stats(organizationId).logins, navigationToConnected: times };
+        });
+        results[kind].push(result);
       }
     }
     const logins = (kind: SdkKind) => summarize(results[kind].map((r) => r.logins)).mean;
