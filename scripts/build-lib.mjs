@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, minifySync } from 'vite';
+import { build } from 'vite';
+import { weigh, weighPackageTab } from '../bench/weigh.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'dist/lib');
@@ -56,24 +56,18 @@ function* walk(dir) {
 
 /**
  * Raw and gzip bytes of every script the package ships, and of what a tab loads before it talks
- * to the worker: the ESM entry, the chunks it imports statically and Comlink, minified as the
- * app's bundler would (the ESM build keeps its whitespace for the app's minifier).
+ * to the worker (see weighPackageTab: the same function and figure as the bench's dist/lib row).
  */
 function report() {
-  const size = (code) => ({ raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   const rows = readdirSync(outDir)
     .filter((name) => /\.(?:js|cjs)$/.test(name))
     .sort()
-    .map((name) => ({ name, ...size(readFileSync(join(outDir, name))) }));
-  const eager = new Set(['index.js']);
-  for (const name of eager) {
-    for (const [, next] of readFileSync(join(outDir, name), 'utf8').matchAll(/^import [^'"]*["']\.\/([^'"]+)["']/gm)) eager.add(next);
-  }
-  const minified = [...eager].map((name) => minifySync(name, readFileSync(join(outDir, name), 'utf8')).code);
-  minified.push(readFileSync(join(root, 'node_modules/comlink/dist/esm/comlink.min.mjs'), 'utf8'));
-  rows.push({ name: `tab, minified: ${[...eager].join(' + ')} + comlink`, ...size(minified.join('\n')) });
+    .map((name) => ({ name, ...weigh(readFileSync(join(outDir, name))) }));
+  const tab = weighPackageTab(root);
+  rows.push({ name: 'tab set, minified', ...tab });
   const width = Math.max(...rows.map((row) => row.name.length));
   console.log(`\ndist/lib (raw / gzip):`);
   for (const row of rows) console.log(`  ${row.name.padEnd(width)}  ${kb(row.raw).padStart(9)} / ${kb(row.gzip).padStart(8)}`);
+  console.log(`  (tab set: ${tab.gzip.toLocaleString('en-US')} B gzip: ${tab.files.join(' + ')})`);
 }

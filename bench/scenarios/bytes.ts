@@ -3,28 +3,25 @@
  * page, raw = what the engine parses, gzip = what a compressing server would send), the SharedWorker
  * script separately, and what the smallest app must load before it can call `init()` (its eager chunks
  * in the build manifest), which the size budget is about. The bench pages add a 1 KB harness to both.
+ * Also the package build's tab set, rebuilt for the run and weighed as `npm run build:lib` weighs it.
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Response } from '@playwright/test';
 import { BUDGETS } from '../budgets';
-import { BrowserInspector } from '../cdp';
-import { newOrganization, openConnectedTab, pageUrl, SDKS, type Bench, type ManifestChunk, type SdkKind } from '../harness';
+import { withInspector, type BrowserInspector } from '../cdp';
+import { eachSdk, openConnectedTab, withTabs, type Bench, type ManifestChunk, type SdkKind } from '../harness';
 import type { Row, Scenario } from '../results';
-
-interface Weight {
-  raw: number;
-  gzip: number;
-}
+import { staticImports, sumWeights as total, weigh as weighBytes, weighPackageTab, type Weight } from '../weigh.mjs';
 
 interface FileWeight extends Weight {
   file: string;
 }
 
-const weigh = (file: string, body: Buffer): FileWeight => ({ file, raw: body.length, gzip: gzipSync(body).length });
-const total = (files: readonly Weight[]): Weight => ({ raw: files.reduce((s, f) => s + f.raw, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) });
+const root = resolve(import.meta.dirname, '../..');
+const weigh = (file: string, body: Buffer): FileWeight => ({ file, ...weighBytes(body) });
 const kb = (bytes: number) => bytes / 1024;
 
 /**
@@ -45,32 +42,30 @@ export function eagerChunks(manifest: Record<string, ManifestChunk>, entry: stri
   return [...files];
 }
 
-async function tabDownloads(bench: Bench, kind: SdkKind, inspector: BrowserInspector) {
-  const context = await bench.browser.newContext();
-  try {
+/** Opens its one tab itself (none by `withTabs`), so that it hears every response of the first visit. */
+function tabDownloads(bench: Bench, kind: SdkKind, inspector: BrowserInspector) {
+  return withTabs(bench, 'bytes', kind, 0, async ({ context, url }) => {
     const responses: Response[] = [];
     context.on('response', (response) => responses.push(response));
-    const page = await openConnectedTab(context, pageUrl(bench, kind, newOrganization('bytes', kind)));
+    const page = await openConnectedTab(context, url);
     const files: Array<FileWeight & { type: string }> = [];
     for (const response of responses) {
       const type = response.request().resourceType();
       if (!response.url().startsWith(bench.web) || response.status() !== 200) continue;
       files.push({ ...weigh(new URL(response.url()).pathname, await response.body()), type });
     }
-    const workers = await inspector.sharedWorkers(context, page);
-    const workerFiles: FileWeight[] = [];
-    for (const worker of workers) workerFiles.push(...(await staticClosure(bench.buildDir, new URL(worker.url).pathname)));
+    const worker = await inspector.sharedWorker(page);
+    const workerFiles = worker === undefined ? [] : await staticClosure(bench.buildDir, new URL(worker.url).pathname);
     return { files, workerFiles };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /**
- * A script and the chunks it imports statically (`import{…}from"./x.js"`, `import"./x.js"`, `export…from`),
- * recursively, read from `root`; `path` is relative to it. Dynamic `import()` is not followed.
+ * A script of the bench build and the chunks it imports statically, recursively, read from `dir`;
+ * `path` is relative to it. Dynamic `import()` is not followed; the build bundles its dependencies,
+ * so every import is relative.
  */
-async function staticClosure(root: string, path: string): Promise<FileWeight[]> {
+async function staticClosure(dir: string, path: string): Promise<FileWeight[]> {
   const out: FileWeight[] = [];
   const queue = [`/${path.replace(/^\//, '')}`];
   const seen = new Set<string>();
@@ -78,35 +73,34 @@ async function staticClosure(root: string, path: string): Promise<FileWeight[]> 
     const file = queue.shift()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    const body = await readFile(join(root, file));
+    const body = await readFile(join(dir, file));
     out.push(weigh(file.slice(1), body));
-    for (const match of body.toString('utf8').matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:\*\s*(?:as\s+\w+\s*)?from\s*|\{[^}]*\}\s*from\s*|[\w$]+\s*(?:,\s*\{[^}]*\}\s*)?from\s*)?["'](\.{1,2}\/[^"']+\.m?js)["']/g)) {
-      queue.push(new URL(match[1]!, `http://x${file}`).pathname);
-    }
+    for (const specifier of staticImports(body.toString('utf8'), file)) queue.push(new URL(specifier, `http://x${file}`).pathname);
   }
   return out;
 }
 
-/** The packaging work's ESM build, if there is one: its entry and what that imports statically. */
-async function libraryBuild(root: string): Promise<FileWeight[]> {
-  const dir = join(root, 'dist/lib');
-  for (const entry of ['index.js', 'index.mjs']) {
-    if (existsSync(join(dir, entry))) return staticClosure(dir, entry);
+/**
+ * Builds dist/lib by running what `npm run build:lib` runs, so the weighing never reads a build older
+ * than the sources; its output is shown only when it fails.
+ */
+async function buildLibrary(): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [join(root, 'scripts/build-lib.mjs')], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`npm run build:lib failed: ${message}\n${stdout}${stderr}`);
   }
-  return [];
 }
 
 export const bytes: Scenario = {
   name: 'bytes',
   title: 'JavaScript per tab and for the worker',
   async run(bench) {
-    const inspector = await BrowserInspector.open(bench.browser);
-    const downloads = {} as Record<SdkKind, Awaited<ReturnType<typeof tabDownloads>>>;
-    try {
-      for (const kind of SDKS) downloads[kind] = await tabDownloads(bench, kind, inspector);
-    } finally {
-      await inspector.close();
-    }
+    bench.log('building dist/lib (npm run build:lib)');
+    await buildLibrary();
+    const library = weighPackageTab(root);
+    const downloads = await withInspector(bench.browser, (inspector) => eachSdk((kind) => tabDownloads(bench, kind, inspector)));
     const scripts = (kind: SdkKind) => total(downloads[kind].files.filter((f) => f.type === 'script'));
     const everything = (kind: SdkKind) => total(downloads[kind].files);
     const worker = total(downloads.ours.workerFiles);
@@ -119,7 +113,6 @@ export const bytes: Scenario = {
       .filter((chunk) => chunk.file.includes('customer-auth'))
       .map((chunk) => chunk.file);
     const auth = lazy.length === 0 ? undefined : total(await Promise.all(lazy.map(async (file) => weigh(file, await readFile(join(bench.buildDir, file))))));
-    const library = await libraryBuild(join(bench.buildDir, '../../..'));
 
     const rows: Row[] = [
       { metric: 'tab: JavaScript downloaded, gzip', unit: 'KB', digits: 1, official: kb(scripts('official').gzip), ours: kb(scripts('ours').gzip) },
@@ -131,11 +124,11 @@ export const bytes: Scenario = {
       { metric: 'smallest app, eager SDK chunks, raw', unit: 'KB', digits: 1, ours: kb(minimal.raw) },
     ];
     if (auth !== undefined) rows.push({ metric: '@livechat/customer-auth, gzip (loaded on first token without `server`)', unit: 'KB', digits: 1, ours: kb(auth.gzip) });
-    const notes = ['gzip = zlib level 6 over each file. The official SDK has no worker; its tabs each load the whole SDK.'];
-    if (library.length > 0) {
-      rows.push({ metric: 'dist/lib ESM entry + its static imports, gzip', unit: 'KB', digits: 1, ours: kb(total(library).gzip) });
-      notes.push(`dist/lib (the package build): ${library.map((f) => `${f.file} ${f.gzip} B gzip`).join(', ')}.`);
-    } else notes.push('dist/lib (the package build) was not there at the time of the run: not weighed.');
+    rows.push({ metric: 'dist/lib tab set (ESM entry, its static chunks, Comlink), minified, gzip', unit: 'KB', digits: 1, ours: kb(library.gzip) });
+    const notes = [
+      'gzip = zlib level 6 over each file. The official SDK has no worker; its tabs each load the whole SDK.',
+      `dist/lib, built for this run by \`npm run build:lib\`, which prints the same figure: its tab set, minified as an app's bundler would and joined into one chunk, is ${library.gzip.toLocaleString('en-US')} B gzip (${library.raw.toLocaleString('en-US')} B raw): ${library.files.join(' + ')}.`,
+    ];
     return {
       rows,
       raw: { downloads, minimal: { files: sdkFiles, total: minimal }, worker, customerAuth: auth, library },
