@@ -32,13 +32,15 @@ export function budgetsOf(report: Report): BudgetCheck[] {
 }
 
 export function renderMarkdown(report: Report): string {
-  const { machine } = report;
+  const { machine, options } = report;
+  const flags = [...(options.quick ? ['`--quick`'] : []), ...(options.only ? [`\`--only ${options.only.join(',')}\``] : [])];
+  const run = flags.length === 0 ? 'full run' : `${flags.join(' ')} run`;
   const out: string[] = [];
   out.push('# Benchmark results');
   out.push('');
   out.push(
     `${machine.date.slice(0, 10)} · ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB · ${machine.os} · Node ${machine.node} · Chromium ${machine.chromium} (headless) · ` +
-      `load average ${machine.loadAverageAtStart} at start · ${report.options.quick ? '`--quick` run' : 'full run'}${report.options.only ? ` (only ${report.options.only.join(', ')})` : ''} in ${Math.round(report.durationS)} s.`,
+      `load average ${machine.loadAverageAtStart} at start · ${run} in ${Math.round(report.durationS)} s.`,
   );
   out.push('');
   out.push(

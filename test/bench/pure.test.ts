@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../bench/args';
 import { heapBreakdown } from '../../bench/cdp';
+import { renderMarkdown, type Report } from '../../bench/report';
 import { eagerChunks } from '../../bench/scenarios/bytes';
 
 const SCENARIOS = ['bytes', 'send', 'memory'];
@@ -53,5 +54,17 @@ describe('eagerChunks', () => {
 
   it('throws for an entry the manifest lacks', () => {
     expect(() => eagerChunks(manifest, 'missing.html')).toThrow(/manifest has no missing.html/);
+  });
+});
+
+describe('renderMarkdown', () => {
+  const machine = { cpuModel: 'CPU', cores: 2, memoryGiB: 4, os: 'Linux', node: 'v20', chromium: '156', loadAverageAtStart: 0.5, date: '2026-11-25T10:00:00.000Z' };
+  const header = (options: Report['options']) => renderMarkdown({ machine, options, durationS: 12, scenarios: [] }).split('\n')[2];
+
+  it('says which kind of run made the tables', () => {
+    expect(header({ quick: false, only: undefined })).toContain('· full run in 12 s.');
+    expect(header({ quick: true, only: undefined })).toContain('· `--quick` run in 12 s.');
+    expect(header({ quick: false, only: ['bytes'] })).toContain('· `--only bytes` run in 12 s.');
+    expect(header({ quick: true, only: ['send', 'memory'] })).toContain('· `--quick` `--only send,memory` run in 12 s.');
   });
 });
