@@ -12,13 +12,14 @@ import {
   wireGreeting,
   type AgentProfile,
   type Chat,
+  type EventDraft,
   type Greeting,
   type GroupStatus,
   type Organization,
   type State,
   type Thread,
 } from './state';
-import { RtmError, agentEvent, formFieldsOf, invalid, isGroupId, messageText, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
+import { RtmError, agentEvent, formFieldsOf, invalid, messageText, optionalBoolean, optionalObject, optionalString, requiredGroupId, requiredString, type Obj } from './validate';
 import type { WireEvent } from './wire';
 
 /** An answer other than 400 validation (which RtmError('validation') becomes): 404 unknown, 409 wrong state. */
@@ -85,11 +86,6 @@ function agentFrom(body: Obj, idField: string, fallback?: AgentProfile): AgentPr
   };
 }
 
-function nonNegativeInteger(value: unknown, field: string): number {
-  if (!isGroupId(value)) throw invalid(`${field} is required and must be a non-negative integer`);
-  return value;
-}
-
 function queueOf(state: State, value: unknown, field: string, previous?: { queued_at: string }) {
   const q = optionalObject(value, field) ?? {};
   const position = q.position;
@@ -103,14 +99,32 @@ function push(ctx: AgentContext, org: Organization, chat: Chat, action: string, 
   return ctx.hub.pushToCustomer(org.id, chat.customerId, action, payload);
 }
 
+/** The organization and group a group setting names (group_status, group, form). */
+function groupTarget(body: Obj): { organizationId: string; groupId: number } {
+  return { organizationId: requiredString(body.organization_id, 'organization_id'), groupId: requiredGroupId(body.group_id, 'group_id') };
+}
+
+/** `thread_id` for the pushes that name the thread only while it is open. */
+function openThreadId(chat: Chat): { thread_id?: string } {
+  const thread = lastThread(chat);
+  return thread?.active === true ? { thread_id: thread.id } : {};
+}
+
+/** What the agent sends: `text` (a message; `defaultText` when neither is given) or an `event`, not both. */
+function agentDraft(body: Obj, defaultText?: string): EventDraft {
+  if (body.event === undefined) return { type: 'message', properties: {}, text: messageText(body.text ?? defaultText, 'text') };
+  if (body.text !== undefined) throw invalid('give text or event, not both');
+  return agentEvent(body.event, 'event');
+}
+
 const AGENT_ACTIONS: Record<string, AgentAction> = {
   /** `{chat_id, text}` or `{chat_id, event}` (message, file, form, rich_message, system_message, custom), optional `author_id`. */
   send_event: (ctx, body) => {
-    const { org, chat, thread } = activeChatAfter(ctx, body, () => {
-      if (body.event === undefined) messageText(body.text, 'text');
-      else if (body.text !== undefined) throw invalid('give text or event, not both');
-    });
-    const draft = body.event === undefined ? { type: 'message', properties: {}, text: messageText(body.text, 'text') } : agentEvent(body.event, 'event');
+    // The body's own fields first, so a bad request says what is wrong before "not found".
+    requiredString(body.organization_id, 'organization_id');
+    requiredString(body.chat_id, 'chat_id');
+    const draft = agentDraft(body);
+    const { org, chat, thread } = activeChat(ctx, body);
     // The API stamps system messages with the author "system"; everything else is the agent's.
     const author = draft.type === 'system_message' ? 'system' : optionalString(body.author_id, 'author_id') || EMULATOR_AGENT.id;
     const event = ctx.state.addEvent(chat, thread, draft, author);
@@ -176,7 +190,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const thread = lastThread(chat);
     const reason = optionalString(body.reason, 'reason') || 'manual';
     const to: { group_ids?: number[]; agent_ids?: string[] } = {};
-    if (body.group_id !== undefined) to.group_ids = [nonNegativeInteger(body.group_id, 'group_id')];
+    if (body.group_id !== undefined) to.group_ids = [requiredGroupId(body.group_id, 'group_id')];
     if (body.agent_id !== undefined) to.agent_ids = [requiredString(body.agent_id, 'agent_id')];
     if (to.group_ids === undefined && to.agent_ids === undefined) throw invalid('group_id or agent_id is required');
     const queue = body.queue === undefined ? undefined : queueOf(ctx.state, body.queue, 'queue');
@@ -188,7 +202,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     if (queue !== undefined && active) thread.queue = queue;
     const payload = {
       chat_id: chat.id,
-      ...(active ? { thread_id: thread.id } : {}),
+      ...openThreadId(chat),
       reason,
       // Only a person transfers manually; the router has no id.
       ...(reason === 'manual' ? { requester_id: EMULATOR_AGENT.id } : {}),
@@ -213,10 +227,9 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const reason = optionalString(body.reason, 'reason') || 'manual';
     if (chat.agents.some((a) => a.id === agent.id)) throw new ControlError(409, 'already_in_chat', `${agent.id} is already in the chat`);
     chat.agents.push(agent);
-    const thread = lastThread(chat);
     const payload = {
       chat_id: chat.id,
-      ...(thread?.active === true ? { thread_id: thread.id } : {}),
+      ...openThreadId(chat),
       user: wireAgent(agent),
       reason,
       ...(agent.id === EMULATOR_AGENT.id ? {} : { requester_id: EMULATOR_AGENT.id }),
@@ -233,10 +246,9 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const index = chat.agents.findIndex((a) => a.id === userId);
     if (index < 0) throw new ControlError(404, 'not_found', `${userId} is not an agent of the chat`);
     chat.agents.splice(index, 1);
-    const thread = lastThread(chat);
     const payload = {
       chat_id: chat.id,
-      ...(thread?.active === true ? { thread_id: thread.id } : {}),
+      ...openThreadId(chat),
       user_id: userId,
       reason,
       ...(reason === 'manual' ? { requester_id: EMULATOR_AGENT.id } : {}),
@@ -270,13 +282,12 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const customerId = requiredString(body.customer_id, 'customer_id');
     const customer = org.customers.get(customerId);
     if (customer === undefined) throw new ControlError(404, 'not_found', 'Customer not found');
-    const templateId = body.id === undefined ? 1 : nonNegativeInteger(body.id, 'id');
+    const templateId = body.id === undefined ? 1 : requiredGroupId(body.id, 'id');
     const agent = agentFrom(body, 'agent_id', EMULATOR_AGENT);
     const subtype = optionalString(body.subtype, 'subtype') || 'greeting';
     const addon = optionalString(body.addon, 'addon') ?? null;
     const isExitIntent = optionalBoolean(body.is_exit_intent, 'is_exit_intent') ?? false;
-    if (body.event !== undefined && body.text !== undefined) throw invalid('give text or event, not both');
-    const draft = body.event === undefined ? { type: 'message', properties: {}, text: messageText(body.text ?? 'Hi! Can I help you?', 'text') } : agentEvent(body.event, 'event');
+    const draft = agentDraft(body, 'Hi! Can I help you?');
     if (draft.type !== 'message' && draft.type !== 'rich_message') throw invalid('event.type must be message or rich_message');
 
     const uniqueId = ctx.state.newId();
@@ -306,8 +317,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
 
   /** `{group_id, status}`: online / online_for_queue / offline; customers logged in to that group get `groups_status_updated`. */
   group_status: (ctx, body) => {
-    const organizationId = requiredString(body.organization_id, 'organization_id');
-    const groupId = nonNegativeInteger(body.group_id, 'group_id');
+    const { organizationId, groupId } = groupTarget(body);
     const status = body.status;
     if (!(GROUP_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${GROUP_STATUSES.join(', ')}`);
     const org = ctx.state.org(organizationId);
@@ -323,8 +333,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
    * named); `manual_routing: true` leaves it without a predicted agent (`group_unavailable`).
    */
   group: (ctx, body) => {
-    const organizationId = requiredString(body.organization_id, 'organization_id');
-    const groupId = nonNegativeInteger(body.group_id, 'group_id');
+    const { organizationId, groupId } = groupTarget(body);
     const org = ctx.state.org(organizationId);
     const current = org.groupSettings.get(groupId) ?? { exists: true, manualRouting: false };
     const settings = {
@@ -337,8 +346,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
 
   /** `{group_id, type, enabled: false}` or `{group_id, type, form: {id, fields}}`: what `get_form` answers for that group. */
   form: (ctx, body) => {
-    const organizationId = requiredString(body.organization_id, 'organization_id');
-    const groupId = nonNegativeInteger(body.group_id, 'group_id');
+    const { organizationId, groupId } = groupTarget(body);
     if (!isFormType(body.type)) throw invalid(`type must be one of ${FORM_TYPES.join(', ')}`);
     const org = ctx.state.org(organizationId);
     if (body.enabled === false) {
@@ -352,14 +360,6 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     return { enabled: true, form: saved };
   },
 };
-
-/** activeChat, but with the body's own fields checked first, so a bad request says what is wrong before "not found". */
-function activeChatAfter(ctx: AgentContext, body: Obj, check: () => void) {
-  requiredString(body.organization_id, 'organization_id');
-  requiredString(body.chat_id, 'chat_id');
-  check();
-  return activeChat(ctx, body);
-}
 
 /** Runs a control action; RtmError('validation') from the validators becomes 400, as everywhere in the control API. */
 export function runAgentAction(ctx: AgentContext, name: string, body: Obj): object {

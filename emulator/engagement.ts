@@ -2,8 +2,8 @@
 // message, forms, URL previews and rich message postbacks.
 import { FORM_TYPES, WELCOME_MESSAGE_TEXT, formFor, isFormType, urlInfo } from './content';
 import { existingGroup, ownEvent, predictableGroup, type Ctx, type Handler } from './handler';
-import { EMULATOR_AGENT, type Greeting } from './state';
-import { RtmError, invalid, isGroupId, isObject, optionalBoolean, optionalObject, optionalString, requiredString } from './validate';
+import { EMULATOR_AGENT, wirePredictedAgent, type Greeting } from './state';
+import { RtmError, invalid, isObject, optionalBoolean, optionalGroupId, optionalObject, optionalString, requiredGroupId, requiredString } from './validate';
 
 /** The customer's greeting with this unique id, if still on screen; anything else is `greeting_not_found`. */
 function shownGreeting(ctx: Ctx, uniqueId: string): Greeting {
@@ -24,19 +24,13 @@ function buttonIds(greeting: Greeting): string[] {
   );
 }
 
-function groupOf(ctx: Ctx, value: unknown, field: string): number {
-  if (value === undefined) return ctx.session.groupId;
-  if (!isGroupId(value)) throw invalid(`${field} must be a non-negative integer`);
-  return value;
-}
-
 export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
   accept_greeting: (ctx) => {
     const p = ctx.request.payload;
-    if (!isGroupId(p.greeting_id)) throw invalid('greeting_id is required and must be a non-negative integer');
+    const greetingId = requiredGroupId(p.greeting_id, 'greeting_id');
     const greeting = shownGreeting(ctx, requiredString(p.unique_id, 'unique_id'));
     // A unique id of another template is not this greeting.
-    if (greeting.id !== p.greeting_id) throw new RtmError('greeting_not_found', `Greeting ${greeting.uniqueId} is not greeting ${p.greeting_id}`);
+    if (greeting.id !== greetingId) throw new RtmError('greeting_not_found', `Greeting ${greeting.uniqueId} is not greeting ${greetingId}`);
     greeting.status = 'accepted';
     ctx.customer.greetingsAccepted += 1;
     return { response: {}, pushes: [{ action: 'greeting_accepted', payload: { unique_id: greeting.uniqueId }, echo: true }] };
@@ -65,7 +59,7 @@ export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
   request_welcome_message: (ctx) => {
     const p = ctx.request.payload;
     const previous = optionalString(p.id, 'id');
-    const status = predictableGroup(ctx, groupOf(ctx, p.group_id, 'group_id'));
+    const status = predictableGroup(ctx, optionalGroupId(p.group_id, 'group_id') ?? ctx.session.groupId);
     const known = previous === undefined ? undefined : ctx.org.welcomeMessages.get(previous);
     let id = previous;
     let event = known?.customerId === ctx.customer.id ? known.event : undefined;
@@ -75,19 +69,18 @@ export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
       event = { type: 'message', text: WELCOME_MESSAGE_TEXT, author_id: EMULATOR_AGENT.id, created_at: ctx.state.timestamp(), properties: {} };
       ctx.org.welcomeMessages.set(id, { customerId: ctx.customer.id, event });
     }
-    const { name, avatar, job_title, is_bot } = EMULATOR_AGENT;
     return {
-      response: { id, predicted_agent: { id: EMULATOR_AGENT.id, name, avatar, job_title, is_bot, type: 'agent' }, queue: status === 'online_for_queue' },
+      response: { id, predicted_agent: wirePredictedAgent(EMULATOR_AGENT), queue: status === 'online_for_queue' },
       pushes: [{ action: 'incoming_welcome_message', payload: { id, event }, echo: true }],
     };
   },
 
   get_form: (ctx) => {
     const p = ctx.request.payload;
-    if (!isGroupId(p.group_id)) throw invalid('group_id is required and must be a non-negative integer');
+    const groupId = requiredGroupId(p.group_id, 'group_id');
     if (!isFormType(p.type)) throw invalid(`type must be one of ${FORM_TYPES.join(', ')}`);
-    existingGroup(ctx, p.group_id);
-    const form = formFor(ctx.org.forms, p.group_id, p.type);
+    existingGroup(ctx, groupId);
+    const form = formFor(ctx.org.forms, groupId, p.type);
     return { response: form === null ? { enabled: false } : { enabled: true, form } };
   },
 

@@ -6,7 +6,7 @@ import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wir
 import { ENGAGEMENT_HANDLERS } from './engagement';
 import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler, type Result } from './handler';
 import type { Chat, Customer, State, Thread } from './state';
-import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wireThread, wireUsers } from './state';
+import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wirePredictedAgent, wireThread, wireUsers } from './state';
 import {
   RtmError,
   customerEvent,
@@ -15,9 +15,11 @@ import {
   isObject,
   optionalAccess,
   optionalBoolean,
+  optionalGroupId,
   optionalObject,
   optionalProperties,
   optionalString,
+  parseJson,
   requiredString,
   type Obj,
 } from './validate';
@@ -71,12 +73,8 @@ export type ParsedFrame = { ok: true; request: Request } | { ok: false; requestI
 
 /** Reads one text frame of a `version` connection. Never throws: garbage becomes a description of what is wrong. */
 export function parseFrame(text: string, version: ApiVersion = API_VERSION): ParsedFrame {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { ok: false, message: 'Frame is not valid JSON' };
-  }
+  const data = parseJson(text);
+  if (data === undefined) return { ok: false, message: 'Frame is not valid JSON' };
   if (!isObject(data)) return { ok: false, message: 'Frame must be a JSON object' };
   const requestId = typeof data.request_id === 'string' ? data.request_id : undefined;
   const action = typeof data.action === 'string' ? data.action : undefined;
@@ -93,8 +91,6 @@ export function parseFrame(text: string, version: ApiVersion = API_VERSION): Par
   }
   return { ok: true, request: { requestId, action, payload } };
 }
-
-
 
 /** Customer actions of the 3.6 reference the emulator does not model (no SDK method sends them): answered with a clear error. */
 const UNSUPPORTED_ACTIONS = new Set(['delete_event']);
@@ -146,7 +142,7 @@ function login(state: State, session: Session, request: Request, options: RtmOpt
 
   // Validate everything before changing anything, so a rejected login leaves no trace.
   const profile = customerProfile(p.customer, 'customer');
-  if (p.group_id !== undefined && !isGroupId(p.group_id)) throw invalid('group_id must be a non-negative integer');
+  const groupId = optionalGroupId(p.group_id, 'group_id');
   const page = customerPage(p.customer_page, 'customer_page');
   const referrer = optionalString(p.referrer, 'referrer');
   const tabId = optionalString(p.tab_id, 'tab_id');
@@ -162,7 +158,7 @@ function login(state: State, session: Session, request: Request, options: RtmOpt
   applyProfile(customer, profile);
   state.recordActivity(customer, page?.url);
   session.customerId = customer.id;
-  session.groupId = isGroupId(p.group_id) ? p.group_id : 0;
+  session.groupId = groupId ?? 0;
   session.pushes = pushes;
   session.tokenExpiresAt = issued.expiresAt;
   if (page !== undefined) session.page = page;
@@ -261,7 +257,6 @@ function customerPage(value: unknown, field: string): { url: string; title?: str
 }
 
 // ---- chats ----------------------------------------------------------------------------------
-
 
 /** Shared by start_chat and resume_chat: validates `chat.thread` and opens the new thread with its events. */
 function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
@@ -425,11 +420,8 @@ const HANDLERS: Record<string, Handler> = {
 
   // In 3.5 and 3.6 (removed in 3.7): always the emulator agent; a queue while the group is online_for_queue.
   get_predicted_agent: (ctx) => {
-    const groupId = ctx.request.payload.group_id;
-    if (groupId !== undefined && !isGroupId(groupId)) throw invalid('group_id must be a non-negative integer');
-    const { id, name, avatar, job_title, is_bot } = EMULATOR_AGENT;
-    const status = predictableGroup(ctx, isGroupId(groupId) ? groupId : ctx.session.groupId);
-    return { response: { agent: { id, name, avatar, job_title, is_bot, type: 'agent' }, queue: status === 'online_for_queue' } };
+    const status = predictableGroup(ctx, optionalGroupId(ctx.request.payload.group_id, 'group_id') ?? ctx.session.groupId);
+    return { response: { agent: wirePredictedAgent(EMULATOR_AGENT), queue: status === 'online_for_queue' } };
   },
 
   list_threads: (ctx) => listThreads(ctx),
@@ -582,8 +574,6 @@ function chatSummary(ctx: Ctx, chat: Chat) {
 }
 
 // ---- properties -----------------------------------------------------------------------------
-
-
 
 /** `{namespace: {name: value}}` with at least one property: an update that changes nothing is a mistake. */
 function requiredProperties(value: unknown, field: string): Properties {

@@ -9,6 +9,7 @@ import type {
   WireAgentUser,
   WireChat,
   WireCustomer,
+  WireCustomerProfile,
   WireCustomerUser,
   WireEvent,
   WireThread,
@@ -395,10 +396,7 @@ export function isActive(chat: Chat): boolean {
 export function wireCustomer(state: State, organizationId: string, customer: Customer): WireCustomer {
   const chats = state.chatsOf(organizationId, customer.id);
   return {
-    id: customer.id,
-    type: 'customer',
-    ...profile(customer),
-    session_fields: customer.sessionFields,
+    ...customerIdentity(customer),
     statistics: {
       chats_count: chats.length,
       threads_count: chats.reduce((n, c) => n + c.threads.length, 0),
@@ -410,23 +408,18 @@ export function wireCustomer(state: State, organizationId: string, customer: Cus
   };
 }
 
-function profile(customer: Customer): { name?: string; email?: string; avatar?: string } {
-  const out: { name?: string; email?: string; avatar?: string } = {};
-  if (customer.name !== undefined) out.name = customer.name;
-  if (customer.email !== undefined) out.email = customer.email;
-  if (customer.avatar !== undefined) out.avatar = customer.avatar;
-  return out;
+/** The customer as every wire form shows them: the customer object and the chat user. */
+function customerIdentity(customer: Customer): WireCustomerProfile {
+  const optional: Pick<WireCustomerProfile, 'name' | 'email' | 'avatar'> = {};
+  if (customer.name !== undefined) optional.name = customer.name;
+  if (customer.email !== undefined) optional.email = customer.email;
+  if (customer.avatar !== undefined) optional.avatar = customer.avatar;
+  return { id: customer.id, type: 'customer', ...optional, session_fields: customer.sessionFields };
 }
 
 export function wireUsers(state: State, organizationId: string, chat: Chat): WireUser[] {
   const customer = state.customer(organizationId, chat.customerId);
-  const customerUser: WireCustomerUser = {
-    id: customer.id,
-    type: 'customer',
-    ...profile(customer),
-    session_fields: customer.sessionFields,
-    present: true,
-  };
+  const customerUser: WireCustomerUser = { ...customerIdentity(customer), present: true };
   const users: WireUser[] = [customerUser, ...chat.agents.map((a) => wireAgent(a))];
   for (const user of users) {
     const seen = chat.seenUpTo[user.id];
@@ -454,8 +447,17 @@ export function wireThread(chat: Chat, thread: Thread): WireThread {
   };
 }
 
+/** An agent as a greeting names it: no chat-user fields, and no type. */
+function greetingAgent({ id, name, avatar, job_title, is_bot }: AgentProfile) {
+  return { id, name, avatar, job_title, is_bot };
+}
+
+/** The agent `get_predicted_agent` and `request_welcome_message` answer with. */
+export function wirePredictedAgent(agent: AgentProfile) {
+  return { ...greetingAgent(agent), type: 'agent' as const };
+}
+
 export function wireGreeting(greeting: Greeting) {
-  const { id, name, avatar, job_title, is_bot } = greeting.agent;
   return {
     id: greeting.id,
     unique_id: greeting.uniqueId,
@@ -465,7 +467,7 @@ export function wireGreeting(greeting: Greeting) {
     ...(greeting.addon === null ? {} : { addon: greeting.addon }),
     is_exit_intent: greeting.isExitIntent,
     event: greeting.event,
-    agent: { id, name, avatar, job_title, is_bot },
+    agent: greetingAgent(greeting.agent),
   };
 }
 

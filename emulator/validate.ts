@@ -29,6 +29,15 @@ export function decodeLenient(text: string): string {
   }
 }
 
+/** JSON.parse that never throws: text that is not JSON gives undefined (which no JSON text parses to). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -58,6 +67,18 @@ export function optionalBoolean(value: unknown, field: string): boolean | undefi
 
 export function isGroupId(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** A group id, or another id the API numbers from 0 (a greeting template's). */
+export function requiredGroupId(value: unknown, field: string): number {
+  if (!isGroupId(value)) throw invalid(`${field} is required and must be a non-negative integer`);
+  return value;
+}
+
+export function optionalGroupId(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!isGroupId(value)) throw invalid(`${field} must be a non-negative integer`);
+  return value;
 }
 
 /** Properties are `{namespace: {name: value}}`; anything else would break clients that merge them. */

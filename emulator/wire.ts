@@ -108,7 +108,7 @@ export interface WireStatistics {
 export type SessionFields = Array<Record<string, string>>;
 
 /** What every wire form of a customer carries. */
-interface WireCustomerProfile {
+export interface WireCustomerProfile {
   id: string;
   type: 'customer';
   name?: string;

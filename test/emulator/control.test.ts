@@ -63,6 +63,8 @@ describe('agent API', () => {
       [{ organization_id: org, text: 'x' }, 'chat_id'],
       [{ organization_id: org, chat_id: chatId }, 'text'],
       [{ organization_id: org, chat_id: chatId, text: 5 }, 'text'],
+      // What is wrong with the request itself comes before "not found".
+      [{ organization_id: org, chat_id: 'NOPE', event: { type: 'teleport' } }, 'event.type'],
     ] as const) {
       const res = await postJson(env.emulator.url, '/__emulator/agent/send_event', body);
       expect(res.status).toBe(400);
