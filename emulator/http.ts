@@ -7,7 +7,7 @@ import type { EmulatorStats } from './server';
 import type { State } from './state';
 import { ControlError, runAgentAction } from './agent';
 import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
-import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, requiredString, type Obj } from './validate';
+import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, parseJson, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -129,7 +129,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       return post(async () => sendJson(req, res, 200, identity(ctx, await readJson(req))));
     case '/__emulator/reset':
       return post(async () => {
-        await readBody(req);
+        await readBody(req, JSON_BODY);
         ctx.resume();
         ctx.state.clear();
         ctx.hub.closeAll(1000);
@@ -152,14 +152,8 @@ function methodNotAllowed(allowed: string): Promise<void> {
  * Identities are global like the accounts cookie; each organization gets its own customer record for it.
  */
 async function token(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, scope: { organizationId: string; groupId: string } | undefined): Promise<void> {
-  const text = await readBody(req);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw oauthError('invalid_request');
-  }
   // The SDK posts the JSON as text/plain (no Content-Type set on the XHR); application/json is accepted just the same.
+  const body = parseJson(await readText(req));
   if (!isObject(body)) throw oauthError('invalid_request');
   if (body.grant_type !== 'cookie') throw oauthError('invalid_request');
   if (body.response_type !== undefined && body.response_type !== 'token') throw oauthError('invalid_request');
@@ -223,7 +217,7 @@ const tooLargeError = () =>
 async function uploadFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, organizationId: string | undefined): Promise<void> {
   if (organizationId !== undefined) ctx.state.org(organizationId).counters.uploads += 1;
   const refusal = uploadRefusal(ctx, req, organizationId);
-  const body = await readUploadBody(req, refusal === undefined);
+  const body = await readBody(req, UPLOAD_BODY, refusal === undefined);
   if (refusal !== undefined) throw refusal;
   let form: FormData;
   try {
@@ -248,30 +242,6 @@ function uploadRefusal(ctx: HttpContext, req: IncomingMessage, organizationId: s
   if (issued === undefined || issued.organizationId !== organizationId) return authenticationError('Invalid access token');
   if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return validationError('Body must be multipart/form-data');
   return undefined;
-}
-
-/**
- * Reads an upload body up to MAX_UPLOAD_BODY_BYTES (`keep` false: drains it without keeping it).
- * Past the cap it stops keeping the body and rejects with 413 once the client has finished
- * sending; past UPLOAD_DRAIN_LIMIT_BYTES it cuts the connection.
- */
-function readUploadBody(req: IncomingMessage, keep: boolean): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > UPLOAD_DRAIN_LIMIT_BYTES) req.destroy();
-      else if (keep && size <= MAX_UPLOAD_BODY_BYTES) chunks.push(chunk);
-      else if (chunks.length > 0) chunks.length = 0;
-    });
-    req.on('end', () => {
-      if (keep && size > MAX_UPLOAD_BODY_BYTES) reject(tooLargeError());
-      else resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    req.on('close', () => reject(new HttpError(400, { error: { type: 'validation', message: 'Request aborted' } })));
-  });
 }
 
 /** `GET /__emulator/files/<id>/<name>`: the bytes of an uploaded file, with its content type. */
@@ -339,7 +309,7 @@ const FAULT_TYPES = ['internal', 'service_unavailable'] as const;
  * `count: 0` drops the pending faults that match instead.
  */
 function faults(ctx: HttpContext, body: Obj): { pending: Array<{ organization_id: string | null; action: string | null; type: string; remaining: number }> } {
-  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
+  const organizationId = scopeOf(body);
   const action = field(() => optionalString(body.action, 'action')) || undefined;
   const count = body.count ?? 1;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw validationError('count must be a non-negative integer');
@@ -359,13 +329,12 @@ function faults(ctx: HttpContext, body: Obj): { pending: Array<{ organization_id
 }
 
 function pause(ctx: HttpContext, body: Obj): { paused: true } {
-  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
-  ctx.pause(organizationId, nonNegativeNumber(body.duration_ms, 'duration_ms'));
+  ctx.pause(scopeOf(body), nonNegativeNumber(body.duration_ms, 'duration_ms'));
   return { paused: true };
 }
 
 function resume(ctx: HttpContext, body: Obj): { paused: false } {
-  ctx.resume(field(() => optionalString(body.organization_id, 'organization_id')) || undefined);
+  ctx.resume(scopeOf(body));
   return { paused: false };
 }
 
@@ -420,7 +389,7 @@ function ban(ctx: HttpContext, body: Obj): { disconnected: number } {
 function outage(ctx: HttpContext, body: Obj): { terminated: number; duration_ms: number } {
   const durationMs = nonNegativeNumber(body.duration_ms, 'duration_ms');
   if (durationMs === undefined) throw validationError('duration_ms is required and must be a non-negative number');
-  const organizationId = field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
+  const organizationId = scopeOf(body);
   return { terminated: ctx.outage(durationMs, organizationId), duration_ms: durationMs };
 }
 
@@ -429,6 +398,11 @@ function identity(ctx: HttpContext, body: Obj): { ok: true } {
   const customerId = field(() => requiredString(body.from_customer_id, 'from_customer_id'));
   ctx.state.org(organizationId).identitySwaps.add(customerId);
   return { ok: true };
+}
+
+/** The organization a control call is narrowed to; none (or "") means every organization. */
+function scopeOf(body: Obj): string | undefined {
+  return field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
 }
 
 function nonNegativeNumber(value: unknown, name: string): number | undefined {
@@ -450,34 +424,51 @@ function field<T>(read: () => T): T {
 // ---- plumbing -------------------------------------------------------------------------------
 
 async function readJson(req: IncomingMessage): Promise<Obj> {
-  const text = await readBody(req);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw validationError('Body must be valid JSON');
-  }
+  const body = parseJson(await readText(req));
+  if (body === undefined) throw validationError('Body must be valid JSON');
   if (!isObject(body)) throw validationError('Body must be a JSON object');
   return body;
 }
 
+/** How much of a body is kept, and when reading it stops. */
+interface BodyLimit {
+  /** Past this the rest is drained, not kept, and the request is answered with `tooLarge()`. */
+  maxBytes: number;
+  /** Past this it is abuse, not a mistake: the connection is cut. */
+  cutBytes: number;
+  tooLarge(): HttpError;
+}
+
+const JSON_BODY: BodyLimit = {
+  maxBytes: MAX_BODY_BYTES,
+  cutBytes: 64 * MAX_BODY_BYTES,
+  tooLarge: () => new HttpError(413, { error: { type: 'entity_too_large', message: `Body exceeds ${MAX_BODY_BYTES} bytes` } }),
+};
+
+const UPLOAD_BODY: BodyLimit = { maxBytes: MAX_UPLOAD_BODY_BYTES, cutBytes: UPLOAD_DRAIN_LIMIT_BYTES, tooLarge: tooLargeError };
+
+function readText(req: IncomingMessage): Promise<string> {
+  return readBody(req, JSON_BODY).then((bytes) => bytes.toString('utf8'));
+}
+
 /**
- * Reads the body up to MAX_BODY_BYTES. Past the cap the rest is drained and dropped rather than
- * cutting the connection, so the client actually receives the 413 instead of a reset.
+ * Reads a body up to `limit.maxBytes`; `keep` false drains it without keeping anything (a request
+ * already refused). Past the cap the rest is drained and dropped rather than cutting the
+ * connection, so the client actually receives the 413 instead of a reset.
  */
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: BodyLimit, keep = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      // Beyond 64x the cap it is abuse, not a mistake: stop reading.
-      else if (size > 64 * MAX_BODY_BYTES) req.destroy();
+      if (size > limit.cutBytes) req.destroy();
+      else if (keep && size <= limit.maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new HttpError(413, { error: { type: 'entity_too_large', message: `Body exceeds ${MAX_BODY_BYTES} bytes` } }));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
+      if (keep && size > limit.maxBytes) reject(limit.tooLarge());
+      else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
     // A destroyed request never ends; settle the promise instead of leaking it (no-op after 'end').
