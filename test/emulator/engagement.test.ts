@@ -1,7 +1,6 @@
 // Greetings, the welcome message, forms, URL info, group statuses and rich message postbacks on the
 // wire: what the customer's sockets receive when the agent API acts and when the customer answers.
 import { describe, expect, it } from 'vitest';
-import { type Emulator } from '../../emulator/server';
 import { useEmulator } from '../support/emulator';
 import { connect, getJson, newCustomer, postJson, randomOrg, trackClients, type Frame } from './helpers';
 

@@ -2,7 +2,7 @@
 // which push reason or error type arrives, whether and how the socket closes, what the stats say.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
 import { RtmClient, connect, eventually, newCustomer, postJson, randomOrg, requestToken, sleep, wsUrl, type Customer, type Frame } from './helpers';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Hub, type Connection } from '../../emulator/hub';
 import type { Session } from '../../emulator/rtm';
-import { type Emulator } from '../../emulator/server';
 import { useEmulator } from '../support/emulator';
 import { pushExists } from '../../emulator/wire';
 import { RtmClient, connect, newCustomer, randomOrg, wsUrl, type Customer, type Frame, trackClients } from './helpers';
