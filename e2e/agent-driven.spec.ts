@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { agentAction, countEvents, eventPayloads, newOrganization, openTab, startChat } from './helpers';
+import { agentAction, countEvents, eventPayloads, newOrganization, openTabs, startChat } from './helpers';
 
 /** What the agent does reaches every tab once; what a tab asks is answered to that tab only. */
 test('an agent greeting, typing indicator and transfer reach both tabs; acceptGreeting answers the caller only', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const [a, b] = [await openTab(context, organizationId), await openTab(context, organizationId)];
+  const [a, b] = await openTabs(context, organizationId, 2);
   const customerId = await a.evaluate(() => window.sdk.getCustomer().then((customer) => customer.id));
 
   const sent = await agentAction(organizationId, 'greeting', { customer_id: customerId, id: 7, text: 'Need a hand?' });

@@ -1,14 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { EMULATOR_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, receivedTexts, stats } from './helpers';
+import { agentSays, countEvents, emulatorPost, newOrganization, openTab, receivedTexts, serverTexts, startChat, stats } from './helpers';
 
 /**
  * The IndexedDB chat cache as tabs see it (issue 6): instant second tabs, painting from the cache
  * after a reload, catching up after an outage, and the outbox.
  */
-
-const post = (path: string, body: unknown) =>
-  fetch(`${EMULATOR_URL}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Messages on screen, in order, with where each came from (`cache` or `live`). */
 const painted = (page: Page) =>
@@ -25,19 +21,6 @@ const cachedTexts = (page: Page) =>
     return cached?.chats[0]?.thread?.events.map((event) => event.text ?? '') ?? [];
   });
 
-async function serverTexts(organizationId: string): Promise<string[]> {
-  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${organizationId}`);
-  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ type: string; text?: string }> }> }> };
-  return chats[0]!.threads.flatMap((thread) => thread.events).filter((event) => event.type === 'message').map((event) => event.text ?? '');
-}
-
-async function startChatWith(page: Page, text: string): Promise<string> {
-  return page.evaluate(
-    (first) => window.sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: first }] } } }).then((result) => result.chat.id),
-    text,
-  );
-}
-
 async function typeInWidget(page: Page, text: string): Promise<void> {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
@@ -50,7 +33,7 @@ test('a second tab opened while the first is connected reaches connected with th
   const organizationId = newOrganization();
   const context = await browser.newContext();
   const first = await openTab(context, organizationId);
-  const chatId = await startChatWith(first, 'hello');
+  const chatId = await startChat(first, 'hello');
   await agentSays(organizationId, chatId, 'welcome back');
   await expect.poll(() => receivedTexts(first)).toEqual(['welcome back']);
   const before = await stats(organizationId);
@@ -72,11 +55,11 @@ test('a reload paints the cached messages before the slow service answers the lo
   // Without extendedLifetime the shared worker dies with its only page: the reload starts a new
   // runtime with empty memory, which only IndexedDB can help.
   const page = await openTab(context, organizationId, { extendedLifetime: '0' });
-  const chatId = await startChatWith(page, 'my question');
+  const chatId = await startChat(page, 'my question');
   await agentSays(organizationId, chatId, 'the answer');
   await expect.poll(() => receivedTexts(page)).toEqual(['the answer']);
   await letTheCacheSettle(page);
-  expect((await post('/__emulator/latency', { latency_ms: 3_000 })).status).toBe(200);
+  expect((await emulatorPost('/__emulator/latency', { latency_ms: 3_000 })).status).toBe(200);
   try {
     await page.reload();
     await expect.poll(() => painted(page)).toEqual(['cache:my question', 'cache:the answer']);
@@ -88,7 +71,7 @@ test('a reload paints the cached messages before the slow service answers the lo
     // A new runtime logged in: the first page's and this one's.
     expect(await stats(organizationId)).toMatchObject({ logins: 2, openConnections: 1 });
   } finally {
-    await post('/__emulator/latency', { latency_ms: 0 });
+    await emulatorPost('/__emulator/latency', { latency_ms: 0 });
   }
   await context.close();
 });
@@ -97,13 +80,13 @@ test('messages the agent sends while the network is down all arrive after it com
   const organizationId = newOrganization();
   const context = await browser.newContext();
   const page = await openTab(context, organizationId, { extendedLifetime: '0' });
-  const chatId = await startChatWith(page, 'hi');
+  const chatId = await startChat(page, 'hi');
   await agentSays(organizationId, chatId, 'before');
   await expect.poll(() => receivedTexts(page)).toEqual(['before']);
   await letTheCacheSettle(page);
 
   // The service drops the customer's socket and refuses new ones for a while; the agent keeps typing.
-  expect((await post('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
+  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
   for (const text of ['down 1', 'down 2', 'down 3']) await agentSays(organizationId, chatId, text);
   await expect.poll(() => countEvents(page, 'disconnected')).toBe(1);
   // The customer reloads while offline: the new runtime starts from IndexedDB alone.
@@ -132,7 +115,7 @@ test('an outbox message typed offline is delivered once after reconnect, even th
   await expect.poll(() => receivedTexts(page)).toEqual(['how can I help?']);
   await letTheCacheSettle(page);
 
-  expect((await post('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
+  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
   await expect.poll(() => countEvents(page, 'disconnected')).toBe(1);
   // Typed in the widget while offline: queued, the call still waiting for the connection.
   await typeInWidget(page, 'typed offline');
@@ -155,10 +138,10 @@ test('a sendEvent queued offline resolves in its tab with the sent event; only t
   const context = await browser.newContext();
   const a = await openTab(context, organizationId, { outbox: '1' });
   const b = await openTab(context, organizationId);
-  const chatId = await startChatWith(a, 'hi');
+  const chatId = await startChat(a, 'hi');
   await expect.poll(() => countEvents(b, 'incoming_chat')).toBe(1);
 
-  expect((await post('/__emulator/outage', { organization_id: organizationId, duration_ms: 3_000 })).status).toBe(200);
+  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 3_000 })).status).toBe(200);
   await expect.poll(() => countEvents(a, 'disconnected')).toBe(1);
   // The call waits in the outbox through the outage, then resolves with what the server stored.
   const sent = await a.evaluate(

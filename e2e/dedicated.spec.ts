@@ -1,6 +1,23 @@
 import { expect, test, type Page } from '@playwright/test';
-import { EMULATOR_URL, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats, rendererPids } from './helpers';
+import { WEB_URL } from './env';
+import {
+  agentSays,
+  countEvents,
+  eventPayloads,
+  getCustomerOutcome,
+  newOrganization,
+  openConnections,
+  openTab,
+  openTabs,
+  receivedTexts,
+  rendererPids,
+  runtimeStatus,
+  sendText,
+  serverDisconnects,
+  startChat,
+  startChatResult,
+  stats,
+} from './helpers';
 
 /**
  * `mode: 'dedicated'`: no SharedWorker. The tabs elect a leader with a Web Lock; the leader's
@@ -8,14 +25,11 @@ import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtim
  */
 const DEDICATED = { mode: 'dedicated' };
 
-const send = (page: Page, chatId: string, text: string) =>
-  page.evaluate(([id, message]) => window.sdk.sendEvent({ chatId: id!, event: { type: 'message', text: message! } }), [chatId, text]);
-
 test('three tabs in dedicated mode share one socket and one login, and a follower reaches every tab', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED)];
-  const [leader, follower, other] = tabs as [Page, Page, Page];
+  const tabs = await openTabs(context, organizationId, 3, DEDICATED);
+  const [leader, follower, other] = tabs;
 
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   for (const tab of tabs) {
@@ -26,15 +40,13 @@ test('three tabs in dedicated mode share one socket and one login, and a followe
   expect(new Set(epochs).size).toBe(1);
 
   // A chat started by a follower: the result goes to it, the others learn of it as an event.
-  const chat = await follower.evaluate(() =>
-    window.sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'hello from a follower' }] } } }).then((result) => result.chat),
-  );
+  const chat = await startChatResult(follower, 'hello from a follower');
   expect(chat.thread?.events.map((event) => (event.type === 'message' ? event.text : ''))).toEqual(['hello from a follower']);
   await expect.poll(() => countEvents(leader, 'incoming_chat')).toBe(1);
   await expect.poll(() => countEvents(other, 'incoming_chat')).toBe(1);
   expect(await countEvents(follower, 'incoming_chat')).toBe(0);
 
-  expect(await send(follower, chat.id, 'second from a follower')).toMatchObject({ type: 'message', text: 'second from a follower' });
+  expect(await sendText(follower, chat.id, 'second from a follower')).toMatchObject({ type: 'message', text: 'second from a follower' });
   await expect.poll(() => receivedTexts(leader)).toEqual(['second from a follower']);
   await expect.poll(() => receivedTexts(other)).toEqual(['second from a follower']);
   expect(await receivedTexts(follower)).toEqual([]);
@@ -44,20 +56,18 @@ test('three tabs in dedicated mode share one socket and one login, and a followe
 
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   await context.close();
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(0);
+  await expect.poll(() => openConnections(organizationId)).toBe(0);
 });
 
 test('when the leader tab closes mid-conversation, the next tab takes over and the followers carry on', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const leader = await openTab(context, organizationId, DEDICATED);
-  const b = await openTab(context, organizationId, DEDICATED);
-  const c = await openTab(context, organizationId, DEDICATED);
+  const [leader, b, c] = await openTabs(context, organizationId, 3, DEDICATED);
   await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
   const before = (await runtimeStatus(c)).epoch;
 
-  const chatId = await c.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
-  await send(b, chatId, 'before the handover');
+  const chatId = await startChat(c);
+  await sendText(b, chatId, 'before the handover');
   await agentSays(organizationId, chatId, 'agent before the handover');
   for (const tab of [leader, c]) await expect.poll(() => receivedTexts(tab)).toContain('before the handover');
   for (const tab of [leader, b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent before the handover');
@@ -69,12 +79,12 @@ test('when the leader tab closes mid-conversation, the next tab takes over and t
     await expect.poll(() => runtimeStatus(tab).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
     expect((await runtimeStatus(tab)).epoch).not.toBe(before);
   }
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
 
   // Both still send and receive, and the app never saw its instance destroyed.
-  expect(await send(b, chatId, 'from b after the handover')).toMatchObject({ text: 'from b after the handover' });
+  expect(await sendText(b, chatId, 'from b after the handover')).toMatchObject({ text: 'from b after the handover' });
   await expect.poll(() => receivedTexts(c)).toContain('from b after the handover');
-  expect(await send(c, chatId, 'from c after the handover')).toMatchObject({ text: 'from c after the handover' });
+  expect(await sendText(c, chatId, 'from c after the handover')).toMatchObject({ text: 'from c after the handover' });
   await expect.poll(() => receivedTexts(b)).toContain('from c after the handover');
   await agentSays(organizationId, chatId, 'agent after the handover');
   for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent after the handover');
@@ -82,10 +92,10 @@ test('when the leader tab closes mid-conversation, the next tab takes over and t
     // At most one disconnected/connected pair for the handover, and the same customer throughout.
     expect(await countEvents(tab, 'disconnected')).toBeLessThanOrEqual(1);
     expect(await countEvents(tab, 'connected')).toBe((await countEvents(tab, 'disconnected')) + 1);
-    const customers = await tab.evaluate(() => window.sdkEvents.filter((event) => event.name === 'customer_id').map((event) => event.payload));
+    const customers = await eventPayloads(tab, 'customer_id');
     expect(new Set(customers).size).toBe(1);
   }
-  expect((await stats(organizationId)).openConnections).toBe(1);
+  expect(await openConnections(organizationId)).toBe(1);
   await context.close();
 });
 
@@ -99,11 +109,9 @@ test('a crashed leader hands over without a word, and a closed follower is dropp
   const leader = await openTab(context, organizationId, DEDICATED);
   const fresh = [...rendererPids()].filter((pid) => !before.has(pid));
   expect(fresh, 'the leader tab should have a renderer process of its own').toHaveLength(1);
-  const b = await openTab(context, organizationId, DEDICATED);
-  const c = await openTab(context, organizationId, DEDICATED);
-  const d = await openTab(context, organizationId, DEDICATED);
+  const [b, c, d] = await openTabs(context, organizationId, 3, DEDICATED);
   await expect.poll(() => runtimeStatus(b)).toMatchObject({ tabs: 4 });
-  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const chatId = await startChat(b);
 
   // Kill the leader's renderer: no pagehide, no resign; only its locks are released.
   process.kill(fresh[0]!, 'SIGKILL');
@@ -113,27 +121,25 @@ test('a crashed leader hands over without a word, and a closed follower is dropp
   }
   await d.close();
   await expect.poll(() => runtimeStatus(c).then((status) => status.tabs)).toBe(2);
-  await send(c, chatId, 'after the crash');
+  await sendText(c, chatId, 'after the crash');
   await expect.poll(() => receivedTexts(b)).toContain('after the crash');
   await agentSays(organizationId, chatId, 'agent after the crash');
   for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('agent after the crash');
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
   await context.close();
 });
 
 test('destroy() in the leader tab leaves the followers on the same runtime, socket and login', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const leader = await openTab(context, organizationId, DEDICATED);
-  const b = await openTab(context, organizationId, DEDICATED);
-  const c = await openTab(context, organizationId, DEDICATED);
+  const [leader, b, c] = await openTabs(context, organizationId, 3, DEDICATED);
   await expect.poll(() => runtimeStatus(b)).toMatchObject({ tabs: 3 });
   const { epoch } = await runtimeStatus(b);
-  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const chatId = await startChat(b);
 
   await leader.evaluate(() => window.sdk.destroy());
   await expect.poll(() => runtimeStatus(b)).toMatchObject({ epoch, tabs: 2, connection: 'connected' });
-  await send(c, chatId, 'after the leader destroyed its instance');
+  await sendText(c, chatId, 'after the leader destroyed its instance');
   await expect.poll(() => receivedTexts(b)).toContain('after the leader destroyed its instance');
   expect(await countEvents(b, 'disconnected')).toBe(0);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
@@ -144,37 +150,26 @@ test('destroy() in the leader tab leaves the followers on the same runtime, sock
   expect((await runtimeStatus(c)).epoch).not.toBe(epoch);
   await agentSays(organizationId, chatId, 'after the takeover');
   for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toContain('after the takeover');
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
   await context.close();
 });
 
 test('a terminal reason ends every tab once in dedicated mode; a reconnecting reason keeps one socket', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED), await openTab(context, organizationId, DEDICATED)];
-  const disconnections = (page: Page) =>
-    page.evaluate(() => window.sdkEvents.filter((event) => event.name === 'disconnected').map((event) => (event.payload as { reason: string }).reason));
-  const serverDisconnects = async (reason: string) => {
-    const response = await fetch(`${EMULATOR_URL}/__emulator/disconnect`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ organization_id: organizationId, reason }),
-    });
-    expect(await response.json()).toEqual({ disconnected: 1 });
-  };
+  const tabs = await openTabs(context, organizationId, 3, DEDICATED);
+  const disconnections = async (page: Page) => (await eventPayloads(page, 'disconnected')).map((payload) => (payload as { reason: string }).reason);
 
-  await serverDisconnects('internal_error');
+  await serverDisconnects(organizationId, 'internal_error');
   for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
 
-  await serverDisconnects('customer_banned');
+  await serverDisconnects(organizationId, 'customer_banned');
   for (const tab of tabs) {
     await expect.poll(() => disconnections(tab)).toEqual(['internal_error', 'customer_banned']);
-    await expect
-      .poll(() => tab.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code)))
-      .toBe('SDK_DESTROYED');
+    await expect.poll(() => getCustomerOutcome(tab)).toBe('SDK_DESTROYED');
   }
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(0);
+  await expect.poll(() => openConnections(organizationId)).toBe(0);
   expect((await stats(organizationId)).logins).toBe(2);
   await context.close();
 });
@@ -182,11 +177,9 @@ test('a terminal reason ends every tab once in dedicated mode; a reconnecting re
 test('what the agent says while the leader changes reaches every remaining tab, once, in order', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const leader = await openTab(context, organizationId, DEDICATED);
-  const b = await openTab(context, organizationId, DEDICATED);
-  const c = await openTab(context, organizationId, DEDICATED);
+  const [leader, b, c] = await openTabs(context, organizationId, 3, DEDICATED);
   await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
-  const chatId = await leader.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const chatId = await startChat(leader);
   await agentSays(organizationId, chatId, 'one');
   for (const tab of [b, c]) await expect.poll(() => receivedTexts(tab)).toEqual(['one']);
 
@@ -205,11 +198,9 @@ test('a leader that hangs is taken over by a follower, and steps down when it co
   test.setTimeout(150_000);
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const leader = await openTab(context, organizationId, DEDICATED);
-  const b = await openTab(context, organizationId, DEDICATED);
-  const c = await openTab(context, organizationId, DEDICATED);
+  const [leader, b, c] = await openTabs(context, organizationId, 3, DEDICATED);
   await expect.poll(() => runtimeStatus(c)).toMatchObject({ tabs: 3, connection: 'connected' });
-  const chatId = await b.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const chatId = await startChat(b);
 
   // The leader page stops running (as a frozen background tab does) but keeps its lock: it
   // relays nothing. (CDP's frozen lifecycle state still delivers messages here, so a busy page
@@ -231,7 +222,7 @@ test('a leader that hangs is taken over by a follower, and steps down when it co
 
   // Back to life, the old leader finds its lock taken, closes its socket and follows the new leader.
   await hung;
-  await expect.poll(async () => (await stats(organizationId)).openConnections, { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => openConnections(organizationId), { timeout: 20_000 }).toBe(1);
   await expect.poll(() => runtimeStatus(leader).catch(() => undefined), { timeout: 20_000 }).toMatchObject({ tabs: 3, connection: 'connected' });
   await agentSays(organizationId, chatId, 'everyone again');
   for (const tab of [leader, b, c]) await expect.poll(() => receivedTexts(tab)).toContain('everyone again');
@@ -245,7 +236,7 @@ test('auto mode without SharedWorker falls back to dedicated mode: still one soc
   await context.addInitScript(() => {
     delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
   });
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
+  const tabs = await openTabs(context, organizationId, 2);
   for (const tab of tabs) await expect.poll(() => runtimeStatus(tab)).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   await context.close();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { EMULATOR_URL, NEXT_SDK_VERSION, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, startChat, stats } from './helpers';
+import { agentSays, countEvents, newOrganization, openConnections, openTab, receivedTexts, runtimeStatus, sendText, startChat } from './helpers';
 
 test('a deploy: a tab of the new SDK version takes over, the old tab moves to it, one socket remains', async ({ browser }) => {
   const organizationId = newOrganization();
@@ -15,10 +15,10 @@ test('a deploy: a tab of the new SDK version takes over, the old tab moves to it
 
   // The old tab now talks to the newer worker, and the old worker closed its socket.
   await expect.poll(() => runtimeStatus(old)).toMatchObject({ sdkVersion: NEXT_SDK_VERSION, tabs: 2, connection: 'connected' });
-  await expect.poll(async () => (await stats(organizationId)).openConnections).toBe(1);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
   await agentSays(organizationId, chatId, 'after the deploy');
   for (const page of [old, next]) await expect.poll(() => receivedTexts(page)).toContain('after the deploy');
-  await old.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'old tab still sends' } }), chatId);
+  await sendText(old, chatId, 'old tab still sends');
   await expect.poll(() => receivedTexts(next)).toContain('old tab still sends');
   expect(await countEvents(old, 'disconnected')).toBe(0);
   await context.close();

@@ -25,6 +25,29 @@ export async function stats(organizationId: string): Promise<Stats> {
   return (await response.json()) as Stats;
 }
 
+/** The customer sockets the emulator has open for the organization (poll it to wait for a count). */
+export async function openConnections(organizationId: string): Promise<number> {
+  return (await stats(organizationId)).openConnections;
+}
+
+/** Texts of the messages the emulator holds in the organization's first chat, in order, every thread. */
+export async function serverTexts(organizationId: string): Promise<string[]> {
+  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${encodeURIComponent(organizationId)}`);
+  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ type: string; text?: string }> }> }> };
+  return chats[0]!.threads.flatMap((thread) => thread.events).filter((event) => event.type === 'message').map((event) => event.text ?? '');
+}
+
+/** POSTs a JSON body to one of the emulator's control endpoints (`/__emulator/…`). */
+export function emulatorPost(path: string, body: unknown): Promise<Response> {
+  return fetch(`${EMULATOR_URL}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** The service disconnects the organization's one customer socket with `reason` (`customer_disconnected`). */
+export async function serverDisconnects(organizationId: string, reason: string, data?: Record<string, unknown>): Promise<void> {
+  const response = await emulatorPost('/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
+  expect(await response.json()).toEqual({ disconnected: 1 });
+}
+
 export async function agentSays(organizationId: string, chatId: string, text: string): Promise<void> {
   await agentAction(organizationId, 'send_event', { chat_id: chatId, text });
 }
@@ -36,6 +59,16 @@ export async function openTab(context: BrowserContext, organizationId: string, e
   await page.goto(demoUrl(organizationId, extra));
   await expect.poll(() => countEvents(page, 'connected')).toBeGreaterThanOrEqual(1);
   return page;
+}
+
+/** `N` pages: a tuple when N is a literal, so that `const [a, b] = await openTabs(…, 2)` needs no checks. */
+type Pages<N extends number, Opened extends Page[] = []> = number extends N ? Page[] : Opened['length'] extends N ? Opened : Pages<N, [...Opened, Page]>;
+
+/** Opens `count` demo tabs in the context, one after another, each connected before the next opens. */
+export async function openTabs<N extends number>(context: BrowserContext, organizationId: string, count: N, extra: Record<string, string> = {}): Promise<Pages<N>> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) pages.push(await openTab(context, organizationId, extra));
+  return pages as Pages<N>;
 }
 
 export function countEvents(page: Page, name: string): Promise<number> {
@@ -55,9 +88,35 @@ export function runtimeStatus(page: Page) {
   return page.evaluate(() => window.sdk.getRuntimeStatus());
 }
 
-/** Starts a chat from `page` and returns its id once every given tab knows it. */
-export async function startChat(page: Page): Promise<string> {
-  return page.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+type StartedChat = Awaited<ReturnType<Window['sdk']['startChat']>>['chat'];
+
+/** Starts a chat from `page`, with `firstMessage` in its thread when given, and resolves the chat the SDK returned. */
+export function startChatResult(page: Page, firstMessage?: string): Promise<StartedChat> {
+  return page.evaluate(
+    (text) =>
+      (text === undefined ? window.sdk.startChat() : window.sdk.startChat({ chat: { thread: { events: [{ type: 'message', text }] } } })).then((result) => result.chat),
+    firstMessage,
+  );
+}
+
+/** Starts a chat from `page` (with a first message when given) and resolves its id. */
+export async function startChat(page: Page, firstMessage?: string): Promise<string> {
+  return (await startChatResult(page, firstMessage)).id;
+}
+
+/** Sends a message from `page` and resolves the event the SDK returned. */
+export function sendText(page: Page, chatId: string, text: string) {
+  return page.evaluate(([id, message]) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: message } }), [chatId, text] as const);
+}
+
+/** The customer id this tab was told first (`customer_id`). */
+export async function customerIdOf(page: Page): Promise<string> {
+  return (await eventPayloads(page, 'customer_id'))[0] as string;
+}
+
+/** How `getCustomer()` settles in this tab: 'resolved', or the SdkError code it rejected with. */
+export function getCustomerOutcome(page: Page): Promise<string> {
+  return page.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code));
 }
 
 /**
@@ -71,11 +130,7 @@ export function rendererPids(): Set<number> {
 
 /** Calls one of the emulator's agent actions (`POST /__emulator/agent/<action>`) and returns its JSON answer. */
 export async function agentAction(organizationId: string, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${EMULATOR_URL}/__emulator/agent/${action}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ organization_id: organizationId, ...body }),
-  });
+  const response = await emulatorPost(`/__emulator/agent/${action}`, { organization_id: organizationId, ...body });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }

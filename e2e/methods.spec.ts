@@ -1,19 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { countEvents, newOrganization, openTab } from './helpers';
+import { countEvents, eventPayloads, newOrganization, openTabs, startChat } from './helpers';
 
 /** The v5 methods whose routing matters across tabs: the answer to the caller, the pushes to every other tab. */
 test('methods answer only the calling tab and their pushes reach the other tab once', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const [a, b] = [await openTab(context, organizationId), await openTab(context, organizationId)];
-  const payloads = (page: typeof a, name: string) =>
-    page.evaluate((eventName) => window.sdkEvents.filter((event) => event.name === eventName).map((event) => event.payload), name);
-
-  const chatId = await a.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const [a, b] = await openTabs(context, organizationId, 2);
+  const chatId = await startChat(a);
 
   // updateCustomer: the caller gets { success: true }, every tab gets customer_updated.
   expect(await a.evaluate(() => window.sdk.updateCustomer({ name: 'Ada', sessionFields: { plan: 'pro' } }))).toEqual({ success: true });
-  for (const tab of [a, b]) await expect.poll(() => payloads(tab, 'customer_updated')).toEqual([expect.objectContaining({ name: 'Ada' })]);
+  for (const tab of [a, b]) await expect.poll(() => eventPayloads(tab, 'customer_updated')).toEqual([expect.objectContaining({ name: 'Ada' })]);
 
   // getChat: only the caller gets the chat, and user_data for its users.
   const usersBefore = await countEvents(a, 'user_data');
@@ -23,7 +20,7 @@ test('methods answer only the calling tab and their pushes reach the other tab o
 
   // deactivateChat: { success: true } to the caller; chat_deactivated to both tabs, once.
   expect(await b.evaluate((id) => window.sdk.deactivateChat({ id }), chatId)).toEqual({ success: true });
-  for (const tab of [a, b]) await expect.poll(() => payloads(tab, 'chat_deactivated')).toEqual([{ chatId }]);
+  for (const tab of [a, b]) await expect.poll(() => eventPayloads(tab, 'chat_deactivated')).toEqual([{ chatId }]);
 
   // resumeChat: the caller gets { chat } as the result; the other tab gets incoming_chat.
   const incomingBefore = await countEvents(a, 'incoming_chat');

@@ -5,7 +5,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { EMULATOR_URL, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, stats, type Stats } from './helpers';
+import { agentSays, countEvents, newOrganization, openConnections, openTabs, stats, type Stats } from './helpers';
 import { routeOfficialSdk } from './official-route';
 
 /** What demo/official.ts exposes (typed loosely: the package's own declarations do not compile). */
@@ -178,10 +178,10 @@ test('closing an official tab closes its socket on the emulator', async ({ brows
   expect([a.outcome, b.outcome]).toEqual(['connected', 'connected']);
   expect((await limitStats(organizationId)).openConnections).toBe(2);
   await b.page.close();
-  await expect.poll(async () => (await limitStats(organizationId)).openConnections).toBe(1);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
   expect(routing.openRelays()).toBe(1);
   await context.close();
-  await expect.poll(async () => (await limitStats(organizationId)).openConnections).toBe(0);
+  await expect.poll(() => openConnections(organizationId)).toBe(0);
 });
 
 test.describe('connection limit (emulator default: 5 logged-in sockets per customer)', () => {
@@ -215,8 +215,7 @@ test.describe('connection limit (emulator default: 5 logged-in sockets per custo
       test.setTimeout(60_000 + count * 5_000);
       const organizationId = newOrganization();
       const context = await browser.newContext();
-      const tabs: Page[] = [];
-      for (let i = 0; i < count; i++) tabs.push(await openTab(context, organizationId));
+      const tabs = await openTabs(context, organizationId, count);
 
       const connected = await Promise.all(tabs.map((tab) => countEvents(tab, 'connected')));
       const disconnected = await Promise.all(tabs.map((tab) => countEvents(tab, 'disconnected')));

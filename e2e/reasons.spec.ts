@@ -1,6 +1,21 @@
 import { expect, test, type Page } from '@playwright/test';
-import { EMULATOR_URL } from './env';
-import { agentSays, countEvents, newOrganization, openTab, receivedTexts, runtimeStatus, stats } from './helpers';
+import {
+  agentSays,
+  countEvents,
+  customerIdOf,
+  emulatorPost,
+  eventPayloads,
+  getCustomerOutcome,
+  newOrganization,
+  openConnections,
+  openTabs,
+  receivedTexts,
+  runtimeStatus,
+  serverDisconnects,
+  serverTexts,
+  startChat,
+  stats,
+} from './helpers';
 
 /** What every tab must see after the server disconnects the customer for a reason. */
 const REASONS: Record<string, 'reconnect' | 'pause' | 'destroy'> = {
@@ -18,43 +33,30 @@ const REASONS: Record<string, 'reconnect' | 'pause' | 'destroy'> = {
   too_many_connections: 'destroy',
 };
 
-async function serverDisconnects(organizationId: string, reason: string): Promise<void> {
-  const data = reason === 'misdirected_connection' ? { region: 'dal' } : undefined;
-  const response = await fetch(`${EMULATOR_URL}/__emulator/disconnect`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ organization_id: organizationId, reason, ...(data ? { data } : {}) }),
-  });
-  expect(await response.json()).toEqual({ disconnected: 1 });
-}
-
-const disconnections = (page: Page) =>
-  page.evaluate(() => window.sdkEvents.filter((event) => event.name === 'disconnected').map((event) => event.payload));
+const disconnections = (page: Page) => eventPayloads(page, 'disconnected');
 
 for (const [reason, outcome] of Object.entries(REASONS)) {
   test(`${reason}: every tab is told once, then the runtime will ${outcome}`, async ({ browser }) => {
     const organizationId = newOrganization();
     const context = await browser.newContext();
-    const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
-    await serverDisconnects(organizationId, reason);
+    const tabs = await openTabs(context, organizationId, 3);
+    await serverDisconnects(organizationId, reason, reason === 'misdirected_connection' ? { region: 'dal' } : undefined);
     for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([expect.objectContaining({ reason })]);
 
     if (outcome === 'reconnect') {
       for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
       expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
     } else if (outcome === 'pause') {
-      await expect.poll(() => runtimeStatus(tabs[0]!).then((status) => status.connection)).toBe('paused');
+      await expect.poll(() => runtimeStatus(tabs[0]).then((status) => status.connection)).toBe('paused');
       expect(await stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
-      await tabs[1]!.evaluate(() => window.sdk.connect());
+      await tabs[1].evaluate(() => window.sdk.connect());
       for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
       expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
     } else {
       for (const tab of tabs) {
-        await expect
-          .poll(() => tab.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code)))
-          .toBe('SDK_DESTROYED');
+        await expect.poll(() => getCustomerOutcome(tab)).toBe('SDK_DESTROYED');
       }
-      await tabs[0]!.waitForTimeout(500);
+      await tabs[0].waitForTimeout(500);
       expect(await stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
     }
     // Exactly one `disconnected` per tab, whatever followed.
@@ -66,35 +68,29 @@ for (const [reason, outcome] of Object.entries(REASONS)) {
 test("the service dies and comes back mid-conversation: every tab ends with the server's messages, none missing, none twice", async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
-  const chatId = await tabs[0]!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const tabs = await openTabs(context, organizationId, 3);
+  const chatId = await startChat(tabs[0]);
   await agentSays(organizationId, chatId, 'before the outage');
   // Every socket is cut (as when the service is killed) and refused for a while; the data stays.
-  const outage = await fetch(`${EMULATOR_URL}/__emulator/outage`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ organization_id: organizationId, duration_ms: 1500 }),
-  });
+  const outage = await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 1500 });
   expect(outage.status).toBe(200);
   for (const text of ['while down 1', 'while down 2', 'while down 3']) await agentSays(organizationId, chatId, text);
   for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([{ reason: 'connection_lost' }]);
   for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected'), { timeout: 20_000 }).toBe(2);
   await agentSays(organizationId, chatId, 'after the outage');
 
-  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${organizationId}`);
-  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ type: string; text?: string; author_id: string }> }> }> };
-  const serverTexts = chats[0]!.threads.flatMap((thread) => thread.events).filter((event) => event.type === 'message').map((event) => event.text);
-  expect(serverTexts).toEqual(['before the outage', 'while down 1', 'while down 2', 'while down 3', 'after the outage']);
-  for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toEqual(serverTexts);
-  expect((await stats(organizationId)).openConnections).toBe(1);
+  const server = await serverTexts(organizationId);
+  expect(server).toEqual(['before the outage', 'while down 1', 'while down 2', 'while down 3', 'after the outage']);
+  for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toEqual(server);
+  expect(await openConnections(organizationId)).toBe(1);
   await context.close();
 });
 
 test('50 requests fired from 3 tabs at once all settle, each resolved or rejected with a documented code', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
-  const chatId = await tabs[0]!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
+  const tabs = await openTabs(context, organizationId, 3);
+  const chatId = await startChat(tabs[0]);
   const outcomes = (
     await Promise.all(
       tabs.map((tab, index) =>
@@ -126,16 +122,14 @@ test('50 requests fired from 3 tabs at once all settle, each resolved or rejecte
 test('identity_mismatch: the accounts cookie is lost, every tab is told once and carries on as the new customer', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId)];
-  const previousId = (await tabs[0]!.evaluate(() => window.sdkEvents.find((event) => event.name === 'customer_id')?.payload)) as string;
-  const post = (path: string, body: unknown) =>
-    fetch(`${EMULATOR_URL}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const tabs = await openTabs(context, organizationId, 2);
+  const previousId = await customerIdOf(tabs[0]);
   // The next token request of this browser gets a new customer; then the token expires.
-  expect((await post('/__emulator/identity', { organization_id: organizationId, from_customer_id: previousId })).status).toBe(200);
-  await post('/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+  expect((await emulatorPost('/__emulator/identity', { organization_id: organizationId, from_customer_id: previousId })).status).toBe(200);
+  await emulatorPost('/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
   for (const tab of tabs) {
     await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
-    const changes = await tab.evaluate(() => window.sdkEvents.filter((event) => event.name === 'identity_changed').map((event) => event.payload));
+    const changes = await eventPayloads(tab, 'identity_changed');
     expect(changes).toHaveLength(1);
     const { newId } = changes[0] as { previousId: string; newId: string };
     expect(changes[0]).toEqual({ previousId, newId });

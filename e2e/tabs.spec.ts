@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { agentSays, countEvents, demoUrl, newOrganization, openTab, receivedTexts, runtimeStatus, startChat, stats, rendererPids } from './helpers';
+import { agentSays, countEvents, demoUrl, newOrganization, openConnections, openTab, openTabs, receivedTexts, rendererPids, runtimeStatus, sendText, startChat, stats } from './helpers';
 
 test('ten tabs opened and closed in random order keep one socket, and every surviving tab gets every message', async ({ browser }) => {
   const organizationId = newOrganization();
@@ -24,7 +24,7 @@ test('ten tabs opened and closed in random order keep one socket, and every surv
       const [page] = open.splice(Number(step.split(':')[1]), 1);
       await page!.close();
     }
-    expect((await stats(organizationId)).openConnections).toBe(1);
+    expect(await openConnections(organizationId)).toBe(1);
   }
   expect(open).toHaveLength(7);
   await expect.poll(() => runtimeStatus(open[0]!).then((status) => status.tabs)).toBe(7);
@@ -59,20 +59,18 @@ test('a crashed tab is dropped by the worker within 10 s, without its help', asy
   const chatId = await startChat(survivor);
   await agentSays(organizationId, chatId, 'still served');
   await expect.poll(() => receivedTexts(survivor)).toContain('still served');
-  expect((await stats(organizationId)).openConnections).toBe(1);
+  expect(await openConnections(organizationId)).toBe(1);
   await context.close();
 });
 
 test('exactly one tab is told to notify for each incoming message: the focused one', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const tabs = [await openTab(context, organizationId), await openTab(context, organizationId), await openTab(context, organizationId)];
-  const chatId = await startChat(tabs[0]!);
-  await tabs[1]!.bringToFront();
-  await tabs[1]!.evaluate(() => window.dispatchEvent(new Event('focus')));
-  await expect.poll(() => tabs[0]!.evaluate(() => window.sdk.getRuntimeStatus().then((status) => status.notifierTabId))).toBe(
-    await tabs[1]!.evaluate(() => window.sdk.getTabId()),
-  );
+  const tabs = await openTabs(context, organizationId, 3);
+  const chatId = await startChat(tabs[0]);
+  await tabs[1].bringToFront();
+  await tabs[1].evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect.poll(() => runtimeStatus(tabs[0]).then((status) => status.notifierTabId)).toBe(await tabs[1].evaluate(() => window.sdk.getTabId()));
   for (const text of ['one', 'two', 'three']) await agentSays(organizationId, chatId, text);
   for (const tab of tabs) await expect.poll(() => receivedTexts(tab)).toContain('three');
   const notified = await Promise.all(tabs.map((tab) => tab.evaluate(() => window.sdkNotifications.length)));
@@ -103,13 +101,12 @@ test('a five-page walk in one tab costs one login with extendedLifetime, and one
 test('inline mode runs the same core in the page: a basic conversation works, one socket per tab', async ({ browser }) => {
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const a = await openTab(context, organizationId, { mode: 'inline' });
-  const b = await openTab(context, organizationId, { mode: 'inline' });
+  const [a, b] = await openTabs(context, organizationId, 2, { mode: 'inline' });
   expect(await runtimeStatus(a)).toMatchObject({ mode: 'inline', tabs: 1, connection: 'connected' });
   const chatId = await startChat(a);
   await agentSays(organizationId, chatId, 'hello inline');
   for (const tab of [a, b]) await expect.poll(() => receivedTexts(tab)).toContain('hello inline');
-  const sent = await b.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'from b' } }), chatId);
+  const sent = await sendText(b, chatId, 'from b');
   expect(sent).toMatchObject({ text: 'from b' });
   await expect.poll(() => receivedTexts(a)).toContain('from b');
   expect(await stats(organizationId)).toMatchObject({ openConnections: 2, logins: 2 });
