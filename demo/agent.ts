@@ -36,10 +36,9 @@ element('#server').textContent = server;
 const customersList = element('#customers');
 const container = element('#chats');
 /** Shown while the organization has no chats (again after a reset). */
-const noChats = container.querySelector('.empty')!;
+const noChats = container.querySelector<HTMLElement>('.empty')!;
 const errorLine = element('#error');
 const UNREACHABLE = 'Emulator unreachable';
-const drafts = new Map<string, string>();
 /** What the customer was last told per chat: tell only changes, not every keystroke. */
 const typing = new Map<string, boolean>();
 
@@ -105,93 +104,152 @@ function describe(event: AgentViewEvent): string {
   }
 }
 
+/**
+ * Puts `nodes` into `parent` in this order, moving only the ones out of place: a node that stays
+ * (an input being typed in, a button being pressed) is never taken out of the page.
+ */
+function placeChildren(parent: Element, nodes: Element[]): void {
+  nodes.forEach((node, index) => {
+    const current = parent.children[index];
+    if (current !== node) parent.insertBefore(node, current ?? null);
+  });
+  while (parent.children.length > nodes.length) parent.lastElementChild!.remove();
+}
+
+/** Writes text only when it changed, so an unchanged line keeps its selection. */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** The rows on screen, by customer id; built once, then only their label changes. */
+const customerRows = new Map<string, { item: HTMLLIElement; label: HTMLSpanElement }>();
+
 function renderCustomers(customers: AgentViewCustomer[]): void {
-  customersList.replaceChildren(
-    ...customers.map((customer) => {
+  const rows = customers.map((customer) => {
+    let row = customerRows.get(customer.id);
+    if (row === undefined) {
       const item = document.createElement('li');
       const label = document.createElement('span');
-      const who = customer.name ?? customer.email ?? customer.id.slice(0, 8);
-      const where = customer.page ? ` on ${customer.page.title ?? customer.page.url}` : '';
-      label.textContent = `${who} · ${customer.online ? `online (${customer.connections} socket${customer.connections === 1 ? '' : 's'})${where}` : 'offline'}${customer.banned ? ' · banned' : ''}`;
       item.append(
         label,
         button('Greet', () => call('/__emulator/agent/greeting', { customer_id: customer.id, text: 'Hi! Anything I can help you with?' })),
         button('Ban', () => call('/__emulator/ban', { customer_id: customer.id })),
       );
+      row = { item, label };
+      customerRows.set(customer.id, row);
+    }
+    const who = customer.name ?? customer.email ?? customer.id.slice(0, 8);
+    const where = customer.page ? ` on ${customer.page.title ?? customer.page.url}` : '';
+    setText(row.label, `${who} · ${customer.online ? `online (${customer.connections} socket${customer.connections === 1 ? '' : 's'})${where}` : 'offline'}${customer.banned ? ' · banned' : ''}`);
+    return row;
+  });
+  for (const id of customerRows.keys()) if (!customers.some((customer) => customer.id === id)) customerRows.delete(id);
+  placeChildren(customersList, rows.map((row) => row.item));
+}
+
+/**
+ * A chat on screen. The composer is made once and never rebuilt, so what the agent is typing (the
+ * caret, an IME composition) survives every poll; the messages and the buttons are redrawn only
+ * when what they show changed.
+ */
+interface ChatView {
+  article: HTMLElement;
+  title: HTMLHeadingElement;
+  list: HTMLOListElement;
+  form: HTMLFormElement;
+  actions: HTMLDivElement;
+  /** What `list` and `actions` were last drawn from. */
+  drawn: { messages: string; active: boolean | undefined };
+}
+
+const chatViews = new Map<string, ChatView>();
+
+function chatView(chatId: string): ChatView {
+  const known = chatViews.get(chatId);
+  if (known !== undefined) return known;
+  const article = document.createElement('article');
+  article.className = 'chat';
+  const title = document.createElement('h2');
+  const list = document.createElement('ol');
+  list.className = 'messages';
+  const form = document.createElement('form');
+  form.className = 'composer';
+  const input = document.createElement('input');
+  input.dataset.chat = chatId;
+  input.placeholder = 'Reply as agent…';
+  // The customer sees "agent is typing" while the agent has something in the box.
+  input.addEventListener('input', () => setTyping(chatId, input.value !== ''));
+  const send = document.createElement('button');
+  send.textContent = 'Send';
+  form.append(input, send);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    call('/__emulator/agent/send_event', { chat_id: chatId, text }).then(
+      () => {
+        input.value = '';
+        setTyping(chatId, false);
+        void refresh();
+      },
+      (error: Error) => (errorLine.textContent = error.message),
+    );
+  });
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  const view: ChatView = { article, title, list, form, actions, drawn: { messages: '', active: undefined } };
+  chatViews.set(chatId, view);
+  return view;
+}
+
+/** The chat's lines as the console shows them: every message, then what the customer is typing. */
+function messageLines(chat: AgentViewChat): Array<{ className: string; text: string }> {
+  const lines = chat.threads
+    .flatMap((thread) => thread.events)
+    .map((event) => ({ className: event.author_id === chat.customer_id ? 'theirs' : 'mine', text: describe(event) }));
+  if (chat.sneak_peek?.text) lines.push({ className: 'theirs peek', text: `typing: ${chat.sneak_peek.text}` });
+  return lines;
+}
+
+function drawMessages(list: HTMLOListElement, lines: Array<{ className: string; text: string }>): void {
+  list.replaceChildren(
+    ...lines.map(({ className, text }) => {
+      const item = document.createElement('li');
+      item.className = className;
+      item.textContent = text;
       return item;
     }),
   );
 }
 
-function renderChats(chats: AgentViewChat[]): void {
-  if (chats.length === 0) {
-    drafts.clear();
-    container.replaceChildren(noChats);
-    return;
-  }
-  // Keep what the agent is typing across refreshes.
-  container.querySelectorAll<HTMLInputElement>('input[data-chat]').forEach((input) => drafts.set(input.dataset.chat!, input.value));
-  const focused = (document.activeElement as HTMLInputElement | null)?.dataset?.chat;
-  container.replaceChildren(
-    ...chats.map((chat) => {
-      const article = document.createElement('article');
-      article.className = 'chat';
-      const title = document.createElement('h2');
-      title.textContent = `${chat.id} · customer ${chat.customer_id.slice(0, 8)} · ${chat.active ? 'active' : 'inactive'}`;
-      const list = document.createElement('ol');
-      list.className = 'messages';
-      for (const event of chat.threads.flatMap((thread) => thread.events)) {
-        const item = document.createElement('li');
-        item.className = event.author_id === chat.customer_id ? 'theirs' : 'mine';
-        item.textContent = describe(event);
-        list.append(item);
-      }
-      if (chat.sneak_peek?.text) {
-        const peek = document.createElement('li');
-        peek.className = 'theirs peek';
-        peek.textContent = `typing: ${chat.sneak_peek.text}`;
-        list.append(peek);
-      }
-      const form = document.createElement('form');
-      form.className = 'composer';
-      const input = document.createElement('input');
-      input.dataset.chat = chat.id;
-      input.placeholder = 'Reply as agent…';
-      input.value = drafts.get(chat.id) ?? '';
-      // The customer sees "agent is typing" while the agent has something in the box.
-      input.addEventListener('input', () => setTyping(chat.id, input.value !== ''));
-      const send = document.createElement('button');
-      send.textContent = 'Send';
-      form.append(input, send);
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        const text = input.value.trim();
-        if (!text) return;
-        call('/__emulator/agent/send_event', { chat_id: chat.id, text }).then(
-          () => {
-            drafts.delete(chat.id);
-            input.value = '';
-            setTyping(chat.id, false);
-            void refresh();
-          },
-          (error: Error) => (errorLine.textContent = error.message),
-        );
-      });
-      const actions = document.createElement('div');
-      actions.className = 'actions';
-      if (chat.active) {
-        actions.append(
+function drawActions(actions: HTMLDivElement, chat: AgentViewChat): void {
+  actions.replaceChildren(
+    ...(chat.active
+      ? [
           button('Quick replies', () => call('/__emulator/agent/send_event', { chat_id: chat.id, event: QUICK_REPLIES })),
           button('Ask for e-mail', () => call('/__emulator/agent/send_event', { chat_id: chat.id, event: EMAIL_FORM })),
           button('Transfer to group 1', () => call('/__emulator/agent/transfer', { chat_id: chat.id, group_id: 1 })),
           button('Close chat', () => call('/__emulator/agent/deactivate_chat', { chat_id: chat.id })),
-        );
-      }
-      article.append(title, list, ...(chat.active ? [form] : []), actions);
-      return article;
-    }),
+        ]
+      : []),
   );
-  if (focused) container.querySelector<HTMLInputElement>(`input[data-chat="${focused}"]`)?.focus();
+}
+
+function renderChats(chats: AgentViewChat[]): void {
+  const views = chats.map((chat) => {
+    const view = chatView(chat.id);
+    setText(view.title, `${chat.id} · customer ${chat.customer_id.slice(0, 8)} · ${chat.active ? 'active' : 'inactive'}`);
+    const lines = messageLines(chat);
+    const messages = JSON.stringify(lines);
+    if (messages !== view.drawn.messages) drawMessages(view.list, lines);
+    if (chat.active !== view.drawn.active) drawActions(view.actions, chat);
+    view.drawn = { messages, active: chat.active };
+    // An inactive chat takes no replies; a resumed one gets its composer back, draft and all.
+    placeChildren(view.article, [view.title, view.list, ...(chat.active ? [view.form] : []), view.actions]);
+    return view;
+  });
+  for (const id of chatViews.keys()) if (!chats.some((chat) => chat.id === id)) chatViews.delete(id);
+  placeChildren(container, views.length === 0 ? [noChats] : views.map((view) => view.article));
 }
 
 async function refresh(): Promise<void> {
