@@ -1,12 +1,18 @@
 /**
  * The runtime's side of the seen-record (src/shared/seen.ts): merging what tabs hand over, and
  * finding what a chat gained while the socket was down.
+ *
+ * Bounded to the CACHED_CHATS most recently active chats: the catch-up after every login costs one
+ * `get_chat` per chat recorded here, and a customer's chats only ever accumulate. The bound lives
+ * here, not in SeenEvents, because that class ships in every tab.
  */
+import { CACHED_CHATS } from '../shared/cache-records';
 import type { SdkEvent } from '../shared/pushes';
-import { SeenEvents, type SeenSnapshot } from '../shared/seen';
+import { SeenEvents, type ChatRecord, type SeenSnapshot } from '../shared/seen';
 import type { Chat } from '../shared/types';
 
 export class SeenLedger extends SeenEvents {
+  /** Least recently active first. */
   chatIds(): string[] {
     return [...this.chats.keys()];
   }
@@ -21,7 +27,13 @@ export class SeenLedger extends SeenEvents {
       this.noteChat(chat);
       return [{ name: 'incoming_chat', payload: { chat } }];
     }
+    // The record covers the latest part of what the tabs were told, not always the whole thread:
+    // ids per chat are bounded, a tab hands over its latest 50, and a chat evicted here comes back
+    // with the event that made it active again. What precedes its first known event was told
+    // before it; only what follows can have been missed.
+    const first = thread.events.findIndex((event) => record.ids.has(event.id));
     return thread.events
+      .slice(Math.max(first, 0))
       .filter((event) => this.noteEvent(chat.id, event))
       .map((event): SdkEvent => ({ name: 'incoming_event', payload: { chatId: chat.id, event } }));
   }
@@ -30,14 +42,43 @@ export class SeenLedger extends SeenEvents {
     this.chats.clear();
   }
 
-  /** Adds what a tab knows (ignoring malformed entries: it is data from another context). */
+  /**
+   * Adds what a tab (or the stored record) knows, ignoring malformed entries: it is data from
+   * another context. A snapshot says nothing of when its chats were last active (a tab records
+   * chats in the order it first heard of them), so its later entries stand for the more recent
+   * ones, and all of them rank below the chats this runtime noted itself.
+   */
   merge(snapshot: unknown): void {
     if (!Array.isArray(snapshot)) return;
+    const own = new Map(this.chats);
+    this.chats.clear();
     for (const entry of snapshot as Array<Partial<SeenSnapshot>>) {
       if (typeof entry?.chatId !== 'string' || !Array.isArray(entry.eventIds)) continue;
-      const record = this.record(entry.chatId);
+      const record = own.get(entry.chatId) ?? this.chats.get(entry.chatId) ?? { threadId: null, ids: new Set<string>() };
       if (typeof entry.threadId === 'string' && record.threadId === null) record.threadId = entry.threadId;
       for (const id of entry.eventIds) if (typeof id === 'string') this.remember(record, id);
+      if (own.has(entry.chatId)) continue;
+      this.chats.delete(entry.chatId);
+      this.chats.set(entry.chatId, record);
+    }
+    for (const [chatId, record] of own) this.chats.set(chatId, record);
+    this.evict();
+  }
+
+  /** Every note goes through here: the chat becomes the most recently active one. */
+  protected override record(chatId: string): ChatRecord {
+    const record = super.record(chatId);
+    // Map order is the recency order: re-inserting moves the chat to the end.
+    this.chats.delete(chatId);
+    this.chats.set(chatId, record);
+    this.evict();
+    return record;
+  }
+
+  private evict(): void {
+    for (const chatId of this.chats.keys()) {
+      if (this.chats.size <= CACHED_CHATS) return;
+      this.chats.delete(chatId);
     }
   }
 }
