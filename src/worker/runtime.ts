@@ -12,7 +12,17 @@ import { SdkError } from '../shared/errors';
 import type { OutboxReceipt, RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { rtmUrl } from '../shared/contract';
 import type { OutboxEntry } from '../shared/cache-records';
-import { buildCall, executeMethod, isMethodName, requesterEventsOf, type MethodName, type Outcome } from '../shared/methods';
+import {
+  buildCall,
+  executeMethod,
+  isMethodName,
+  parseResult,
+  requesterEventsOf,
+  type MethodName,
+  type Outcome,
+  type Send,
+  type WireCall,
+} from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
@@ -490,10 +500,19 @@ export class Runtime {
       if (!record.wantsConnection) return undefined;
       return this.sneakPeeks.offer(payload);
     }
-    const cached = this.fromCache(record, method, params);
-    if (cached) {
-      for (const event of cached.requesterEvents) this.postTo(record, event);
-      return cached.result;
+    if (isCacheable(method)) {
+      // Built once: it validates (a bad argument throws VALIDATION here, connected or not), keys
+      // the cache lookup, is what goes on the wire on a miss, and keys what the answer is kept as.
+      const call = buildCall(method, params);
+      const cached = this.fromCache(record, method, call.payload);
+      if (cached) {
+        for (const event of cached.requesterEvents) this.postTo(record, event);
+        return cached.result;
+      }
+      const { result, requesterEvents } = await this.sendCall(record, method, call);
+      this.remember(method, call.payload, result);
+      for (const event of requesterEvents) this.postTo(record, event);
+      return result;
     }
     if (method === 'sendEvent' && record.hello.outbox === true) return this.sendWithOutbox(record, params);
     return this.send(record, method, params);
@@ -502,14 +521,25 @@ export class Runtime {
   private async send(record: TabRecord, method: MethodName, params: unknown): Promise<unknown> {
     // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
     // reported as VALIDATION even when the tab is not connected.
-    const { result, requesterEvents } = await executeMethod(method, params, (action, payload, resolvedBy) => {
+    const { result, requesterEvents } = await executeMethod(method, params, this.sender(record));
+    for (const event of requesterEvents) this.postTo(record, event);
+    return result;
+  }
+
+  /** What executeMethod does for a single-request method, for a call already built. */
+  private async sendCall<M extends CacheableMethod>(record: TabRecord, method: M, call: WireCall): Promise<Outcome<M>> {
+    const answer = await this.sender(record)(call.action, call.payload, call.resolvedBy);
+    const result = parseResult(method, answer, call.payload);
+    return { result, requesterEvents: requesterEventsOf(method, result) };
+  }
+
+  /** How a tab's request reaches the connection: only while it wants the connection; pushes answering it go to it alone. */
+  private sender(record: TabRecord): Send {
+    return (action, payload, resolvedBy) => {
       if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
       if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
       return this.connection.request(action, payload, resolvedBy ? { resolvedBy, owner: record.tabId } : { owner: record.tabId });
-    });
-    this.remember(method, params, result);
-    for (const event of requesterEvents) this.postTo(record, event);
-    return result;
+    };
   }
 
   /**
@@ -517,11 +547,8 @@ export class Runtime {
    * before in this login) from the cache when it is known exact, without a round trip. Only
    * while connected: the cache is exact only while every push reaches it.
    */
-  private fromCache(record: TabRecord, method: MethodName, params: unknown): Outcome<MethodName> | undefined {
+  private fromCache(record: TabRecord, method: CacheableMethod, payload: Json): Outcome<CacheableMethod> | undefined {
     if (this.ended || !record.wantsConnection || this.connection.state !== 'connected') return undefined;
-    if (method !== 'listChats' && method !== 'getChat' && method !== 'listThreads') return undefined;
-    // Validates as the network path would (a bad argument throws VALIDATION here).
-    const { payload } = buildCall(method, params);
     if (method === 'listChats') {
       if (payload.page_id !== undefined) return undefined;
       const list = this.cache.listChats(Number(payload.limit));
@@ -536,9 +563,7 @@ export class Runtime {
   }
 
   /** Keeps what the server just answered, for the next tab that asks. */
-  private remember(method: MethodName, params: unknown, result: unknown): void {
-    if (method !== 'listChats' && method !== 'getChat' && method !== 'listThreads') return;
-    const { payload } = buildCall(method, params);
+  private remember(method: CacheableMethod, payload: Json, result: unknown): void {
     if (method === 'listChats' && payload.page_id === undefined) this.cache.storeList(Number(payload.limit), result as ListChatsResult);
     // With a thread id the answer may be an older thread: only the latest one is cached.
     if (method === 'getChat' && payload.thread_id === undefined) this.cache.storeChat(result as Chat);
@@ -795,6 +820,13 @@ export class Runtime {
   private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     return withTimeout(this.clock, promise, ms, () => new SdkError('TOKEN_UNAVAILABLE', `The tab did not answer within ${ms} ms.`));
   }
+}
+
+/** The methods whose answers the cache keeps (see `fromCache`); each is one request. */
+type CacheableMethod = 'listChats' | 'getChat' | 'listThreads';
+
+function isCacheable(method: MethodName): method is CacheableMethod {
+  return method === 'listChats' || method === 'getChat' || method === 'listThreads';
 }
 
 function customerDataToWire(data: CustomerData | undefined): Json {
