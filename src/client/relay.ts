@@ -65,6 +65,8 @@ interface FollowerLink {
   events: MessagePort;
   /** Kept referenced for the link's life: the worker calls it through a Comlink proxy. */
   hooks: TabHooks;
+  /** Its proxy and port are closed: it takes no more calls. */
+  released?: true;
 }
 
 /** Runs in the leader tab: owns the dedicated Worker and serves the followers through it. */
@@ -141,7 +143,6 @@ export class LeaderRelay {
     const hooks: TabHooks = {
       getToken: (fresh) => this.askHook(from, 'getToken', [fresh]) as ReturnType<TabHooks['getToken']>,
       getCustomerData: () => this.askHook(from, 'getCustomerData', []) as ReturnType<TabHooks['getCustomerData']>,
-      getSeen: () => this.askHook(from, 'getSeen', []) as ReturnType<TabHooks['getSeen']>,
     };
     const link: FollowerLink = { api: this.openApi(), events: events.port1, hooks };
     this.links.set(from, link);
@@ -152,15 +153,19 @@ export class LeaderRelay {
     const envelope = await link.api
       .attach(hello, Comlink.proxy(hooks), Comlink.transfer(events.port2, [events.port2]))
       .catch((error: unknown) => failure<AttachInfo>('RUNTIME_UNAVAILABLE', `The dedicated runtime failed: ${String(error)}`));
-    if (!envelope.ok) {
-      if (this.links.get(from) === link) this.links.delete(from);
-      this.release(link);
-      return envelope;
+    // The same follower attached again (it missed our answer, or was told NOT_ATTACHED): the link
+    // it had is done with, whether this attach held (the runtime replaced its session) or failed
+    // (the follower starts over or ends; the old session must not keep counting as a tab).
+    if (previous && previous !== link) this.retire(previous);
+    if (this.links.get(from) !== link) {
+      // A newer attach of this follower took over while this one was under way: that one stands.
+      this.retire(link);
+      return envelope.ok ? failure('RUNTIME_UNAVAILABLE', 'Superseded by a newer attach of this tab.') : envelope;
     }
-    if (previous && previous !== link) {
-      // The same follower attached again (it missed our answer, or was told NOT_ATTACHED). The
-      // runtime already replaced its record; let the old port go.
-      void invokeApi(previous.api, 'leave', []).finally(() => this.release(previous));
+    if (!envelope.ok) {
+      this.links.delete(from);
+      this.retire(link);
+      return envelope;
     }
     this.watch(from, link, hello?.lockName);
     return envelope;
@@ -194,7 +199,20 @@ export class LeaderRelay {
     }
   }
 
+  /**
+   * Lets go of a link the runtime may still hold a session on. `leave` goes out before the
+   * release on the same port, so the worker runs it first: it detaches that session (if it is
+   * still the tab's current one) and releases its proxy of the link's hooks.
+   */
+  private retire(link: FollowerLink): void {
+    if (link.released) return;
+    invokeApi(link.api, 'leave', []).catch(() => undefined);
+    this.release(link);
+  }
+
   private release(link: FollowerLink): void {
+    if (link.released) return;
+    link.released = true;
     link.events.onmessage = null;
     link.events.close();
     try {
