@@ -25,6 +25,7 @@ import * as Comlink from 'comlink';
 import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import { SdkError, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
+import type { SeenSnapshot } from '../shared/seen';
 import {
   failure,
   inboxChannelName,
@@ -120,6 +121,8 @@ class DedicatedTab implements TabPortApi {
     private readonly key: string,
     /** Starts the runtime's Worker (transport.ts knows where its script is). */
     private readonly startWorker: (name: string) => Worker,
+    /** What this tab has been told of by now (its SeenEvents); tab-local, the runtime never asks for it. */
+    private readonly seen: () => SeenSnapshot[],
   ) {
     this.failed = new Promise<never>((_, reject) => {
       this.fail = reject;
@@ -357,11 +360,7 @@ class DedicatedTab implements TabPortApi {
   private async answerHook(message: Extract<InboxMessage, { kind: 'hook' }>): Promise<void> {
     const hooks = this.attachment?.hooks;
     const call = (): Promise<Envelope<unknown>> =>
-      message.hook === 'getToken'
-        ? hooks!.getToken(message.args[0] === true)
-        : message.hook === 'getSeen'
-          ? hooks!.getSeen()
-          : hooks!.getCustomerData();
+      message.hook === 'getToken' ? hooks!.getToken(message.args[0] === true) : hooks!.getCustomerData();
     const envelope = hooks
       ? await call().catch((error: unknown) => failure<never>('TOKEN_UNAVAILABLE', String(error)))
       : failure<never>('TOKEN_UNAVAILABLE', 'This tab is not attached.');
@@ -452,8 +451,7 @@ class DedicatedTab implements TabPortApi {
   private async attachOnce(route: Route, attachment: Attachment): Promise<Envelope<AttachInfo>> {
     // A new leader's runtime starts with no memory: tell it what this tab has seen by now, so it
     // catches up on what was said while there was no leader.
-    const seen = await attachment.hooks.getSeen().catch(() => undefined);
-    if (seen?.ok) attachment.hello.seen = seen.value;
+    attachment.hello.seen = this.seen();
     if (route.kind === 'local') {
       const { hello, hooks } = attachment;
       attachment.local?.close();
@@ -576,9 +574,12 @@ class DedicatedTab implements TabPortApi {
   }
 }
 
-/** Opens the dedicated-mode transport for a runtime key (`workerName(runtime)`). */
-export function openDedicatedTransport(key: string, startWorker: (name: string) => Worker): Transport {
-  const tab = new DedicatedTab(key, startWorker);
+/**
+ * Opens the dedicated-mode transport for a runtime key (`workerName(runtime)`). `seen` is the
+ * SDK's record of the events this tab was told of: sent afresh with each attach to a new leader.
+ */
+export function openDedicatedTransport(key: string, startWorker: (name: string) => Worker, seen: () => SeenSnapshot[]): Transport {
+  const tab = new DedicatedTab(key, startWorker, seen);
   return {
     mode: 'dedicated',
     // Not a Comlink proxy, but it answers the same calls with the same envelopes.

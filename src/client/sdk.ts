@@ -117,7 +117,6 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken())),
     // Plain data as the app returned it: the runtime checks it (see customerDataFrom).
     getCustomerData: () => toEnvelope(() => config.customerDataProvider?.() ?? null),
-    getSeen: () => toEnvelope(() => seen.snapshot()),
   };
 
   const onMessage = (message: RuntimeMessage) => {
@@ -206,6 +205,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       extendedLifetime: config.extendedLifetime,
       key: workerName(runtime),
       ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
+      seen: () => seen.snapshot(),
     };
     let mode = firstMode;
     for (;;) {

@@ -15,6 +15,7 @@
 import * as Comlink from 'comlink';
 import type { TabPortApi } from '../shared/contract';
 import { SdkError } from '../shared/errors';
+import type { SeenSnapshot } from '../shared/seen';
 import type { RuntimeMode } from '../shared/types';
 
 export type TransportMode = 'shared' | 'dedicated' | 'inline';
@@ -86,12 +87,14 @@ export interface TransportOptions extends SharedOptions {
   key: string;
   /** The site's own copy of the worker file (`workerUrl`, resolved); else the bundled one. */
   workerUrl?: string;
+  /** What this tab has been told of (its SeenEvents): dedicated mode hands it to each new leader. */
+  seen: () => SeenSnapshot[];
 }
 
 export async function openTransport(mode: TransportMode, shared: TransportOptions): Promise<Transport> {
   if (mode === 'dedicated') {
     const { openDedicatedTransport } = await import('./leader');
-    return openDedicatedTransport(shared.key, (name) => startDedicatedWorker(name, shared.workerUrl));
+    return openDedicatedTransport(shared.key, (name) => startDedicatedWorker(name, shared.workerUrl), shared.seen);
   }
   if (mode === 'inline') {
     const { startInlineRuntime } = await import('../worker/inline');

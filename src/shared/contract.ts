@@ -92,8 +92,6 @@ export interface TabHooks {
    * Unchecked: the runtime checks it (`customerDataFrom`).
    */
   getCustomerData(): Promise<Envelope<unknown>>;
-  /** The chat events this tab has been told of by now (what `TabHello.seen` carried at attach time). */
-  getSeen(): Promise<Envelope<SeenSnapshot[]>>;
 }
 
 /** What the runtime posts to a tab on its event port. */
