@@ -92,13 +92,21 @@ class PortApi implements TabPortApi {
 
   attach(hello: TabHello, hooks: Comlink.Remote<TabHooks>, events: MessagePort): Promise<Envelope<AttachInfo>> {
     return toEnvelope(() => {
-      if (hello.protocol !== PROTOCOL_VERSION) {
-        throw new SdkError(
-          'PROTOCOL_MISMATCH',
-          `The tab speaks protocol ${hello.protocol}, this runtime ${PROTOCOL_VERSION}; reload the page.`,
-        );
+      let runtime: ReturnType<RuntimeHost['runtimeFor']>;
+      try {
+        if (hello.protocol !== PROTOCOL_VERSION) {
+          throw new SdkError(
+            'PROTOCOL_MISMATCH',
+            `The tab speaks protocol ${hello.protocol}, this runtime ${PROTOCOL_VERSION}; reload the page.`,
+          );
+        }
+        runtime = this.host.runtimeFor(hello.runtime);
+      } catch (error) {
+        // Refused: nothing will use what the tab sent, so let go of it now rather than at GC.
+        hooks[Comlink.releaseProxy]();
+        events.close();
+        throw error;
       }
-      const runtime = this.host.runtimeFor(hello.runtime);
       // Attaching again (after an eviction or a runtime restart): let go of the old session first.
       this.release?.();
       const session = runtime.attach(hello, {
