@@ -3,7 +3,11 @@
  * say so in the README's Benchmarks section.
  */
 export const BUDGETS = {
-  /** What a tab must load before `init()` (eager chunks of the smallest app), gzip. */
+  /**
+   * The SDK's code a tab loads before `init()`, gzip: the package's ESM entry, its static chunks and
+   * Comlink, minified and joined as an app's bundler would (`weighPackageTab`, bench/weigh.mjs). The
+   * app's bundler adds its own runtime on top (Vite's preload helper): reported, not budgeted.
+   */
   tabBundleGzipBytes: 8 * 1024,
   /** Sockets and logins at the server for any number of tabs of one browser. */
   socketsPerBrowser: 1,

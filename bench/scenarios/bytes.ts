@@ -2,8 +2,9 @@
  * Bytes of JavaScript: what a tab of each SDK downloads on its first visit (network responses of the
  * page, raw = what the engine parses, gzip = what a compressing server would send), the SharedWorker
  * script separately, and what the smallest app must load before it can call `init()` (its eager chunks
- * in the build manifest), which the size budget is about. The bench pages add a 1 KB harness to both.
- * Also the package build's tab set, rebuilt for the run and weighed as `npm run build:lib` weighs it.
+ * in the build manifest, Vite's code-splitting runtime included). The bench pages add a 1 KB harness
+ * to both. And the package build's tab set, rebuilt for the run and weighed as `npm run build:lib`
+ * weighs it: the SDK's own code a tab loads first, which the size budget is about.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -120,8 +121,8 @@ export const bytes: Scenario = {
       { metric: 'tab: everything downloaded (HTML + JS), gzip', unit: 'KB', digits: 1, official: kb(everything('official').gzip), ours: kb(everything('ours').gzip) },
       { metric: 'SharedWorker script, gzip (once per browser)', unit: 'KB', digits: 1, ours: kb(worker.gzip) },
       { metric: 'SharedWorker script, raw', unit: 'KB', digits: 1, ours: kb(worker.raw) },
-      { metric: 'smallest app, eager SDK chunks, gzip', unit: 'KB', digits: 1, ours: kb(minimal.gzip) },
-      { metric: 'smallest app, eager SDK chunks, raw', unit: 'KB', digits: 1, ours: kb(minimal.raw) },
+      { metric: "smallest Vite app, eager chunks (the SDK + Vite's code-splitting runtime), gzip", unit: 'KB', digits: 1, ours: kb(minimal.gzip) },
+      { metric: "smallest Vite app, eager chunks (the SDK + Vite's code-splitting runtime), raw", unit: 'KB', digits: 1, ours: kb(minimal.raw) },
     ];
     if (auth !== undefined) rows.push({ metric: '@livechat/customer-auth, gzip (loaded on first token without `server`)', unit: 'KB', digits: 1, ours: kb(auth.gzip) });
     rows.push({ metric: 'dist/lib tab set (ESM entry, its static chunks, Comlink), minified, gzip', unit: 'KB', digits: 1, ours: kb(library.gzip) });
@@ -137,8 +138,8 @@ export const bytes: Scenario = {
         {
           budget: 'tab-side bundle < 8 KB gzip',
           limit: `< ${(BUDGETS.tabBundleGzipBytes / 1024).toFixed(0)} KB (${BUDGETS.tabBundleGzipBytes} B) gzip`,
-          measured: `${kb(minimal.gzip).toFixed(2)} KB (${minimal.gzip} B) gzip, eager chunks of the smallest app: ${sdkFiles.map((f) => `${f.file.replace(/^assets\//, '')} ${f.gzip} B`).join(', ')}`,
-          pass: minimal.gzip < BUDGETS.tabBundleGzipBytes,
+          measured: `${kb(library.gzip).toFixed(2)} KB (${library.gzip} B) gzip, the package's tab set: ${library.files.join(' + ')} (the smallest Vite app's eager chunks, with Vite's code-splitting runtime: ${minimal.gzip} B)`,
+          pass: library.gzip < BUDGETS.tabBundleGzipBytes,
         },
       ],
     };
