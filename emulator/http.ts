@@ -470,9 +470,11 @@ function readBody(req: IncomingMessage, limit: BodyLimit, keep = true): Promise<
       if (keep && size > limit.maxBytes) reject(limit.tooLarge());
       else resolve(Buffer.concat(chunks));
     });
-    req.on('error', reject);
-    // A destroyed request never ends; settle the promise instead of leaking it (no-op after 'end').
-    req.on('close', () => reject(new HttpError(400, { error: { type: 'validation', message: 'Request aborted' } })));
+    // The client went away mid-body (a canceled upload), or the request was destroyed and will never
+    // end: settle the promise instead of leaking it (no-op after 'end'). Not an emulator failure.
+    const aborted = () => reject(validationError('Request aborted'));
+    req.on('error', aborted);
+    req.on('close', aborted);
   });
 }
 
