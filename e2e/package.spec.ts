@@ -1,7 +1,7 @@
 /**
  * The package as users get it: `npm pack` (which builds it), the tarball installed into a consumer
- * app outside src/, that app bundled by Vite, and a plain site loading the script-tag build with a
- * worker file it hosts itself. Each serves real tabs against the emulator.
+ * app outside src/, that app bundled by Vite and by webpack 5, and a plain site loading the
+ * script-tag build with a worker file it hosts itself. Each serves real tabs against the emulator.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
+import webpack, { type Configuration } from 'webpack';
 import { EMULATOR_URL } from './env';
 import { countEvents, newOrganization, receivedTexts, stats } from './helpers';
 
@@ -28,7 +29,7 @@ let siteUrl = '';
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  // Packing runs `prepack`, the whole library build; the consumer's Vite build comes on top.
+  // Packing runs `prepack`, the whole library build; the consumer's Vite and webpack builds come on top.
   test.setTimeout(120_000);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(installed, { recursive: true });
@@ -42,6 +43,13 @@ test.beforeAll(async () => {
   // It has its own package.json, as apps do; without one, the repo's (its `sideEffects`) would apply.
   for (const file of ['package.json', 'index.html', 'main.js', 'expose.js', 'usage.mts', 'usage.cts', 'tsconfig.json']) cpSync(join(fixture, file), join(work, file));
   await build({ root: work, configFile: false, logLevel: 'warn', base: '/vite/', build: { outDir: join(site, 'vite'), emptyOutDir: true } });
+
+  // The same app bundled by webpack 5 with an app's plain config: no loader, plugin or option for
+  // the SDK. Webpack's output is a classic script `main.js`, which a page of its own loads. Without
+  // `output.module` webpack also drops the workers' `type: 'module'`: they run as classic scripts,
+  // which the tests below cover; what that costs on a deploy is in the README (Install).
+  await bundleWithWebpack({ mode: 'production', context: work, entry: './main.js', output: { path: join(site, 'webpack') } });
+  cpSync(join(fixture, 'webpack.html'), join(site, 'webpack/index.html'));
 
   // The script-tag site hosts the two files it needs from the package next to its page.
   mkdirSync(join(site, 'script'), { recursive: true });
@@ -83,16 +91,19 @@ test('npm pack ships the build, README, LICENSE and package.json only, usable fr
   execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(work, 'tsconfig.json')], { cwd: work, encoding: 'utf8' });
 });
 
-for (const mode of ['shared', 'dedicated'] as const) {
-  test(`a Vite app built from the tarball: two tabs share one ${mode} worker, one socket and one login`, async ({ browser }) => {
-    const organizationId = newOrganization();
-    const context = await browser.newContext();
-    const query: Record<string, string> = mode === 'shared' ? {} : { mode };
-    const a = await openTab(context, 'vite/index.html', organizationId, query);
-    const b = await openTab(context, 'vite/index.html', organizationId, query);
-    await expectOneConnection([a, b], organizationId, mode);
-    await context.close();
-  });
+// The same app and assertions for each bundler: the worker it emitted must start in both modes.
+for (const [bundler, app] of [['Vite', 'vite'], ['webpack', 'webpack']] as const) {
+  for (const mode of ['shared', 'dedicated'] as const) {
+    test(`a ${bundler} app built from the tarball: two tabs share one ${mode} worker, one socket and one login`, async ({ browser }) => {
+      const organizationId = newOrganization();
+      const context = await browser.newContext();
+      const query: Record<string, string> = mode === 'shared' ? {} : { mode };
+      const a = await openTab(context, `${app}/index.html`, organizationId, query);
+      const b = await openTab(context, `${app}/index.html`, organizationId, query);
+      await expectOneConnection([a, b], organizationId, mode);
+      await context.close();
+    });
+  }
 }
 
 for (const mode of ['shared', 'dedicated'] as const) {
@@ -171,6 +182,17 @@ async function expectOneConnection([a, b]: Page[], organizationId: string, mode:
   await a!.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'from the first tab' } }), chatId);
   await expect.poll(() => receivedTexts(b!)).toEqual(['from the first tab']);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+}
+
+/** webpack's Node API, as the app's `webpack` command would run it; any error or warning fails the build. */
+function bundleWithWebpack(config: Configuration): Promise<void> {
+  return new Promise((done, fail) => {
+    webpack(config, (error, result) => {
+      if (error || !result) fail(error ?? new Error('webpack gave no result'));
+      else if (result.hasErrors() || result.hasWarnings()) fail(new Error(`webpack: ${result.toString('errors-warnings')}`));
+      else done();
+    });
+  });
 }
 
 /** The consumer site: its built files as a static host serves them. */
