@@ -242,7 +242,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       if (target.protocol !== PROTOCOL_VERSION || !claim) {
         throw new SdkError('PROTOCOL_MISMATCH', `SDK ${target.version} speaks tab protocol ${target.protocol}.`);
       }
-      const next = openSharedWorkerAt(target.url, { name: target.name, extendedLifetime: config.extendedLifetime });
+      // Started the way the newer worker runs (a classic script where an app's bundler made it one).
+      const next = openSharedWorkerAt(target.url, { name: target.name, extendedLifetime: config.extendedLifetime }, target.type);
       transport = next;
       const stale = events;
       await attachVia(next, claim);

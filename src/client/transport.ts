@@ -109,8 +109,10 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
 /**
  * `extendedLifetime` (Chrome 148+) lets a single-tab visitor move between pages without the
  * worker, and so the socket, dying on each navigation. Browsers without it ignore the member.
- * Every build and every SDK version starts the worker as a module: a SharedWorker asked for with
- * another type than the running one fails, which would split the tabs of a site during a deploy.
+ * Every build of the package and every SDK version asks for a module worker: a SharedWorker asked
+ * for with another type than the running one fails, which would split the tabs of a site during a
+ * deploy. (An app's bundler may still start it as a classic script, as webpack does without
+ * `output.module`; a deploy's handover then asks for the type the newer worker announces.)
  */
 function startSharedWorker({ name, extendedLifetime }: TransportOptions): SharedWorker {
   // The URL and the options must be written inside the constructor call: that is how Vite finds,
@@ -133,8 +135,8 @@ function startDedicatedWorker(name: string, workerUrl: string | undefined): Work
  * Connects to a SharedWorker whose script is not bundled here: the one a newer SDK version
  * announced (after a deploy), or the site's own copy (`workerUrl`).
  */
-export function openSharedWorkerAt(url: string, shared: SharedOptions): Transport {
-  const options = { type: 'module', name: shared.name, extendedLifetime: shared.extendedLifetime } as WorkerOptions;
+export function openSharedWorkerAt(url: string, shared: SharedOptions, type: WorkerType = 'module'): Transport {
+  const options = { type, name: shared.name, extendedLifetime: shared.extendedLifetime } as WorkerOptions;
   return sharedTransport(new SharedWorker(url, options));
 }
 

@@ -104,10 +104,10 @@ export type RuntimeMessage =
   /** Which tab should produce side effects (sound, notification) for new events. */
   | { kind: 'notifier'; tabId: string }
   /**
-   * A newer SDK version's runtime took over (a deploy): attach to the worker at `url` named `name`
-   * if it speaks `protocol`. This runtime closed its socket.
+   * A newer SDK version's runtime took over (a deploy): attach to the worker at `url` named `name`,
+   * started as `type` (a module when absent), if it speaks `protocol`. This runtime closed its socket.
    */
-  | { kind: 'moved'; url: string; name: string; protocol: number; version: string }
+  | { kind: 'moved'; url: string; name: string; protocol: number; version: string; type?: WorkerType }
   /** Liveness check: answer with `heartbeat()`. */
   | { kind: 'ping' }
   /** The runtime dropped this tab for not answering (frozen); it must attach again when it wakes. */

@@ -14,6 +14,13 @@ export interface Generation {
   /** Where the worker's script is, and its name: enough for a tab to connect to it. */
   url: string;
   name: string;
+  /**
+   * How the worker was started. A tab must ask for the same type (the browser refuses a SharedWorker
+   * asked for with another type than the running one's): the package's builds start it as a module,
+   * but a bundler may start it as a classic script (webpack without `output.module`). Workers of
+   * versions that did not announce it are modules.
+   */
+  type?: WorkerType;
 }
 
 function isGeneration(value: unknown): value is Generation {
@@ -24,7 +31,8 @@ function isGeneration(value: unknown): value is Generation {
     typeof candidate.version === 'string' &&
     typeof candidate.protocol === 'number' &&
     typeof candidate.url === 'string' &&
-    typeof candidate.name === 'string'
+    typeof candidate.name === 'string' &&
+    (candidate.type === undefined || candidate.type === 'module' || candidate.type === 'classic')
   );
 }
 

@@ -21,8 +21,8 @@ import { watchGenerations } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
 
 export interface HostOptions extends RuntimeDeps {
-  /** Where this worker's script is and its name, to announce its generation; absent inline. */
-  generation?: { url: string; name: string };
+  /** Where this worker's script is, its name and how it was started, to announce its generation; absent inline. */
+  generation?: { url: string; name: string; type: WorkerType };
 }
 
 export class RuntimeHost {

@@ -301,7 +301,7 @@ export class Runtime {
    * A newer SDK version's runtime serves the same customer: send every tab there and close this
    * socket, so one customer does not hold two connections across a deploy.
    */
-  retire(successor: { url: string; name: string; protocol: number; version: string }): void {
+  retire(successor: Omit<Extract<RuntimeMessage, { kind: 'moved' }>, 'kind'>): void {
     if (this.ended) return;
     this.ended = true;
     this.successor = { kind: 'moved', ...successor };

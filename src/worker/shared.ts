@@ -9,11 +9,24 @@ import { idbStorage } from './storage';
 
 declare const self: SharedWorkerGlobalScope;
 
+/**
+ * Whether the page (its bundler) started this worker as a module or a classic script: `importScripts`
+ * with no URL does nothing in a classic worker and throws a TypeError in a module worker.
+ */
+function startedAs(): WorkerType {
+  try {
+    self.importScripts();
+    return 'classic';
+  } catch {
+    return 'module';
+  }
+}
+
 const host = new RuntimeHost('shared', {
   createSocket: (url) => new WebSocket(url) as SocketLike,
   log: consoleLogger,
   openStorage: idbStorage,
-  generation: { url: self.location.href, name: self.name },
+  generation: { url: self.location.href, name: self.name, type: startedAs() },
 });
 
 self.addEventListener('connect', (event: MessageEvent) => {

@@ -33,6 +33,21 @@ describe('watchGenerations', () => {
     }
   });
 
+  it('tells the older generation how the newer worker was started, and ignores an unknown type', async () => {
+    const channel = `test-generations-${randomUUID()}`;
+    const retired: Generation[] = [];
+    const stop = watchGenerations(channel, generation('0.1.0'), (newer) => retired.push(newer));
+    const noise = new BroadcastChannel(channel);
+    noise.postMessage({ ...generation('0.3.0'), type: 'shared' });
+    await settle();
+    expect(retired).toEqual([]);
+    const classic = watchGenerations(channel, { ...generation('0.2.0'), type: 'classic' }, () => undefined);
+    await settle();
+    expect(retired).toEqual([{ ...generation('0.2.0'), type: 'classic' }]);
+    [stop, classic].forEach((done) => done());
+    noise.close();
+  });
+
   it('ignores workers of the same version and malformed messages', async () => {
     const channel = `test-generations-${randomUUID()}`;
     const retired: Generation[] = [];
