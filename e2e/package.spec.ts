@@ -4,7 +4,7 @@
  * script-tag build with a worker file it hosts itself. Each serves real tabs against the emulator.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
@@ -12,7 +12,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
 import webpack, { type Configuration } from 'webpack';
 import { EMULATOR_URL } from './env';
-import { countEvents, newOrganization, receivedTexts, stats } from './helpers';
+import { countEvents, eventPayloads, newOrganization, openConnections, receivedTexts, runtimeStatus, sendText, startChat, stats } from './helpers';
 
 const repo = resolve(import.meta.dirname, '..');
 const fixture = join(repo, 'e2e/consumer');
@@ -47,7 +47,7 @@ test.beforeAll(async () => {
   // The same app bundled by webpack 5 with an app's plain config: no loader, plugin or option for
   // the SDK. Webpack's output is a classic script `main.js`, which a page of its own loads. Without
   // `output.module` webpack also drops the workers' `type: 'module'`: they run as classic scripts,
-  // which the tests below cover; what that costs on a deploy is in the README (Install).
+  // which the tests below cover, a deploy's handover included.
   await bundleWithWebpack({ mode: 'production', context: work, entry: './main.js', output: { path: join(site, 'webpack') } });
   cpSync(join(fixture, 'webpack.html'), join(site, 'webpack/index.html'));
 
@@ -105,6 +105,51 @@ for (const [bundler, app] of [['Vite', 'vite'], ['webpack', 'webpack']] as const
     });
   }
 }
+
+test('a deploy of the webpack app (plain config, classic worker): a tab of the old build moves to the newer worker', async ({ browser }) => {
+  // A second webpack build on top of the tabs.
+  test.setTimeout(120_000);
+  // The premise: without `output.module` webpack starts the SharedWorker with no type, as a classic
+  // script, which a tab moving to it as a module would be refused (terser's output of the call).
+  expect(readFileSync(join(site, 'webpack/main.js'), 'utf8')).toMatch(/new SharedWorker\(new URL\([^()]*\([^()]*\)[^()]*\),\{type:void 0[,}]/);
+
+  // The release after this one: the same app, built the same way from a copy of the package that
+  // carries a newer SDK version, deployed next to the old build on the same origin.
+  const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
+  const [major, minor, patch] = version.split('.').map(Number);
+  const nextVersion = `${major}.${minor}.${patch! + 1}`;
+  const app = join(work, 'next-release');
+  const nextPackage = join(app, 'node_modules/livechat-multitab-sdk');
+  cpSync(installed, nextPackage, { recursive: true });
+  stampVersion(join(nextPackage, 'dist/lib'), version, nextVersion);
+  for (const file of ['package.json', 'main.js', 'expose.js']) cpSync(join(fixture, file), join(app, file));
+  await bundleWithWebpack({ mode: 'production', context: app, entry: './main.js', output: { path: join(site, 'webpack-next') } });
+  cpSync(join(fixture, 'webpack.html'), join(site, 'webpack-next/index.html'));
+
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const old = await openTab(context, 'webpack/index.html', organizationId, {});
+  expect(await runtimeStatus(old)).toMatchObject({ mode: 'shared', sdkVersion: version, tabs: 1 });
+  const chatId = await startChat(old);
+  const next = await openTab(context, 'webpack-next/index.html', organizationId, {});
+
+  // Both tabs on the newer worker, the old worker's socket closed. A failed move would show in the
+  // old tab as `disconnected` (`sdk_updated`) and a destroyed SDK: polled together, so it says so.
+  const onNewer = { mode: 'shared', sdkVersion: nextVersion, tabs: 2, connection: 'connected' };
+  await expect
+    .poll(async () => ({ disconnected: await eventPayloads(old, 'disconnected'), status: await runtimeStatus(old).catch((error: Error) => error.message) }))
+    .toMatchObject({ disconnected: [], status: onNewer });
+  await expect.poll(() => runtimeStatus(next)).toMatchObject(onNewer);
+  expect((await runtimeStatus(old)).epoch).toBe((await runtimeStatus(next)).epoch);
+  await expect.poll(() => openConnections(organizationId)).toBe(1);
+  await sendText(old, chatId, 'from the old build');
+  await expect.poll(() => receivedTexts(next)).toEqual(['from the old build']);
+  await sendText(next, chatId, 'from the new build');
+  await expect.poll(() => receivedTexts(old)).toEqual(['from the new build']);
+  expect(await eventPayloads(old, 'disconnected')).toEqual([]);
+  expect(await openConnections(organizationId)).toBe(1);
+  await context.close();
+});
 
 for (const mode of ['shared', 'dedicated'] as const) {
   test(`a script-tag site with workerUrl: two tabs share one ${mode} worker, one socket and one login`, async ({ browser }) => {
@@ -193,6 +238,28 @@ function bundleWithWebpack(config: Configuration): Promise<void> {
       else done();
     });
   });
+}
+
+/**
+ * Stamps `to` over the SDK version `from` that the package's build bakes in (the fallback of
+ * `typeof __SDK_VERSION__ == "string" ? __SDK_VERSION__ : "0.1.0"`), in every file that has it, the
+ * worker included: both the tab's worker name and the worker's own version must change, as in a
+ * real release. Throws unless each such file had the version exactly once.
+ */
+function stampVersion(lib: string, from: string, to: string): void {
+  const baked = new RegExp(`(__SDK_VERSION__\\s*:\\s*)(["'\`])${from.replaceAll('.', '\\.')}\\2`, 'g');
+  const stamped: string[] = [];
+  for (const file of readdirSync(lib).filter((name) => /\.c?js$/.test(name))) {
+    const text = readFileSync(join(lib, file), 'utf8');
+    if (!text.includes('__SDK_VERSION__')) continue;
+    const found = text.match(baked)?.length ?? 0;
+    if (found !== 1) throw new Error(`${file}: expected the SDK version ${from} once after __SDK_VERSION__, found it ${found} times`);
+    writeFileSync(join(lib, file), text.replace(baked, (_, head: string, quote: string) => `${head}${quote}${to}${quote}`));
+    stamped.push(file);
+  }
+  if (!stamped.includes('livechat-multitab-sdk.worker.js') || !stamped.some((file) => file.endsWith('.js') && !file.startsWith('livechat-multitab-sdk.'))) {
+    throw new Error(`the SDK version was not stamped into the worker and the ESM chunks: ${stamped.join(', ') || 'no file'}`);
+  }
 }
 
 /** The consumer site: its built files as a static host serves them. */
