@@ -458,7 +458,16 @@ export function isMethodName(name: unknown): name is MethodName {
 export async function executeMethod<M extends MethodName>(method: M, params: unknown, send: Send): Promise<Outcome<M>> {
   const spec = specs[method] as MethodSpec<M>;
   if ('run' in spec) return spec.run(params, send);
-  const call = spec.build(params);
+  return executeCall(method, spec.build(params), send);
+}
+
+/**
+ * Sends a single-request method's call, already built (`buildCall`), and parses the answer: what
+ * `executeMethod` does after validating, for a caller that needed the call first (the cache's key).
+ */
+export async function executeCall<M extends MethodName>(method: M, call: WireCall, send: Send): Promise<Outcome<M>> {
+  const spec = specs[method] as MethodSpec<M>;
+  if ('run' in spec) throw new Error(`${method} is made of several requests`);
   let answer: Json;
   try {
     answer = await send(call.action, call.payload, call.resolvedBy);

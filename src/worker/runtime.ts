@@ -14,14 +14,13 @@ import { rtmUrl } from '../shared/contract';
 import type { OutboxEntry } from '../shared/cache-records';
 import {
   buildCall,
+  executeCall,
   executeMethod,
   isMethodName,
-  parseResult,
   requesterEventsOf,
   type MethodName,
   type Outcome,
   type Send,
-  type WireCall,
 } from '../shared/methods';
 import { eventsFromPush, type SdkEvent } from '../shared/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
@@ -509,7 +508,7 @@ export class Runtime {
         for (const event of cached.requesterEvents) this.postTo(record, event);
         return cached.result;
       }
-      const { result, requesterEvents } = await this.sendCall(record, method, call);
+      const { result, requesterEvents } = await executeCall(method, call, this.sender(record));
       this.remember(method, call.payload, result);
       for (const event of requesterEvents) this.postTo(record, event);
       return result;
@@ -524,13 +523,6 @@ export class Runtime {
     const { result, requesterEvents } = await executeMethod(method, params, this.sender(record));
     for (const event of requesterEvents) this.postTo(record, event);
     return result;
-  }
-
-  /** What executeMethod does for a single-request method, for a call already built. */
-  private async sendCall<M extends CacheableMethod>(record: TabRecord, method: M, call: WireCall): Promise<Outcome<M>> {
-    const answer = await this.sender(record)(call.action, call.payload, call.resolvedBy);
-    const result = parseResult(method, answer, call.payload);
-    return { result, requesterEvents: requesterEventsOf(method, result) };
   }
 
   /** How a tab's request reaches the connection: only while it wants the connection; pushes answering it go to it alone. */
