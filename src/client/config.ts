@@ -2,7 +2,17 @@
 import type { RuntimeConfig } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { InitConfig, RuntimeMode } from '../shared/types';
-import { fail, oneOf, optionalInteger, optionalObject, optionalString, requireObject, requireString } from '../shared/validate';
+import {
+  fail,
+  oneOf,
+  optionalBoolean,
+  optionalFunction,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  requireObject,
+  requireString,
+} from '../shared/validate';
 
 export interface ResolvedConfig extends InitConfig {
   autoConnect: boolean;
@@ -19,16 +29,16 @@ export interface ResolvedConfig extends InitConfig {
 }
 
 /** The options checked only for their kind; the others get a check of their own below. */
-const KINDS: Record<string, 'boolean' | 'string' | 'function'> = {
-  autoConnect: 'boolean',
-  uniqueGroups: 'boolean',
-  extendedLifetime: 'boolean',
-  debug: 'boolean',
-  outbox: 'boolean',
-  redirectUri: 'string',
-  referrer: 'string',
-  customerDataProvider: 'function',
-  identityProvider: 'function',
+const KIND_CHECKS: Record<string, (value: unknown, field: string) => unknown> = {
+  autoConnect: optionalBoolean,
+  uniqueGroups: optionalBoolean,
+  extendedLifetime: optionalBoolean,
+  debug: optionalBoolean,
+  outbox: optionalBoolean,
+  redirectUri: optionalString,
+  referrer: optionalString,
+  customerDataProvider: optionalFunction,
+  identityProvider: optionalFunction,
 };
 
 /** The v5 documentation's defaults (`mode`, `extendedLifetime`, `outbox`: this SDK's). */
@@ -50,9 +60,7 @@ export function resolveConfig(value: unknown): ResolvedConfig {
   const config = requireObject(value, 'config');
   requireString(config.organizationId, 'organizationId');
   requireString(config.clientId, 'clientId');
-  for (const [field, kind] of Object.entries(KINDS)) {
-    if (config[field] !== undefined && typeof config[field] !== kind) fail(field, `a ${kind}`, config[field]);
-  }
+  for (const [field, check] of Object.entries(KIND_CHECKS)) check(config[field], field);
   optionalInteger(config.groupId, 'groupId', { min: 0, max: Number.MAX_SAFE_INTEGER });
   if (config.uniqueGroups === true && config.groupId === undefined) {
     throw new SdkError('VALIDATION', '"groupId" is required when "uniqueGroups" is true', { field: 'groupId' });
