@@ -92,7 +92,7 @@ class PortApi implements TabPortApi {
 
   attach(hello: TabHello, hooks: Comlink.Remote<TabHooks>, events: MessagePort): Promise<Envelope<AttachInfo>> {
     return toEnvelope(() => {
-      let runtime: ReturnType<RuntimeHost['runtimeFor']>;
+      let runtime: Runtime;
       try {
         if (hello.protocol !== PROTOCOL_VERSION) {
           throw new SdkError(
