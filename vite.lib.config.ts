@@ -7,12 +7,12 @@ const outDir = resolve(root, 'dist/lib');
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 /** The worker file every build refers to, next to the ESM entry (see src/worker/combined.ts). */
-export const WORKER_FILE = 'livechat-multitab-sdk.worker.js';
+const WORKER_FILE = 'livechat-multitab-sdk.worker.js';
 /** The script-tag build: one file that defines the global `CustomerSDK`. */
-export const GLOBAL_FILE = 'livechat-multitab-sdk.iife.js';
+const GLOBAL_FILE = 'livechat-multitab-sdk.iife.js';
 
 /** One output of the package per `vite build --mode`; scripts/build-lib.mjs runs them in turn. */
-export type LibTarget = 'es' | 'cjs' | 'iife' | 'worker';
+type LibTarget = 'es' | 'cjs' | 'iife' | 'worker';
 const TARGETS: readonly LibTarget[] = ['es', 'cjs', 'iife', 'worker'];
 
 // Matches the worker constructors of src/client/transport.ts as written in the source.
