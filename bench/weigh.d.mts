@@ -13,4 +13,5 @@ export interface PackageTab extends Weight {
 export function weigh(code: string | Uint8Array): Weight;
 export function sumWeights(weights: readonly Weight[]): Weight;
 export function staticImports(code: string, filename?: string): string[];
+export function staticClosure(entry: string, resolveImport: (specifier: string, from: string) => string): Generator<{ path: string; code: string }>;
 export function weighPackageTab(root: string): PackageTab;

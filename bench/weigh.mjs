@@ -50,6 +50,23 @@ function dependencyEntry(root, specifier) {
 }
 
 /**
+ * An ES module file and every file it imports statically, recursively, each once, in breadth-first
+ * order: `{ path, code }`. `resolveImport(specifier, fromPath)` gives the file a specifier names.
+ */
+export function* staticClosure(entry, resolveImport) {
+  const queue = [entry];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const code = readFileSync(path, 'utf8');
+    yield { path, code };
+    for (const specifier of staticImports(code, path)) queue.push(resolveImport(specifier, path));
+  }
+}
+
+/**
  * What a tab of an app that bundles the package loads before it talks to the worker: dist/lib's
  * ESM entry, the chunks it imports statically and the dependencies they import (Comlink), each
  * minified as the app's bundler would (the ESM build leaves that to it) and joined as into the one
@@ -61,19 +78,11 @@ export function weighPackageTab(root) {
   const nodeModules = join(root, 'node_modules');
   const files = [];
   const minified = [];
-  const queue = [join(libDir, 'index.js')];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const path = queue.shift();
-    if (seen.has(path)) continue;
-    seen.add(path);
+  const resolveImport = (specifier, from) => (specifier.startsWith('.') ? resolve(dirname(from), specifier) : dependencyEntry(root, specifier));
+  for (const { path, code } of staticClosure(join(libDir, 'index.js'), resolveImport)) {
     const inLib = !relative(libDir, path).startsWith('..');
     files.push(relative(inLib ? libDir : nodeModules, path));
-    const code = readFileSync(path, 'utf8');
     minified.push(minifySync(path, code).code);
-    for (const specifier of staticImports(code, path)) {
-      queue.push(specifier.startsWith('.') ? resolve(dirname(path), specifier) : dependencyEntry(root, specifier));
-    }
   }
   return { files, ...weigh(minified.join('\n')) };
 }

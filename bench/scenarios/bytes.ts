@@ -8,14 +8,14 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Response } from '@playwright/test';
 import { BUDGETS } from '../budgets';
 import { withInspector, type BrowserInspector } from '../cdp';
 import { eachSdk, openConnectedTab, withTabs, type Bench, type ManifestChunk, type SdkKind } from '../harness';
 import type { Row, Scenario } from '../results';
-import { staticImports, sumWeights as total, weigh as weighBytes, weighPackageTab, type Weight } from '../weigh.mjs';
+import { staticClosure, sumWeights as total, weigh as weighBytes, weighPackageTab, type Weight } from '../weigh.mjs';
 
 interface FileWeight extends Weight {
   file: string;
@@ -56,29 +56,19 @@ function tabDownloads(bench: Bench, kind: SdkKind, inspector: BrowserInspector) 
       files.push({ ...weigh(new URL(response.url()).pathname, await response.body()), type });
     }
     const worker = await inspector.sharedWorker(page);
-    const workerFiles = worker === undefined ? [] : await staticClosure(bench.buildDir, new URL(worker.url).pathname);
+    const workerFiles = worker === undefined ? [] : weighClosure(bench.buildDir, new URL(worker.url).pathname.slice(1));
     return { files, workerFiles };
   });
 }
 
 /**
- * A script of the bench build and the chunks it imports statically, recursively, read from `dir`;
- * `path` is relative to it. Dynamic `import()` is not followed; the build bundles its dependencies,
- * so every import is relative.
+ * A script of the bench build and the chunks it imports statically, recursively, weighed; `path` is
+ * relative to `dir`. Dynamic `import()` is not followed; the build bundles its dependencies, so
+ * every import is relative.
  */
-async function staticClosure(dir: string, path: string): Promise<FileWeight[]> {
-  const out: FileWeight[] = [];
-  const queue = [`/${path.replace(/^\//, '')}`];
-  const seen = new Set<string>();
-  while (queue.length > 0) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const body = await readFile(join(dir, file));
-    out.push(weigh(file.slice(1), body));
-    for (const specifier of staticImports(body.toString('utf8'), file)) queue.push(new URL(specifier, `http://x${file}`).pathname);
-  }
-  return out;
+function weighClosure(dir: string, path: string): FileWeight[] {
+  const files = staticClosure(join(dir, path), (specifier, from) => resolve(dirname(from), specifier));
+  return [...files].map(({ path: file, code }) => weigh(relative(dir, file), Buffer.from(code)));
 }
 
 /**
