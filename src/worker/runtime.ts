@@ -110,9 +110,9 @@ const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 const CUSTOMER_DATA_TIMEOUT_MS = 2_000;
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
-/** Errors after which a queued send is tried again on the next connection (the server may not have it). */
 /** How soon a queued message refused on a live socket (pending limit, timeout) is tried again. */
 const OUTBOX_RETRY_MS = 1_000;
+/** Errors after which a queued send is tried again on the next connection (the server may not have it). */
 const RETRYABLE = new Set(['NO_CONNECTION', 'CONNECTION_LOST', 'REQUEST_TIMEOUT', 'MISDIRECTED_CONNECTION', 'PENDING_REQUESTS_LIMIT_REACHED']);
 
 export class Runtime {
@@ -503,15 +503,14 @@ export class Runtime {
       // Built once: it validates (a bad argument throws VALIDATION here, connected or not), keys
       // the cache lookup, is what goes on the wire on a miss, and keys what the answer is kept as.
       const call = buildCall(method, params);
-      const cached = this.fromCache(record, method, call.payload);
-      if (cached) {
-        for (const event of cached.requesterEvents) this.postTo(record, event);
-        return cached.result;
-      }
-      const { result, requesterEvents } = await executeCall(method, call, this.sender(record));
-      this.remember(method, call.payload, result);
-      for (const event of requesterEvents) this.postTo(record, event);
-      return result;
+      const slot = this.cacheSlot(method, call.payload);
+      const cached = slot && this.cacheIsExactFor(record) ? slot.read() : undefined;
+      const outcome: Outcome<CacheableMethod> = cached
+        ? { result: cached, requesterEvents: requesterEventsOf(method, cached as never) }
+        : await executeCall(method, call, this.sender(record));
+      if (!cached) slot?.store(outcome.result);
+      for (const event of outcome.requesterEvents) this.postTo(record, event);
+      return outcome.result;
     }
     if (method === 'sendEvent' && record.hello.outbox === true) return this.sendWithOutbox(record, params);
     return this.send(record, method, params);
@@ -535,31 +534,37 @@ export class Runtime {
   }
 
   /**
-   * Answers `listChats` (first page), `getChat` (latest thread) and `listThreads` (a page asked
-   * before in this login) from the cache when it is known exact, without a round trip. Only
-   * while connected: the cache is exact only while every push reaches it.
+   * The cache answers only while this tab is connected: it is exact only while every push reaches it.
    */
-  private fromCache(record: TabRecord, method: CacheableMethod, payload: Json): Outcome<CacheableMethod> | undefined {
-    if (this.ended || !record.wantsConnection || this.connection.state !== 'connected') return undefined;
-    if (method === 'listChats') {
-      if (payload.page_id !== undefined) return undefined;
-      const list = this.cache.listChats(Number(payload.limit));
-      return list ? { result: list, requesterEvents: requesterEventsOf('listChats', list) } : undefined;
-    }
-    if (method === 'getChat') {
-      const chat = this.cache.getChat(String(payload.chat_id), typeof payload.thread_id === 'string' ? payload.thread_id : undefined);
-      return chat ? { result: chat, requesterEvents: requesterEventsOf('getChat', chat) } : undefined;
-    }
-    const page = this.cache.listThreads(String(payload.chat_id), JSON.stringify(payload));
-    return page ? { result: page, requesterEvents: requesterEventsOf('listThreads', page) } : undefined;
+  private cacheIsExactFor(record: TabRecord): boolean {
+    return !this.ended && record.wantsConnection && this.connection.state === 'connected';
   }
 
-  /** Keeps what the server just answered, for the next tab that asks. */
-  private remember(method: CacheableMethod, payload: Json, result: unknown): void {
-    if (method === 'listChats' && payload.page_id === undefined) this.cache.storeList(Number(payload.limit), result as ListChatsResult);
-    // With a thread id the answer may be an older thread: only the latest one is cached.
-    if (method === 'getChat' && payload.thread_id === undefined) this.cache.storeChat(result as Chat);
-    if (method === 'listThreads') this.cache.storeThreads(String(payload.chat_id), JSON.stringify(payload), result as ListThreadsResult);
+  /**
+   * Where the cache keeps the answer to a call, if it keeps one: `listChats` (first page),
+   * `getChat` (the latest thread) and `listThreads` (a page asked before in this login). `read`
+   * answers without a round trip when the entry is known exact; `store` keeps what the server
+   * just answered, for the next tab that asks.
+   */
+  private cacheSlot(method: CacheableMethod, payload: Json): CacheSlot | undefined {
+    const chatId = String(payload.chat_id);
+    if (method === 'listChats') {
+      if (payload.page_id !== undefined) return undefined;
+      const limit = Number(payload.limit);
+      return { read: () => this.cache.listChats(limit), store: (result) => this.cache.storeList(limit, result as ListChatsResult) };
+    }
+    if (method === 'getChat') {
+      const threadId = typeof payload.thread_id === 'string' ? payload.thread_id : undefined;
+      return {
+        read: () => this.cache.getChat(chatId, threadId),
+        // With a thread id the answer may be an older thread: only the latest one is kept.
+        store: (result) => {
+          if (threadId === undefined) this.cache.storeChat(result as Chat);
+        },
+      };
+    }
+    const key = JSON.stringify(payload);
+    return { read: () => this.cache.listThreads(chatId, key), store: (result) => this.cache.storeThreads(chatId, key, result as ListThreadsResult) };
   }
 
   /**
@@ -814,8 +819,15 @@ export class Runtime {
   }
 }
 
-/** The methods whose answers the cache keeps (see `fromCache`); each is one request. */
+/** The methods whose answers the cache keeps (see `cacheSlot`); each is one request. */
 type CacheableMethod = 'listChats' | 'getChat' | 'listThreads';
+
+type CacheableResult = Outcome<CacheableMethod>['result'];
+
+interface CacheSlot {
+  read(): CacheableResult | undefined;
+  store(result: CacheableResult): void;
+}
 
 function isCacheable(method: MethodName): method is CacheableMethod {
   return method === 'listChats' || method === 'getChat' || method === 'listThreads';
