@@ -18,7 +18,7 @@ import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
-import { claimTab, randomId, type TabClaim } from './tab';
+import { claimTab, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 import type { Outbox } from './outbox';
 import type { UploadFileParams, UploadHandle } from './upload';

@@ -476,7 +476,7 @@ export async function executeCall<M extends MethodName>(method: M, call: WireCal
     answer = {};
   }
   const result = spec.parse(answer, call.payload);
-  return { result, requesterEvents: spec.requesterEvents?.(result) ?? [] };
+  return { result, requesterEvents: requesterEventsOf(method, result) };
 }
 
 /** What the asking tab gets along with a result (e.g. `user_data` for the users it names), wherever the result came from. */
