@@ -91,7 +91,6 @@ export class ChatCache {
   private readonly deleted = new Set<string>();
   private readonly flushTimer: Timer;
   private writing: Promise<void> = Promise.resolve();
-  private warned = false;
 
   constructor(private readonly deps: CacheDeps) {
     this.store = deps.store;
@@ -396,7 +395,6 @@ export class ChatCache {
       this.dirty.delete(`chat:${oldest}`);
       if (this.customer !== undefined) this.deleted.add(chatKey(this.customer, oldest));
     }
-    this.touch('meta');
   }
 
   private updateChat(chatId: string, change: (chat: Chat) => Chat): void {
@@ -496,8 +494,6 @@ export class ChatCache {
   private unavailable(error: unknown): void {
     if (!this.store) return;
     this.store = undefined;
-    if (this.warned) return;
-    this.warned = true;
     this.deps.log('warn', 'IndexedDB is unavailable (private mode, blocked or over quota?); the chat cache works from memory only', error);
   }
 }

@@ -3,7 +3,7 @@
  * Browser hosts pass `idbStorage` (IndexedDB through idb-keyval, one database per organization);
  * tests pass the same over fake-indexeddb, or `memoryStorage`.
  */
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { createStore, getMany, promisifyRequest, type UseStore } from 'idb-keyval';
 
 export interface KeyValueStore {
   getMany(keys: string[]): Promise<unknown[]>;
@@ -17,7 +17,7 @@ export function idbStorage(organizationId: string): KeyValueStore {
   // Opened on first use: creating it where IndexedDB is missing would throw in the constructor's caller.
   const use: UseStore = (mode, callback) => (store ??= createStore(`livechat-multitab:${organizationId}`, 'cache'))(mode, callback);
   return {
-    getMany: (keys) => use('readonly', (objects) => Promise.all(keys.map((key) => promisifyRequest(objects.get(key))))),
+    getMany: (keys) => getMany(keys, use),
     write: (puts, deletes) =>
       use('readwrite', (objects) => {
         for (const [key, value] of puts) objects.put(value, key);
