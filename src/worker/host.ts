@@ -112,7 +112,7 @@ class PortApi implements TabPortApi {
       const session = runtime.attach(hello, {
         post: (message: RuntimeMessage) => events.postMessage(message),
         getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
-        getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()) ?? undefined,
+        getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()),
       });
       this.session = session;
       this.detached = false;

@@ -527,10 +527,14 @@ export class Runtime {
   /** How a tab's request reaches the connection: only while it wants the connection; pushes answering it go to it alone. */
   private sender(record: TabRecord): Send {
     return (action, payload, resolvedBy) => {
-      if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-      if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+      this.assertCanSend(record);
       return this.connection.request(action, payload, resolvedBy ? { resolvedBy, owner: record.tabId } : { owner: record.tabId });
     };
+  }
+
+  private assertCanSend(record: TabRecord): void {
+    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
   }
 
   /**
@@ -578,8 +582,7 @@ export class Runtime {
     const given = params as OutboxEntry['params'];
     const customId = typeof given.event.customId === 'string' && given.event.customId !== '' ? given.event.customId : this.newCustomId();
     const entry: OutboxEntry = { customId, chatId: given.chatId, params: { ...given, event: { ...given.event, customId } }, queuedAt: this.clock.now() };
-    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+    this.assertCanSend(record);
     let failure = new SdkError('NO_CONNECTION', 'No connection, and the outbox is full.');
     if (this.connection.state === 'connected' && this.cache.outbox().length === 0) {
       try {
@@ -617,20 +620,23 @@ export class Runtime {
     }
   }
 
+  /**
+   * The runtime's own requests (outbox, catch-up): no owner, so an answering push reaches every
+   * tab (the one waiting for a queued message recognises its customId).
+   */
+  private readonly ownerless: Send = (action, payload, resolvedBy) => this.connection.request(action, payload, resolvedBy ? { resolvedBy } : {});
+
   private async sendQueued(entry: OutboxEntry, known: Map<string, Chat>): Promise<'done' | 'retry'> {
-    // No owner: the answering push reaches every tab; the one waiting recognises its customId.
-    const send = (action: string, payload: Json, resolvedBy?: 'incoming_event' | 'incoming_chat') =>
-      this.connection.request(action, payload, resolvedBy ? { resolvedBy } : {});
     let outcome: { event: ChatEvent } | { error: SdkError };
     try {
       let chat = known.get(entry.chatId);
       if (!chat) {
-        chat = (await executeMethod('getChat', { chatId: entry.chatId }, send)).result;
+        chat = (await executeMethod('getChat', { chatId: entry.chatId }, this.ownerless)).result;
         known.set(entry.chatId, chat);
       }
       // Sent before the socket went down, answer lost: the server has it, so it is not sent again.
       const already = chat.thread?.events.find((event) => event.customId === entry.customId);
-      outcome = { event: already ?? (await executeMethod('sendEvent', entry.params, send)).result };
+      outcome = { event: already ?? (await executeMethod('sendEvent', entry.params, this.ownerless)).result };
     } catch (error) {
       const sdkError = SdkError.from(error);
       if (RETRYABLE.has(sdkError.code)) return 'retry';
@@ -691,7 +697,7 @@ export class Runtime {
     for (const chatId of chatIds) {
       if (this.connection.state !== 'connected') break;
       try {
-        const { result: chat } = await executeMethod('getChat', { chatId }, (action, payload) => this.connection.request(action, payload));
+        const { result: chat } = await executeMethod('getChat', { chatId }, this.ownerless);
         chats.set(chatId, chat);
         for (const event of this.seen.missed(chat)) this.broadcast(event);
         this.cache.storeChat(chat);

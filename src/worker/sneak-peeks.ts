@@ -6,7 +6,7 @@
 import type { Json } from '../shared/validate';
 import { Timer, type Clock } from './clock';
 
-export const SNEAK_PEEK_INTERVAL_MS = 1_000;
+const SNEAK_PEEK_INTERVAL_MS = 1_000;
 
 interface ChatWindow {
   timer: Timer;
@@ -34,11 +34,6 @@ export class SneakPeekThrottle {
     this.windows.set(chatId, window);
     this.schedule(chatId, window);
     return this.send(payload);
-  }
-
-  clear(): void {
-    for (const window of this.windows.values()) window.timer.clear();
-    this.windows.clear();
   }
 
   private schedule(chatId: string, window: ChatWindow): void {
