@@ -8,7 +8,7 @@
  */
 import { SdkError } from '../shared/errors';
 import type { Token } from '../shared/types';
-import { fail, isPlainObject, optionalFunction } from '../shared/validate';
+import { fail, isPlainObject, optionalFunction, requireObject } from '../shared/validate';
 
 /** The API's limit: 10 × 1024 × 1024 bytes. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -65,6 +65,8 @@ export function startUpload(params: unknown, deps: UploadDeps): UploadHandle & {
     // Before the token arrived there is no request yet: the token callback sees `settled` and sends nothing.
     xhr?.abort();
   };
+  // Once settled (a bad argument, a file too big) cancel() and abort() do nothing: one handle serves.
+  const handle = { promise, cancel: () => abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.')), abort };
 
   let file: Blob;
   let onProgress: ((progress: number) => void) | undefined;
@@ -72,7 +74,7 @@ export function startUpload(params: unknown, deps: UploadDeps): UploadHandle & {
     ({ file, onProgress } = validate(params));
   } catch (error) {
     settle({ error: SdkError.from(error) });
-    return { promise, cancel: () => {}, abort: () => {} };
+    return handle;
   }
 
   let reported = -1;
@@ -89,7 +91,7 @@ export function startUpload(params: unknown, deps: UploadDeps): UploadHandle & {
 
   if (file.size > MAX_UPLOAD_BYTES) {
     settle({ error: new SdkError('TOO_BIG_FILE', 'The file is too big (max size is 10.00 MB).') });
-    return { promise, cancel: () => {}, abort: () => {} };
+    return handle;
   }
 
   deps.getToken().then(
@@ -121,14 +123,13 @@ export function startUpload(params: unknown, deps: UploadDeps): UploadHandle & {
     (error: unknown) => settle({ error: SdkError.from(error, 'TOKEN_UNAVAILABLE') }),
   );
 
-  return { promise, cancel: () => abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.')), abort };
+  return handle;
 }
 
 function validate(params: unknown): UploadFileParams {
-  if (!isPlainObject(params)) fail('params', 'an object', params);
-  const file = params.file;
+  const { file } = requireObject(params, 'params');
   if (typeof Blob === 'undefined' || !(file instanceof Blob)) fail('file', 'a Blob or File', file);
-  const onProgress = optionalFunction<(progress: number) => void>(params.onProgress, 'onProgress');
+  const onProgress = optionalFunction<(progress: number) => void>((params as UploadFileParams).onProgress, 'onProgress');
   return onProgress ? { file, onProgress } : { file };
 }
 
