@@ -170,6 +170,24 @@ describe('indicators and previews', () => {
     }
     expect((await agent('nonsense', { organization_id: org })).status).toBe(404);
   });
+
+  it('answers every refusal with exactly {error: {type, message}} and its status', async () => {
+    const { org, a, chat_id } = await chatWithTwoTabs();
+    const cases: Array<[string, Record<string, unknown>, number, string, string]> = [
+      ['send_event', { organization_id: org, chat_id, event: { type: 'form', form_id: 'f', form_type: 'survey', fields: [{ type: 'email', id: 'e' }] } }, 400, 'validation', 'event.form_type must be one of prechat, postchat, ask_for_email, ticket'],
+      ['send_event', { chat_id, text: 'x' }, 400, 'validation', 'organization_id is required and must be a non-empty string'],
+      ['send_event', { organization_id: 'no-such-org', chat_id, text: 'x' }, 404, 'not_found', 'Organization no-such-org not found'],
+      ['send_event', { organization_id: org, chat_id: 'NOSUCHCHAT', text: 'x' }, 404, 'not_found', 'Chat not found'],
+      ['add_user', { organization_id: org, chat_id, agent_id: EMMA }, 409, 'already_in_chat', `${EMMA} is already in the chat`],
+    ];
+    for (const [action, body, status, type, message] of cases) {
+      expect(await agent(action, body), `${action} ${JSON.stringify(body)}`).toEqual({ status, body: { error: { type, message } } });
+    }
+    const unknown = await agent('nonsense', { organization_id: org });
+    expect(unknown).toEqual({ status: 404, body: { error: { type: 'not_found', message: expect.stringMatching(/^No agent action nonsense; known: send_event, /) } } });
+    await a.request('deactivate_chat', { id: chat_id });
+    expect(await agent('typing', { organization_id: org, chat_id })).toEqual({ status: 409, body: { error: { type: 'chat_inactive', message: 'Chat is inactive' } } });
+  });
 });
 
 describe('routing', () => {

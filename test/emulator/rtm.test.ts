@@ -372,6 +372,23 @@ describe('list_chats', () => {
     const res = await client.request('list_chats', payload);
     expect(errorOf(res)).toMatchObject({ success: false, type: 'validation', message: expect.stringMatching(message) });
   });
+
+  it('words each paging error exactly (clients show these messages)', async () => {
+    const customer = await newCustomer(env.emulator.url, randomOrg());
+    const { client } = track(await connect(env.emulator.url, customer));
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ limit: 0 }, 'limit must be an integer between 1 and 25'],
+      [{ limit: 2.5 }, 'limit must be an integer between 1 and 25'],
+      [{ sort_order: 'up' }, 'sort_order must be "asc" or "desc"'],
+      [{ page_id: 'garbage!' }, 'page_id is invalid'],
+      [{ page_id: Buffer.from('{"o":0,"l":26,"s":"desc"}').toString('base64url') }, 'page_id is invalid'],
+      [{ page_id: 7 }, 'page_id is required and must be a non-empty string'],
+      [{ page_id: 'x', sort_order: 'asc' }, 'page_id cannot be combined with limit or sort_order'],
+    ];
+    for (const [payload, message] of cases) {
+      expect(errorOf(await client.request('list_chats', payload)), JSON.stringify(payload)).toEqual({ success: false, type: 'validation', message });
+    }
+  });
 });
 
 describe('list_chats paging (an emulator allowing several chats per customer)', () => {

@@ -123,6 +123,25 @@ describe('list_threads', () => {
     }
     expect(errorOf(await other.request('list_threads', { chat_id: otherChat, page_id: page, limit: 1 }))).toMatchObject({ message: expect.stringMatching(/page_id cannot be combined/) });
   });
+
+  it('words each paging error exactly (clients show these messages)', async () => {
+    const { a } = await twoTabs();
+    const { chatId } = await chatWithThreads(a, [1]);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ limit: 101 }, 'limit must be an integer between 1 and 100'],
+      [{ limit: null }, 'limit must be an integer between 1 and 100'],
+      [{ min_events_count: 0 }, 'min_events_count must be an integer between 1 and 100'],
+      [{ limit: 2, min_events_count: 5 }, 'limit and min_events_count cannot be combined'],
+      [{ sort_order: 'up' }, 'sort_order must be "asc" or "desc"'],
+      [{ page_id: 'garbage!' }, 'page_id is invalid'],
+      [{ page_id: '' }, 'page_id is required and must be a non-empty string'],
+      [{ page_id: 'x', min_events_count: 5 }, 'page_id cannot be combined with limit, min_events_count or sort_order'],
+    ];
+    for (const [payload, message] of cases) {
+      const res = await a.request('list_threads', { chat_id: chatId, ...payload });
+      expect(errorOf(res), JSON.stringify(payload)).toEqual({ success: false, type: 'validation', message });
+    }
+  });
 });
 
 describe('thread properties (rateChat / cancelRate)', () => {
