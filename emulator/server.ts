@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
 import { Hub, isPaused, type Connection, type Endpoint } from './hub';
 import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
-import { State, TOKEN_LIFETIME_S, type Counters } from './state';
+import { State, TOKEN_LIFETIME_S, addCounters, emptyCounters, type Counters } from './state';
 import { RtmError } from './validate';
 import { API_VERSION, errorResponse, isApiVersion } from './wire';
 
@@ -144,26 +144,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const stats = (organizationId?: string): EmulatorStats => {
     const orgs = organizationId === undefined ? [...state.orgs.values()] : [state.orgs.get(organizationId)];
-    const out: EmulatorStats = {
-      openConnections: hub.openCount(organizationId),
-      totalConnections: 0,
-      logins: 0,
-      requests: {},
-      refusedConnections: 0,
-      pings: 0,
-      uploads: 0,
-      pushes: {},
-    };
-    for (const org of orgs) {
-      if (org === undefined) continue;
-      out.totalConnections += org.counters.totalConnections;
-      out.logins += org.counters.logins;
-      out.refusedConnections += org.counters.refusedConnections;
-      out.pings += org.counters.pings;
-      out.uploads += org.counters.uploads;
-      for (const [action, n] of Object.entries(org.counters.requests)) out.requests[action] = (out.requests[action] ?? 0) + n;
-      for (const [action, n] of Object.entries(org.counters.pushes)) out.pushes[action] = (out.pushes[action] ?? 0) + n;
-    }
+    const out: EmulatorStats = { openConnections: hub.openCount(organizationId), ...emptyCounters() };
+    for (const org of orgs) if (org !== undefined) addCounters(out, org.counters);
     return out;
   };
 

@@ -138,6 +138,22 @@ export interface Counters {
   pushes: Record<string, number>;
 }
 
+/** Counters of an organization nothing has happened to yet; the key order is the stats JSON's. */
+export function emptyCounters(): Counters {
+  return { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0, pushes: {} };
+}
+
+/** Adds `from` to `into` (per-action counts by action name), for stats summed over organizations. */
+export function addCounters(into: Counters, from: Counters): void {
+  into.totalConnections += from.totalConnections;
+  into.logins += from.logins;
+  into.refusedConnections += from.refusedConnections;
+  into.pings += from.pings;
+  into.uploads += from.uploads;
+  for (const [action, n] of Object.entries(from.requests)) into.requests[action] = (into.requests[action] ?? 0) + n;
+  for (const [action, n] of Object.entries(from.pushes)) into.pushes[action] = (into.pushes[action] ?? 0) + n;
+}
+
 /** What the control API can make of an organization's subscription. */
 export type OrganizationStatus = 'active' | 'expired' | 'missing';
 
@@ -265,7 +281,7 @@ export class State {
         id,
         customers: new Map(),
         chats: new Map(),
-        counters: { totalConnections: 0, logins: 0, requests: {}, refusedConnections: 0, pings: 0, uploads: 0, pushes: {} },
+        counters: emptyCounters(),
         chatSeq: 0,
         status: 'active',
         banned: new Set(),
