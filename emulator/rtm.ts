@@ -494,44 +494,92 @@ const HANDLERS: Record<string, Handler> = {
   ...ENGAGEMENT_HANDLERS,
 };
 
+// ---- paging (list_chats, list_threads) ------------------------------------------------------
+
+type SortOrder = 'asc' | 'desc';
+
+function isSortOrder(value: unknown): value is SortOrder {
+  return value === 'asc' || value === 'desc';
+}
+
+/** `sort_order`, newest first when absent. */
+function sortOrder(value: unknown): SortOrder {
+  const order = value ?? 'desc';
+  if (!isSortOrder(order)) throw invalid('sort_order must be "asc" or "desc"');
+  return order;
+}
+
+/** A page size: an integer from 1 to the action's maximum (also what a page id may hold). */
+function isPageSize(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max;
+}
+
+/** Where a page starts in the whole list: what a page id holds besides the page size and order. */
+function isOffset(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+function pageSize(value: unknown, field: string, max: number): number {
+  if (!isPageSize(value, max)) throw invalid(`${field} must be an integer between 1 and ${max}`);
+  return value;
+}
+
+/**
+ * The request's page_id, undefined when it has none. A page id stands for all the paging fields it
+ * was made from, so none of `fields` may come with it.
+ */
+function requestedPageId(payload: Obj, fields: readonly string[]): string | undefined {
+  if (payload.page_id === undefined) return undefined;
+  if (fields.some((f) => payload[f] !== undefined)) {
+    throw invalid(`page_id cannot be combined with ${fields.slice(0, -1).join(', ')} or ${fields[fields.length - 1]}`);
+  }
+  return requiredString(payload.page_id, 'page_id');
+}
+
+/** Page ids are opaque to clients: a cursor's fields as base64url JSON. */
+function encodePageId(fields: Obj): string {
+  return Buffer.from(JSON.stringify(fields)).toString('base64url');
+}
+
+/** The fields of a page id, or undefined when it is not one; each action checks its own fields. */
+function decodePageId(pageId: string): Obj | undefined {
+  const raw = parseJson(Buffer.from(pageId, 'base64url').toString('utf8'));
+  return isObject(raw) ? raw : undefined;
+}
+
 // ---- list_chats -----------------------------------------------------------------------------
+
+const CHATS_DEFAULT_LIMIT = 10;
+const CHATS_MAX = 25;
 
 interface PageCursor {
   offset: number;
   limit: number;
-  order: 'asc' | 'desc';
+  order: SortOrder;
 }
 
 function encodeCursor(c: PageCursor): string {
-  return Buffer.from(JSON.stringify({ o: c.offset, l: c.limit, s: c.order })).toString('base64url');
+  return encodePageId({ o: c.offset, l: c.limit, s: c.order });
 }
 
 function decodeCursor(pageId: string): PageCursor {
-  try {
-    const raw: unknown = JSON.parse(Buffer.from(pageId, 'base64url').toString('utf8'));
-    if (isObject(raw) && Number.isInteger(raw.o) && Number.isInteger(raw.l) && (raw.s === 'asc' || raw.s === 'desc')) {
-      const offset = raw.o as number;
-      const limit = raw.l as number;
-      if (offset >= 0 && limit >= 1 && limit <= 25) return { offset, limit, order: raw.s };
-    }
-  } catch {
-    // fall through to the validation error
+  const raw = decodePageId(pageId);
+  if (raw !== undefined && isOffset(raw.o) && isPageSize(raw.l, CHATS_MAX) && isSortOrder(raw.s)) {
+    return { offset: raw.o, limit: raw.l, order: raw.s };
   }
   throw invalid('page_id is invalid');
 }
 
 function listChats(ctx: Ctx): Result {
   const p = ctx.request.payload;
+  const pageId = requestedPageId(p, ['limit', 'sort_order']);
   let cursor: PageCursor;
-  if (p.page_id !== undefined) {
-    if (p.limit !== undefined || p.sort_order !== undefined) throw invalid('page_id cannot be combined with limit or sort_order');
-    cursor = decodeCursor(requiredString(p.page_id, 'page_id'));
+  if (pageId !== undefined) {
+    cursor = decodeCursor(pageId);
   } else {
-    const limit = p.limit ?? 10;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 25) throw invalid('limit must be an integer between 1 and 25');
-    const order = p.sort_order ?? 'desc';
-    if (order !== 'asc' && order !== 'desc') throw invalid('sort_order must be "asc" or "desc"');
-    cursor = { offset: 0, limit, order };
+    // A null limit means the default here, as it always has (list_threads refuses it).
+    const limit = pageSize(p.limit ?? CHATS_DEFAULT_LIMIT, 'limit', CHATS_MAX);
+    cursor = { offset: 0, limit, order: sortOrder(p.sort_order) };
   }
 
   // Ordered by the creation time of the last thread (API), newest first unless asked otherwise.
@@ -615,7 +663,7 @@ function removeProperties(target: Properties, names: Record<string, string[]>): 
 interface ThreadCursor {
   chatId: string;
   offset: number;
-  order: 'asc' | 'desc';
+  order: SortOrder;
   size: { limit: number } | { minEvents: number };
 }
 
@@ -624,29 +672,22 @@ const THREADS_MAX = 100;
 
 function encodeThreadCursor(c: ThreadCursor): string {
   const size = 'limit' in c.size ? { l: c.size.limit } : { m: c.size.minEvents };
-  return Buffer.from(JSON.stringify({ c: c.chatId, o: c.offset, s: c.order, ...size })).toString('base64url');
+  return encodePageId({ c: c.chatId, o: c.offset, s: c.order, ...size });
 }
 
 function decodeThreadCursor(pageId: string, chatId: string): ThreadCursor {
-  try {
-    const raw: unknown = JSON.parse(Buffer.from(pageId, 'base64url').toString('utf8'));
-    const inRange = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= THREADS_MAX;
-    if (isObject(raw) && raw.c === chatId && Number.isInteger(raw.o) && (raw.o as number) >= 0 && (raw.s === 'asc' || raw.s === 'desc')) {
-      if (inRange(raw.l) && raw.m === undefined) return { chatId, offset: raw.o as number, order: raw.s, size: { limit: raw.l } };
-      if (inRange(raw.m) && raw.l === undefined) return { chatId, offset: raw.o as number, order: raw.s, size: { minEvents: raw.m } };
-    }
-  } catch {
-    // fall through to the validation error
+  const raw = decodePageId(pageId);
+  if (raw !== undefined && raw.c === chatId && isOffset(raw.o) && isSortOrder(raw.s)) {
+    const at = { chatId, offset: raw.o, order: raw.s };
+    if (isPageSize(raw.l, THREADS_MAX) && raw.m === undefined) return { ...at, size: { limit: raw.l } };
+    if (isPageSize(raw.m, THREADS_MAX) && raw.l === undefined) return { ...at, size: { minEvents: raw.m } };
   }
   throw invalid('page_id is invalid');
 }
 
-function boundedInteger(value: unknown, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > THREADS_MAX) {
-    throw invalid(`${field} must be an integer between 1 and ${THREADS_MAX}`);
-  }
-  return value;
+/** list_threads has two page size fields, both optional: which one is given decides the default. */
+function threadsPageSize(value: unknown, field: string): number | undefined {
+  return value === undefined ? undefined : pageSize(value, field, THREADS_MAX);
 }
 
 /** Where a page of `size` that ends just before `end` starts (for previous_page_id). */
@@ -675,18 +716,15 @@ function pageEndFrom(threads: Thread[], start: number, size: ThreadCursor['size'
 function listThreads(ctx: Ctx): Result {
   const p = ctx.request.payload;
   const chat = ownChat(ctx, p.chat_id, 'chat_id');
+  const pageId = requestedPageId(p, ['limit', 'min_events_count', 'sort_order']);
   let cursor: ThreadCursor;
-  if (p.page_id !== undefined) {
-    if (p.limit !== undefined || p.min_events_count !== undefined || p.sort_order !== undefined) {
-      throw invalid('page_id cannot be combined with limit, min_events_count or sort_order');
-    }
-    cursor = decodeThreadCursor(requiredString(p.page_id, 'page_id'), chat.id);
+  if (pageId !== undefined) {
+    cursor = decodeThreadCursor(pageId, chat.id);
   } else {
-    const limit = boundedInteger(p.limit, 'limit');
-    const minEvents = boundedInteger(p.min_events_count, 'min_events_count');
+    const limit = threadsPageSize(p.limit, 'limit');
+    const minEvents = threadsPageSize(p.min_events_count, 'min_events_count');
     if (limit !== undefined && minEvents !== undefined) throw invalid('limit and min_events_count cannot be combined');
-    const order = p.sort_order ?? 'desc';
-    if (order !== 'asc' && order !== 'desc') throw invalid('sort_order must be "asc" or "desc"');
+    const order = sortOrder(p.sort_order);
     const size = minEvents !== undefined ? { minEvents } : { limit: limit ?? THREADS_DEFAULT_LIMIT };
     cursor = { chatId: chat.id, offset: 0, order, size };
   }
