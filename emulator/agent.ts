@@ -1,7 +1,8 @@
 // The agent side of the control API (`POST /__emulator/agent/<action>`): what agents, bots and the
 // router do to a customer's chats, each turned into the pushes the Customer Chat API sends for it.
 // Every action takes a JSON body with `organization_id`; the answers are small JSON objects.
-import { FORM_TYPES, formKey, isFormType } from './content';
+import { formKey } from './content';
+import { apiError } from './errors';
 import type { Hub } from './hub';
 import {
   AGENTS,
@@ -19,21 +20,10 @@ import {
   type State,
   type Thread,
 } from './state';
-import { RtmError, agentEvent, formFieldsOf, invalid, messageText, optionalBoolean, optionalObject, optionalString, requiredGroupId, requiredString, type Obj } from './validate';
+import { FORM_TYPES, RtmError, agentEvent, formFieldsOf, invalid, isFormType, messageText, optionalBoolean, optionalObject, optionalString, requiredGroupId, requiredString, type Obj } from './validate';
 import type { WireEvent } from './wire';
 
-/** An answer other than 400 validation (which RtmError('validation') becomes): 404 unknown, 409 wrong state. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface AgentContext {
+interface AgentContext {
   state: State;
   hub: Hub;
 }
@@ -46,14 +36,14 @@ const REMOVAL_REASONS = ['disconnected', 'signed_out', 'remotely_signed_out', 'd
 function organization(ctx: AgentContext, body: Obj): Organization {
   const id = requiredString(body.organization_id, 'organization_id');
   const org = ctx.state.orgs.get(id);
-  if (org === undefined) throw new ControlError(404, 'not_found', `Organization ${id} not found`);
+  if (org === undefined) throw apiError(404, 'not_found', `Organization ${id} not found`);
   return org;
 }
 
 function chatOf(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat } {
   const org = organization(ctx, body);
   const chat = org.chats.get(requiredString(body.chat_id, 'chat_id'));
-  if (chat === undefined) throw new ControlError(404, 'not_found', 'Chat not found');
+  if (chat === undefined) throw apiError(404, 'not_found', 'Chat not found');
   return { org, chat };
 }
 
@@ -61,7 +51,7 @@ function chatOf(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat }
 function activeChat(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat; thread: Thread } {
   const { org, chat } = chatOf(ctx, body);
   const thread = lastThread(chat);
-  if (thread === undefined || !thread.active) throw new ControlError(409, 'chat_inactive', 'Chat is inactive');
+  if (thread === undefined || !thread.active) throw apiError(409, 'chat_inactive', 'Chat is inactive');
   return { org, chat, thread };
 }
 
@@ -138,7 +128,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const eventId = requiredString(body.event_id, 'event_id');
     const text = messageText(body.text, 'text');
     const found = chat.threads.flatMap((thread) => thread.events.map((event) => ({ thread, event }))).find((x) => x.event.id === eventId);
-    if (found === undefined) throw new ControlError(404, 'not_found', 'Event not found');
+    if (found === undefined) throw apiError(404, 'not_found', 'Event not found');
     if (found.event.type !== 'message') throw invalid(`Event ${eventId} is a ${found.event.type}; only messages can be edited`);
     found.event.text = text;
     push(ctx, org, chat, 'event_updated', { chat_id: chat.id, thread_id: found.thread.id, event: found.event });
@@ -225,7 +215,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const { org, chat } = chatOf(ctx, body);
     const agent = agentFrom(body, 'agent_id');
     const reason = optionalString(body.reason, 'reason') || 'manual';
-    if (chat.agents.some((a) => a.id === agent.id)) throw new ControlError(409, 'already_in_chat', `${agent.id} is already in the chat`);
+    if (chat.agents.some((a) => a.id === agent.id)) throw apiError(409, 'already_in_chat', `${agent.id} is already in the chat`);
     chat.agents.push(agent);
     const payload = {
       chat_id: chat.id,
@@ -244,7 +234,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const reason = optionalString(body.reason, 'reason') || 'manual';
     if (!(REMOVAL_REASONS as readonly string[]).includes(reason)) throw invalid(`reason must be one of ${REMOVAL_REASONS.join(', ')}`);
     const index = chat.agents.findIndex((a) => a.id === userId);
-    if (index < 0) throw new ControlError(404, 'not_found', `${userId} is not an agent of the chat`);
+    if (index < 0) throw apiError(404, 'not_found', `${userId} is not an agent of the chat`);
     chat.agents.splice(index, 1);
     const payload = {
       chat_id: chat.id,
@@ -281,7 +271,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const org = organization(ctx, body);
     const customerId = requiredString(body.customer_id, 'customer_id');
     const customer = org.customers.get(customerId);
-    if (customer === undefined) throw new ControlError(404, 'not_found', 'Customer not found');
+    if (customer === undefined) throw apiError(404, 'not_found', 'Customer not found');
     const templateId = body.id === undefined ? 1 : requiredGroupId(body.id, 'id');
     const agent = agentFrom(body, 'agent_id', EMULATOR_AGENT);
     const subtype = optionalString(body.subtype, 'subtype') || 'greeting';
@@ -361,14 +351,17 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
   },
 };
 
-/** Runs a control action; RtmError('validation') from the validators becomes 400, as everywhere in the control API. */
+/**
+ * Runs a control action; RtmError('validation') from the validators becomes 400, as everywhere in the
+ * control API. Other refusals are 404 (nothing by that id) or 409 (not in a state that allows it).
+ */
 export function runAgentAction(ctx: AgentContext, name: string, body: Obj): object {
   const action = AGENT_ACTIONS[name];
-  if (action === undefined) throw new ControlError(404, 'not_found', `No agent action ${name}; known: ${Object.keys(AGENT_ACTIONS).join(', ')}`);
+  if (action === undefined) throw apiError(404, 'not_found', `No agent action ${name}; known: ${Object.keys(AGENT_ACTIONS).join(', ')}`);
   try {
     return action(ctx, body);
   } catch (e) {
-    if (e instanceof RtmError) throw new ControlError(e.type === 'validation' ? 400 : 409, e.type, e.message);
+    if (e instanceof RtmError) throw apiError(e.type === 'validation' ? 400 : 409, e.type, e.message);
     throw e;
   }
 }

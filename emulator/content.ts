@@ -2,15 +2,7 @@
 // (a small table plus a preview derived from the URL itself, never a real fetch, so tests stay
 // offline and deterministic) and the welcome message.
 import type { WireForm } from './state';
-import { decodeLenient, invalid, RtmError } from './validate';
-
-/** `get_form` types; `ticket` is what the SDK asks when no agent is online. */
-export const FORM_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'] as const;
-export type FormType = (typeof FORM_TYPES)[number];
-
-export function isFormType(value: unknown): value is FormType {
-  return (FORM_TYPES as readonly unknown[]).includes(value);
-}
+import { decodeLenient, invalid, RtmError, type FormType } from './validate';
 
 /** Group 0's forms until the agent API changes them; other groups have none (`enabled: false`), nor has a ticket form. */
 const BUILT_IN_FORMS: Readonly<Partial<Record<FormType, WireForm>>> = {

@@ -1,9 +1,9 @@
 // RTM actions around engaging the customer: greetings (accept, cancel, button clicks), the welcome
 // message, forms, URL previews and rich message postbacks.
-import { FORM_TYPES, WELCOME_MESSAGE_TEXT, formFor, isFormType, urlInfo } from './content';
+import { WELCOME_MESSAGE_TEXT, formFor, urlInfo } from './content';
 import { existingGroup, ownEvent, predictableGroup, type Ctx, type Handler } from './handler';
 import { EMULATOR_AGENT, wirePredictedAgent, type Greeting } from './state';
-import { RtmError, invalid, isObject, optionalBoolean, optionalGroupId, optionalObject, optionalString, requiredGroupId, requiredString } from './validate';
+import { FORM_TYPES, RtmError, invalid, isFormType, isObject, optionalBoolean, optionalGroupId, optionalObject, optionalString, requiredGroupId, requiredString } from './validate';
 
 /** The customer's greeting with this unique id, if still on screen; anything else is `greeting_not_found`. */
 function shownGreeting(ctx: Ctx, uniqueId: string): Greeting {

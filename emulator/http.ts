@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from './hub';
 import type { EmulatorStats } from './server';
 import type { State } from './state';
-import { ControlError, runAgentAction } from './agent';
+import { runAgentAction } from './agent';
+import { HttpError, apiError } from './errors';
 import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
 import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, parseJson, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
@@ -39,16 +40,7 @@ export interface HttpContext {
   restart(keepState: boolean, downMs: number): number;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: object,
-  ) {
-    super(JSON.stringify(body));
-  }
-}
-
-const validationError = (message: string) => new HttpError(400, { error: { type: 'validation', message } });
+const validationError = (message: string) => apiError(400, 'validation', message);
 /** customer-auth ignores the status and reads this key (→ SSO_OAUTH_EXCEPTION). */
 const oauthError = (reason: string) => new HttpError(400, { oauth_exception: reason });
 
@@ -58,7 +50,6 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
   return (req, res) => {
     route(ctx, req, res).catch((e: unknown) => {
       if (e instanceof HttpError) return sendJson(req, res, e.status, e.body);
-      if (e instanceof ControlError) return sendJson(req, res, e.status, { error: { type: e.type, message: e.message } });
       console.error('[emulator] HTTP handler failed:', e);
       sendJson(req, res, 500, { error: { type: 'internal', message: 'Internal emulator error' } });
     });
@@ -136,11 +127,11 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
         sendJson(req, res, 200, { ok: true });
       });
   }
-  throw new HttpError(404, { error: { type: 'not_found', message: `No route for ${method} ${path}` } });
+  throw apiError(404, 'not_found', `No route for ${method} ${path}`);
 }
 
 function methodNotAllowed(allowed: string): Promise<void> {
-  return Promise.reject(new HttpError(405, { error: { type: 'method_not_allowed', message: `Use ${allowed}` } }));
+  return Promise.reject(apiError(405, 'method_not_allowed', `Use ${allowed}`));
 }
 
 // ---- token endpoint -------------------------------------------------------------------------
@@ -204,9 +195,8 @@ function parseCookies(header: string | undefined): Record<string, string> {
 
 // ---- file upload ----------------------------------------------------------------------------
 
-const authenticationError = (message: string) => new HttpError(401, { error: { type: 'authentication', message } });
-const tooLargeError = () =>
-  new HttpError(413, { error: { type: 'entity_too_large', message: `The file exceeds ${MAX_UPLOAD_FILE_BYTES} bytes (10 MB)` } });
+const authenticationError = (message: string) => apiError(401, 'authentication', message);
+const tooLargeError = () => apiError(413, 'entity_too_large', `The file exceeds ${MAX_UPLOAD_FILE_BYTES} bytes (10 MB)`);
 
 /**
  * `POST /v3.6/customer/action/upload_file?organization_id=ORG` (and 3.5): multipart/form-data with
@@ -247,7 +237,7 @@ function uploadRefusal(ctx: HttpContext, req: IncomingMessage, organizationId: s
 /** `GET /__emulator/files/<id>/<name>`: the bytes of an uploaded file, with its content type. */
 function serveFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, id: string): void {
   const file = ctx.state.files.get(id);
-  if (file === undefined) throw new HttpError(404, { error: { type: 'not_found', message: 'File not found' } });
+  if (file === undefined) throw apiError(404, 'not_found', 'File not found');
   cors(req, res);
   res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.bytes.length, 'Cache-Control': 'no-store' });
   res.end(file.bytes);
@@ -442,7 +432,7 @@ interface BodyLimit {
 const JSON_BODY: BodyLimit = {
   maxBytes: MAX_BODY_BYTES,
   cutBytes: 64 * MAX_BODY_BYTES,
-  tooLarge: () => new HttpError(413, { error: { type: 'entity_too_large', message: `Body exceeds ${MAX_BODY_BYTES} bytes` } }),
+  tooLarge: () => apiError(413, 'entity_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes`),
 };
 
 const UPLOAD_BODY: BodyLimit = { maxBytes: MAX_UPLOAD_BODY_BYTES, cutBytes: UPLOAD_DRAIN_LIMIT_BYTES, tooLarge: tooLargeError };

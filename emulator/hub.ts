@@ -23,7 +23,7 @@ export function isPaused(conn: Connection): boolean {
 }
 
 /** What the service wants to know of every frame written, whichever endpoint wrote it. */
-export interface HubHooks {
+interface HubHooks {
   pushSent?(conn: Connection, action: string): void;
 }
 

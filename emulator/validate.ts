@@ -181,9 +181,16 @@ export function customerEvent(value: unknown, field: string): EventDraft {
 
 /** Event types an agent (the control API) can send; `filled_form` is the customer's answer, not theirs. */
 const AGENT_EVENT_TYPES = ['message', 'file', 'form', 'rich_message', 'system_message', 'custom'] as const;
-export const RICH_MESSAGE_TEMPLATES = ['cards', 'quick_replies', 'sticker', 'ecommerce'] as const;
+const RICH_MESSAGE_TEMPLATES = ['cards', 'quick_replies', 'sticker', 'ecommerce'] as const;
 const BUTTON_TYPES = ['message', 'phone', 'url', 'webview', 'cancel'];
-const FORM_EVENT_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'];
+
+/** Form types: what `get_form` asks for and what a form event carries; `ticket` is what the SDK asks when no agent is online. */
+export const FORM_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'] as const;
+export type FormType = (typeof FORM_TYPES)[number];
+
+export function isFormType(value: unknown): value is FormType {
+  return (FORM_TYPES as readonly unknown[]).includes(value);
+}
 
 /**
  * Validates an event the agent API sends. Customer-sendable types follow `customerEvent`; the
@@ -206,7 +213,7 @@ export function agentEvent(value: unknown, field: string): EventDraft {
   if (customId !== undefined) draft.custom_id = customId;
   if (type === 'form') {
     const formType = value.form_type;
-    if (typeof formType !== 'string' || !FORM_EVENT_TYPES.includes(formType)) throw invalid(`${field}.form_type must be one of ${FORM_EVENT_TYPES.join(', ')}`);
+    if (!isFormType(formType)) throw invalid(`${field}.form_type must be one of ${FORM_TYPES.join(', ')}`);
     draft.form_id = requiredString(value.form_id, `${field}.form_id`);
     draft.form_type = formType;
     draft.fields = formFieldsOf(value.fields, `${field}.fields`);
