@@ -289,27 +289,32 @@ export function listWithChat(list: ListChatsResult, limit: number, chat: Chat): 
  * page the list does not know the chat, and gives up.
  */
 export function listWithEvent(list: ListChatsResult, chatId: string, event: ChatEvent): ListChatsResult | undefined {
-  const summary = list.chatsSummary.find((known) => known.id === chatId);
-  if (!summary) return list.nextPageId !== null ? list : undefined;
-  if (event.threadId !== summary.lastThreadId) return undefined;
-  const updated: ChatSummary = {
-    ...summary,
-    lastEventsPerType: { ...(summary.lastEventsPerType ?? {}), [event.type]: event },
-    lastEvent: event,
-    eventsSeenUpToMap: seenMap(summary.eventsSeenUpToMap, event.authorId, event.createdAt),
-  };
-  return { ...list, chatsSummary: list.chatsSummary.map((known) => (known === summary ? updated : known)) };
+  return listWithSummary(list, chatId, (summary) =>
+    event.threadId !== summary.lastThreadId
+      ? undefined
+      : {
+          ...summary,
+          lastEventsPerType: { ...(summary.lastEventsPerType ?? {}), [event.type]: event },
+          lastEvent: event,
+          eventsSeenUpToMap: seenMap(summary.eventsSeenUpToMap, event.authorId, event.createdAt),
+        },
+  );
 }
 
-/** The list after a change to one summary (`undefined` from `change` gives the list up). */
+/**
+ * The list after a change to one summary; `undefined` from `change` gives the list up. A chat the
+ * page does not show is on a later page when there is one; with no later page the list gives up.
+ */
 export function listWithSummary(
   list: ListChatsResult,
   chatId: string,
-  change: (summary: ChatSummary) => ChatSummary,
+  change: (summary: ChatSummary) => ChatSummary | undefined,
 ): ListChatsResult | undefined {
   const summary = list.chatsSummary.find((known) => known.id === chatId);
   if (!summary) return list.nextPageId !== null ? list : undefined;
-  return { ...list, chatsSummary: list.chatsSummary.map((known) => (known === summary ? change(known) : known)) };
+  const updated = change(summary);
+  if (!updated) return undefined;
+  return { ...list, chatsSummary: list.chatsSummary.map((known) => (known === summary ? updated : known)) };
 }
 
 export const summarySeen = (summary: ChatSummary, userId: string, seenUpTo: string): ChatSummary => ({
