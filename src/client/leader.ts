@@ -101,7 +101,7 @@ class DedicatedTab implements TabPortApi {
   private attachment: Attachment | undefined;
   private everAttached = false;
   /** An attach answer that retrying cannot fix (protocol mismatch, broken local worker). */
-  private attachError: Envelope<AttachInfo> | undefined;
+  private attachError: Extract<Envelope<AttachInfo>, { ok: false }> | undefined;
   private attaching = false;
   /** This tab's instance is ending (destroy, leave, or the runtime ended it). */
   private closing = false;
@@ -478,7 +478,7 @@ class DedicatedTab implements TabPortApi {
     for (;;) {
       const ready = await this.waitFor(() => this.closing || this.attachError !== undefined || this.isAttached(), until);
       if (this.closing) return failure('SDK_DESTROYED', 'SDK destroyed.');
-      if (this.attachError) return failure(this.attachError.ok ? 'RUNTIME_UNAVAILABLE' : this.attachError.error.code, 'The runtime is unavailable.');
+      if (this.attachError) return failure(this.attachError.error.code, 'The runtime is unavailable.');
       const route = this.route;
       if (!ready || !route) {
         this.discover();

@@ -50,7 +50,7 @@ export const NOT_ATTACHED = 'NOT_ATTACHED';
 /** Below the runtime's own 10 s token timeout, so the runtime moves on to another tab itself. */
 const TOKEN_TIMEOUT_MS = 9_000;
 
-export function failure<T>(code: SdkErrorCode, message: string): Envelope<T> {
+export function failure<T>(code: SdkErrorCode, message: string): Extract<Envelope<T>, { ok: false }> {
   return { ok: false, error: { code, message } };
 }
 
