@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
 import { compareVersions } from '../../src/shared/semver';
 import { watchGenerations, type Generation } from '../../src/worker/generations';
+import { useEmulator } from '../support/emulator';
 import { Browser, newRuntime, TestTab } from './harness';
 
 describe('compareVersions', () => {
@@ -64,16 +64,13 @@ describe('watchGenerations', () => {
 });
 
 describe('a retiring runtime', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
-  });
-  afterAll(() => emulator.close());
+  // Only this block needs a server: the ones above test BroadcastChannel messages alone.
+  const env = useEmulator();
 
   it('sends every tab, present and future, to the newer worker and closes its socket', async () => {
     const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const browser = new Browser(emulator.url, organizationId);
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
     const tabs = [new TestTab(runtime, browser, { tabId: 'a' }), new TestTab(runtime, browser, { tabId: 'b' })];
     await vi.waitFor(() => expect(tabs.every((tab) => tab.count('connected') === 1)).toBe(true));
     const successor = { url: 'https://shop.test/w-0.2.0.js', name: 'w@0.2.0', protocol: 1, version: '0.2.0' };
@@ -84,13 +81,13 @@ describe('a retiring runtime', () => {
       const after = tab.messages.slice(tab.messages.findIndex((message) => message.kind === 'moved') + 1);
       expect(after.filter((message) => message.kind === 'event')).toEqual([]);
     }
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
     const late = new TestTab(runtime, browser, { tabId: 'late' });
     expect(late.messages).toEqual([{ kind: 'moved', ...successor }]);
     // No tab made it reconnect.
     tabs[0]!.session.connect();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 0, logins: 1 });
     [...tabs, late].forEach((tab) => tab.session.detach('destroyed'));
   });
 });
