@@ -4,10 +4,9 @@
  * payloads; a request's answer reaches only the tab that asked.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { type Emulator } from '../../emulator/server';
 import { SdkError } from '../../src/shared/errors';
-import type { Chat, Greeting } from '../../src/shared/types';
-import { connectedTabs, post, TestTab } from './harness';
+import type { Greeting } from '../../src/shared/types';
+import { asAgent, connectedTabs, post, rejection, startChat, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
@@ -17,17 +16,9 @@ const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 async function twoTabs() {
   const tabs = await connectedTabs(env, 'agent-driven');
-  const agent = (action: string, body: Record<string, unknown>) =>
-    post(env.emulator.url, `/__emulator/agent/${action}`, { organization_id: tabs.organizationId, ...body }) as Promise<Record<string, unknown>>;
+  const agent = (action: string, body: Record<string, unknown>) => asAgent(env.emulator.url, tabs.organizationId, action, body);
   return { ...tabs, agent };
 }
-
-async function chatIn(tab: TestTab): Promise<Chat> {
-  const { chat } = (await tab.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
-  return chat;
-}
-
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
 
 /** Waits until both tabs got `count` events of that name, and returns each tab's last one (they must be equal). */
 async function bothGot(tabs: TestTab[], name: string, count = 1): Promise<unknown> {
@@ -154,7 +145,7 @@ describe('requests answered to the caller', () => {
 
   it('sendRichMessagePostback resolves { success: true }; incoming_rich_message_postback reaches both tabs', async () => {
     const { a, b, customerId, agent } = await twoTabs();
-    const chat = await chatIn(a);
+    const chat = await startChat(a);
     const card = { type: 'rich_message', template_id: 'cards', elements: [{ title: 'Deal?', buttons: [{ type: 'message', text: 'Yes', postback_id: 'action_yes' }] }] };
     const sent = await agent('send_event', { chat_id: chat.id, event: card });
     await bothGot([a, b], 'incoming_event');
@@ -179,7 +170,7 @@ describe('requests answered to the caller', () => {
 describe('agent-driven events', () => {
   it('typing, thinking, event preview and event_updated reach both tabs', async () => {
     const { a, b, agent } = await twoTabs();
-    const chat = await chatIn(a);
+    const chat = await startChat(a);
     const threadId = chat.thread!.id;
 
     await agent('typing', { chat_id: chat.id });
@@ -212,7 +203,7 @@ describe('agent-driven events', () => {
 
   it('chat_transferred, queue_position_updated, user_added_to_chat (with user_data), user_removed_from_chat with reason, and chat_deactivated', async () => {
     const { a, b, agent } = await twoTabs();
-    const chat = await chatIn(a);
+    const chat = await startChat(a);
     const threadId = chat.thread!.id;
 
     await agent('transfer', { chat_id: chat.id, group_id: 2, queue: { position: 4, wait_time: 240 } });

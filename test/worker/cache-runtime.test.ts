@@ -8,9 +8,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import { outboxKey } from '../../src/shared/cache-records';
 import { isOutboxReceipt } from '../../src/shared/contract';
-import type { CachedStatePayload, Chat, ChatEvent, ListChatsResult } from '../../src/shared/types';
+import type { CachedStatePayload, Chat, ListChatsResult } from '../../src/shared/types';
 import { idbStorage, type KeyValueStore } from '../../src/worker/storage';
-import { Browser, newRuntime, post, TestTab } from './harness';
+import { agentSays, Browser, connected, newRuntime, post, startChat, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
@@ -27,16 +27,9 @@ function tab(runtime: ReturnType<typeof runtimeFor>, browser: Browser, hello: Co
   return created;
 }
 
-const connected = (t: TestTab, count = 1) => vi.waitFor(() => expect(t.count('connected')).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
-const texts = (t: TestTab) => t.payloads('incoming_event').map((payload) => ((payload as { event: { text?: string } }).event.text ?? ''));
-const agentSays = (server: string, organizationId: string, chatId: string, text: string) =>
-  post(server, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chatId, text });
+/** How long a login (the first, or after an outage) may take here (ms). */
+const LOGIN_WAIT = 10_000;
 const requests = (organizationId: string, action: string) => env.emulator.stats(organizationId).requests[action] ?? 0;
-
-async function startChat(t: TestTab, text = 'hi'): Promise<Chat> {
-  const { chat } = (await t.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text }] } } })) as { chat: Chat };
-  return chat;
-}
 
 describe('instant tabs', () => {
   it('a tab that attaches while connected gets connected, the chat list and the chat without a login or a request', async () => {
@@ -44,11 +37,11 @@ describe('instant tabs', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const first = tab(runtime, browser, { tabId: 'first' });
-    await connected(first);
+    await connected(first, 1, LOGIN_WAIT);
     await first.session.request('listChats', undefined);
     const chat = await startChat(first);
     await agentSays(env.emulator.url, organizationId, chat.id, 'from the agent');
-    await vi.waitFor(() => expect(texts(first)).toEqual(['from the agent']));
+    await vi.waitFor(() => expect(first.texts()).toEqual(['from the agent']));
     const before = { ...env.emulator.stats(organizationId).requests };
 
     const second = tab(runtime, browser, { tabId: 'second' });
@@ -62,7 +55,7 @@ describe('instant tabs', () => {
     // Exact: what the server answers a socket that never saw any of it.
     const witness = runtimeFor(env.emulator.url, organizationId);
     const fresh = tab(witness, browser, { tabId: 'witness' });
-    await connected(fresh);
+    await connected(fresh, 1, LOGIN_WAIT);
     expect(await fresh.session.request('listChats', undefined)).toEqual(list);
     expect(await fresh.session.request('getChat', { chatId: chat.id })).toEqual(got);
     expect(got.thread?.events.map((event) => (event.type === 'message' ? event.text : ''))).toEqual(['hi', 'from the agent']);
@@ -73,7 +66,7 @@ describe('instant tabs', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const chat = await startChat(a);
     await a.session.request('listChats', undefined);
     expect(requests(organizationId, 'list_chats')).toBe(1);
@@ -82,7 +75,7 @@ describe('instant tabs', () => {
     await a.session.request('getChat', { chatId: chat.id });
     expect(requests(organizationId, 'get_chat')).toBe(0);
     await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'internal_error' });
-    await connected(a, 2);
+    await connected(a, 2, LOGIN_WAIT);
     await a.session.request('listChats', undefined);
     expect(requests(organizationId, 'list_chats')).toBe(3);
     // The catch-up after the reconnect (it runs after `connected`) fetches the chat: from then on
@@ -100,16 +93,16 @@ describe('instant tabs', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const [a, b] = [tab(runtime, browser, { tabId: 'a' }), tab(runtime, browser, { tabId: 'b' })];
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const chat = await startChat(a);
     const page = { chatId: chat.id, minEventsCount: 25 };
     await a.session.request('listThreads', page);
     await agentSays(env.emulator.url, organizationId, chat.id, 'later');
-    await vi.waitFor(() => expect(texts(b)).toEqual(['later']));
+    await vi.waitFor(() => expect(b.texts()).toEqual(['later']));
     const fromCache = await b.session.request('listThreads', page);
     expect(requests(organizationId, 'list_threads')).toBe(1);
     const witness = tab(runtimeFor(env.emulator.url, organizationId), browser, { tabId: 'witness' });
-    await connected(witness);
+    await connected(witness, 1, LOGIN_WAIT);
     expect(await witness.session.request('listThreads', page)).toEqual(fromCache);
   });
 });
@@ -124,10 +117,10 @@ describe('a runtime that restarts with its memory wiped', () => {
       const browser = new Browser(slow.url, organizationId);
       const first = runtimeFor(slow.url, organizationId, storage);
       const a = tab(first, browser, { tabId: 'a' });
-      await connected(a);
+      await connected(a, 1, LOGIN_WAIT);
       const chat = await startChat(a);
       await agentSays(slow.url, organizationId, chat.id, 'one');
-      await vi.waitFor(() => expect(texts(a)).toEqual(['one']));
+      await vi.waitFor(() => expect(a.texts()).toEqual(['one']));
       a.session.detach('destroyed'); // the runtime goes with its last tab, its memory with it
       await vi.waitFor(() => expect(slow.stats(organizationId).openConnections).toBe(0));
       await agentSays(slow.url, organizationId, chat.id, 'two');
@@ -135,15 +128,15 @@ describe('a runtime that restarts with its memory wiped', () => {
       // A new runtime, and a tab that brings no record of what it saw (a reload).
       const second = runtimeFor(slow.url, organizationId, storage);
       const b = tab(second, browser, { tabId: 'a' });
-      await connected(b);
+      await connected(b, 1, LOGIN_WAIT);
       expect(b.names().slice(0, 3)).toEqual(['customer_id', 'cached_state', 'connected']);
       const cached = b.payloads('cached_state')[0] as CachedStatePayload;
       expect(cached).toMatchObject({ cached: true, customer: { id: b.payloads('customer_id')[0] } });
       expect(cached.chats.map((known) => known.thread?.events.map((event) => (event.type === 'message' ? event.text : '')))).toEqual([['hi', 'one']]);
       // Nothing missing, nothing twice: only what came while no runtime was there.
-      await vi.waitFor(() => expect(texts(b)).toEqual(['two']));
+      await vi.waitFor(() => expect(b.texts()).toEqual(['two']));
       await agentSays(slow.url, organizationId, chat.id, 'three');
-      await vi.waitFor(() => expect(texts(b)).toEqual(['two', 'three']));
+      await vi.waitFor(() => expect(b.texts()).toEqual(['two', 'three']));
     } finally {
       await slow.close();
     }
@@ -154,13 +147,13 @@ describe('a runtime that restarts with its memory wiped', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     await startChat(a, 'painted');
     await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
     await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
     const late = tab(runtime, browser, { tabId: 'late' });
     expect(late.names()).toEqual(['customer_id', 'cached_state']);
-    await connected(late);
+    await connected(late, 1, LOGIN_WAIT);
   });
 
   it('identity_changed wipes the previous customer: nothing of theirs is offered to the new one', async () => {
@@ -169,12 +162,12 @@ describe('a runtime that restarts with its memory wiped', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId, storage);
     const browser = new Browser(env.emulator.url, organizationId);
     const a = tab(runtime, browser, { tabId: 'a' });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     await startChat(a, 'private');
     const otherBrowser = new Browser(env.emulator.url, organizationId);
     a.tokenProvider = () => otherBrowser.token();
     await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
-    await connected(a, 2);
+    await connected(a, 2, LOGIN_WAIT);
     expect(a.count('identity_changed')).toBe(1);
     // A tab attaching now, and a runtime restarted on the same storage, find nothing of the old customer.
     await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_000 });
@@ -191,7 +184,7 @@ describe('the outbox', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const writer = tab(runtime, browser, { tabId: 'writer', outbox: true });
-    await connected(writer);
+    await connected(writer, 1, LOGIN_WAIT);
     const chat = await startChat(writer);
     // The next token, slow to come, names another customer (cookies lost meanwhile).
     const otherBrowser = new Browser(env.emulator.url, organizationId);
@@ -202,7 +195,7 @@ describe('the outbox', () => {
       outbox: 'queued',
       customId: 'q-1',
     });
-    await connected(writer, 2);
+    await connected(writer, 2, LOGIN_WAIT);
     expect(writer.count('identity_changed')).toBe(1);
     await vi.waitFor(() =>
       expect(writer.messages.filter((message) => message.kind === 'outbox')).toEqual([
@@ -217,7 +210,7 @@ describe('the outbox', () => {
     const runtime = runtimeFor(env.emulator.url, organizationId);
     const browser = new Browser(env.emulator.url, organizationId);
     const [writer, reader] = [tab(runtime, browser, { tabId: 'writer', outbox: true }), tab(runtime, browser, { tabId: 'reader' })];
-    await connected(writer);
+    await connected(writer, 1, LOGIN_WAIT);
     const chat = await startChat(writer);
     await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 1_500 });
     await vi.waitFor(() => expect(runtime.state).not.toBe('connected'));
@@ -228,8 +221,8 @@ describe('the outbox', () => {
     expect(receipts.every(isOutboxReceipt)).toBe(true);
     // A tab without the outbox is refused as before.
     await expect(reader.session.request('sendEvent', { chatId: chat.id, event: { type: 'message', text: 'x' } })).rejects.toMatchObject({ code: 'NO_CONNECTION' });
-    await connected(writer, 2);
-    await vi.waitFor(() => expect(texts(reader)).toEqual(['offline 1', 'offline 2']));
+    await connected(writer, 2, LOGIN_WAIT);
+    await vi.waitFor(() => expect(reader.texts()).toEqual(['offline 1', 'offline 2']));
     // The writer's caller learns each event (an `outbox` message with the sent event).
     await vi.waitFor(() => expect(writer.messages.filter((message) => message.kind === 'outbox' && message.event)).toHaveLength(2));
     expect(await serverTexts(organizationId)).toEqual(['hi', 'offline 1', 'offline 2']);
@@ -243,7 +236,7 @@ describe('the outbox', () => {
     const browser = new Browser(env.emulator.url, organizationId);
     const first = runtimeFor(env.emulator.url, organizationId, storage);
     const a = tab(first, browser, { tabId: 'a', outbox: true });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const customerId = a.payloads('customer_id')[0] as string;
     const chat = await startChat(a);
     // Reaches the server; say its answer was lost with the socket and the app retries it.
@@ -261,9 +254,9 @@ describe('the outbox', () => {
 
     const second = runtimeFor(env.emulator.url, organizationId, storage);
     const b = tab(second, browser, { tabId: 'a', outbox: true });
-    await connected(b);
+    await connected(b, 1, LOGIN_WAIT);
     await vi.waitFor(() => expect(b.messages.filter((message) => message.kind === 'outbox')).toHaveLength(2), { timeout: 10_000 });
-    expect(texts(b)).toEqual(['queued']);
+    expect(b.texts()).toEqual(['queued']);
     expect(await serverTexts(organizationId)).toEqual(['hi', 'delivered', 'queued']);
     expect(requests(organizationId, 'send_event')).toBe(2);
     await vi.waitFor(async () => expect(((await storage.getMany([outboxKey(customerId)]))[0] as { entries: unknown[] }).entries).toEqual([]));

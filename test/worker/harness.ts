@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { RuntimeConfig, RuntimeMessage, TabHello } from '../../src/shared/contract';
-import type { CustomerData, Token } from '../../src/shared/types';
+import type { SdkError } from '../../src/shared/errors';
+import type { Chat, CustomerData, Token } from '../../src/shared/types';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
 import type { SocketLike } from '../../src/worker/connection';
 import { Runtime, type RuntimeDeps, type TabSession } from '../../src/worker/runtime';
@@ -100,6 +101,14 @@ export class TestTab {
   count(name: string): number {
     return this.payloads(name).length;
   }
+
+  /** The texts of the `incoming_event`s received (of one chat when named), in order; '' for an event without text. */
+  texts(chatId?: string): string[] {
+    return this.payloads('incoming_event').flatMap((payload) => {
+      const { chatId: id, event } = payload as { chatId: string; event: { text?: string } };
+      return chatId === undefined || id === chatId ? [event.text ?? ''] : [];
+    });
+  }
 }
 
 export function runtimeConfig(server: string, organizationId: string): RuntimeConfig {
@@ -119,6 +128,31 @@ export async function post(server: string, path: string, body: unknown): Promise
   return response.json();
 }
 
+/** What a request was rejected with (undefined when it resolved), to assert its code. */
+export const rejection = (promise: Promise<unknown>): Promise<SdkError | undefined> =>
+  promise.then(() => undefined, (error: unknown) => error as SdkError);
+
+/**
+ * Waits until the tab has been told `connected` `count` times (a reconnect is the second).
+ * `timeout` (ms) for waits that span a login through a slow path; vi.waitFor's default otherwise.
+ */
+export const connected = (tab: TestTab, count = 1, timeout?: number): Promise<void> =>
+  vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(count), timeout);
+
+/** The tab starts a chat whose thread opens with the customer's message `text`. */
+export async function startChat(tab: TestTab, text = 'hi'): Promise<Chat> {
+  const { chat } = (await tab.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text }] } } })) as { chat: Chat };
+  return chat;
+}
+
+/** Plays the agent in one organization through the emulator's agent API (`/__emulator/agent/<action>`). */
+export function asAgent(server: string, organizationId: string, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return post(server, `/__emulator/agent/${action}`, { organization_id: organizationId, ...body }) as Promise<Record<string, unknown>>;
+}
+
+/** The agent sends the message `text` to a chat. */
+export const agentSays = (server: string, organizationId: string, chatId: string, text: string): Promise<Record<string, unknown>> =>
+  asAgent(server, organizationId, 'send_event', { chat_id: chatId, text });
 
 /** Two tabs of one customer in a fresh organization, both connected through one runtime. */
 export async function connectedTabs(env: EmulatorEnv, prefix: string) {
@@ -131,7 +165,7 @@ export async function connectedTabs(env: EmulatorEnv, prefix: string) {
     a.session.detach('destroyed');
     b.session.detach('destroyed');
   });
-  for (const tab of [a, b]) await vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
+  for (const tab of [a, b]) await connected(tab);
   const customerId = a.payloads('customer_id')[0] as string;
   return { organizationId, a, b, customerId };
 }

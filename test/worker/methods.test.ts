@@ -4,9 +4,8 @@
  * Only actions the emulator implements are here; the rest are covered by test/shared unit tests.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
-import { connectedTabs, TestTab } from './harness';
+import { connectedTabs, rejection, startChat } from './harness';
 import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
@@ -14,19 +13,10 @@ const env = useEmulator();
 /** Two tabs of one customer, both connected through one runtime. */
 const twoTabs = () => connectedTabs(env, 'methods');
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
-
-async function startedChat(tab: TestTab): Promise<Chat> {
-  const { chat } = (await tab.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as {
-    chat: Chat;
-  };
-  return chat;
-}
-
 describe('chat lifecycle', () => {
   it('getChat answers the asker with the chat and gives it user_data for each user', async () => {
     const { a, b, customerId } = await twoTabs();
-    const started = await startedChat(a);
+    const started = await startChat(a);
     const userDataBefore = a.count('user_data');
     const bUserDataBefore = b.count('user_data');
 
@@ -42,7 +32,7 @@ describe('chat lifecycle', () => {
 
   it('deactivateChat resolves { success: true }; every tab gets the system message and chat_deactivated', async () => {
     const { a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
 
     await expect(a.session.request('deactivateChat', { id: chat.id })).resolves.toEqual({ success: true });
     for (const tab of [a, b]) {
@@ -56,7 +46,7 @@ describe('chat lifecycle', () => {
 
   it('resumeChat answers the asker with { chat } and gives the other tab incoming_chat', async () => {
     const { a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     await a.session.request('deactivateChat', { id: chat.id });
     const aChatsBefore = a.count('incoming_chat');
 
@@ -78,7 +68,7 @@ describe('chat lifecycle', () => {
 
   it('markEventsAsSeen resolves { success: true } and events_marked_as_seen reaches every tab', async () => {
     const { a, b, customerId } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     const seenUpTo = chat.thread!.events[0]!.createdAt;
 
     await expect(b.session.request('markEventsAsSeen', { chatId: chat.id, seenUpTo })).resolves.toEqual({ success: true });
@@ -142,7 +132,7 @@ describe('other requests', () => {
 
   it('setSneakPeek resolves undefined after the server took it, even for an unknown chat', async () => {
     const { organizationId, a } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'what is the price for your ' })).resolves.toBeUndefined();
     expect(env.emulator.stats(organizationId).requests.send_sneak_peek).toBe(1);
     await expect(a.session.request('setSneakPeek', { chatId: 'NOSUCHCHAT', sneakPeekText: 'x' })).resolves.toBeUndefined();
@@ -153,7 +143,7 @@ describe('other requests', () => {
 describe('properties and rating', () => {
   it('chat properties: update and delete resolve { success: true } to the asker; both tabs get the pushes', async () => {
     const { a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     await expect(b.session.request('updateChatProperties', { id: chat.id, properties: { shop: { order: 'A-1', paid: true } } })).resolves.toEqual({
       success: true,
     });
@@ -172,7 +162,7 @@ describe('properties and rating', () => {
 
   it('thread properties: update and delete reach both tabs with chatId and threadId', async () => {
     const { a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     const threadId = chat.thread!.id;
     await expect(a.session.request('updateThreadProperties', { chatId: chat.id, threadId, properties: { ticket: { open: true } } })).resolves.toEqual({
       success: true,
@@ -190,7 +180,7 @@ describe('properties and rating', () => {
 
   it('event properties: update and delete reach both tabs with the event id', async () => {
     const { a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     const threadId = chat.thread!.id;
     const eventId = chat.thread!.events[0]!.id;
     const where = { chatId: chat.id, threadId, eventId };
@@ -209,7 +199,7 @@ describe('properties and rating', () => {
 
   it('rateChat sets the rating on the newest thread and cancelRate removes what it names', async () => {
     const { organizationId, a, b } = await twoTabs();
-    const chat = await startedChat(a);
+    const chat = await startChat(a);
     const threadId = chat.thread!.id;
     await expect(a.session.request('rateChat', { chatId: chat.id, rating: { score: 1, comment: 'Quick' } })).resolves.toEqual({ success: true });
     for (const tab of [a, b]) {

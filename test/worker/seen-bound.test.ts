@@ -5,68 +5,50 @@
  * are what tabs receive and what the server counts.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { describe, expect, it, vi } from 'vitest';
 import { CACHED_CHATS } from '../../src/shared/cache-records';
 import { SeenEvents } from '../../src/shared/seen';
 import type { Chat, ChatEvent } from '../../src/shared/types';
-import { Browser, newRuntime, post, TestTab } from './harness';
+import { useEmulator } from '../support/emulator';
+import { agentSays, Browser, connected, newRuntime, post, startChat, TestTab } from './harness';
 
 const CHATS = CACHED_CHATS + 10;
-let emulator: Emulator;
-const cleanup: Array<() => void> = [];
+const env = useEmulator({ chatsPerCustomer: CHATS });
+const { cleanup } = env;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, chatsPerCustomer: CHATS });
-});
-afterAll(async () => {
-  while (cleanup.length) cleanup.pop()!();
-  await emulator.close();
-});
-
-const connected = (t: TestTab, count = 1) => vi.waitFor(() => expect(t.count('connected')).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
-const getChats = (organizationId: string) => emulator.stats(organizationId).requests.get_chat ?? 0;
-const agentSays = (organizationId: string, chatId: string, text: string) =>
-  post(emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chatId, text });
-/** The texts a tab received as `incoming_event` in one chat, in order. */
-const textsIn = (t: TestTab, chatId: string) =>
-  t.payloads('incoming_event').flatMap((payload) => {
-    const { chatId: id, event } = payload as { chatId: string; event: ChatEvent };
-    return id === chatId && event.type === 'message' ? [event.text] : [];
-  });
+/** How long a login (the first, or after an outage) may take here (ms). */
+const LOGIN_WAIT = 10_000;
+const getChats = (organizationId: string) => env.emulator.stats(organizationId).requests.get_chat ?? 0;
 
 async function startChats(t: TestTab, count: number): Promise<Chat[]> {
   const chats: Chat[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const { chat } = (await t.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: `chat ${i}` }] } } })) as { chat: Chat };
-    chats.push(chat);
-  }
+  for (let i = 0; i < count; i += 1) chats.push(await startChat(t, `chat ${i}`));
   return chats;
 }
 
 describe('catching up on a customer with more chats than the runtime remembers', () => {
   it('after a reconnect: at most one get_chat per remembered chat, and the recently active chats catch up', async () => {
     const organizationId = `seen-${randomUUID()}`;
-    const runtime = newRuntime(emulator.url, organizationId);
-    const a = new TestTab(runtime, new Browser(emulator.url, organizationId), { tabId: 'a' });
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const a = new TestTab(runtime, new Browser(env.emulator.url, organizationId), { tabId: 'a' });
     cleanup.push(() => a.session.detach('destroyed'));
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const chats = await startChats(a, CHATS);
     const [oldest, newest] = [chats[0]!, chats[CHATS - 1]!];
     // The first chat started is the most recently active one again.
-    await agentSays(organizationId, oldest.id, 'back to this one');
-    await vi.waitFor(() => expect(textsIn(a, oldest.id)).toEqual(['back to this one']));
+    await agentSays(env.emulator.url, organizationId, oldest.id, 'back to this one');
+    await vi.waitFor(() => expect(a.texts(oldest.id)).toEqual(['back to this one']));
     expect(getChats(organizationId)).toBe(0);
 
-    await post(emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
-    await agentSays(organizationId, oldest.id, 'while away');
-    await agentSays(organizationId, newest.id, 'while away');
-    await connected(a, 2);
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
+    await agentSays(env.emulator.url, organizationId, oldest.id, 'while away');
+    await agentSays(env.emulator.url, organizationId, newest.id, 'while away');
+    await connected(a, 2, LOGIN_WAIT);
 
     // Whatever order the catch-up takes, it has asked for both chats once both arrived: it is done.
     await vi.waitFor(() => {
-      expect(textsIn(a, oldest.id)).toEqual(['back to this one', 'while away']);
-      expect(textsIn(a, newest.id)).toEqual(['while away']);
+      expect(a.texts(oldest.id)).toEqual(['back to this one', 'while away']);
+      expect(a.texts(newest.id)).toEqual(['while away']);
     });
     expect(getChats(organizationId)).toBeGreaterThanOrEqual(2);
     expect(getChats(organizationId)).toBeLessThanOrEqual(CACHED_CHATS);
@@ -74,23 +56,23 @@ describe('catching up on a customer with more chats than the runtime remembers',
 
   it('a runtime that starts afresh keeps the bound on what a tab hands over, and catches up on its latest chats', async () => {
     const organizationId = `seen-${randomUUID()}`;
-    const browser = new Browser(emulator.url, organizationId);
-    const first = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const first = newRuntime(env.emulator.url, organizationId);
     const a = new TestTab(first, browser, { tabId: 'a' });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const chats = await startChats(a, CHATS);
     // What the tab's own record holds (sdk.ts notes every chat it started), handed to the next runtime.
     const told = new SeenEvents();
     for (const chat of chats) told.noteChat(chat);
     a.session.detach('destroyed'); // the runtime goes away with its memory (a leader tab closing)
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
     const newest = chats[CHATS - 1]!;
-    await agentSays(organizationId, newest.id, 'meanwhile');
+    await agentSays(env.emulator.url, organizationId, newest.id, 'meanwhile');
 
-    const second = newRuntime(emulator.url, organizationId);
+    const second = newRuntime(env.emulator.url, organizationId);
     const b = new TestTab(second, browser, { tabId: 'a', seen: told.snapshot() });
     cleanup.push(() => b.session.detach('destroyed'));
-    await vi.waitFor(() => expect(textsIn(b, newest.id)).toEqual(['meanwhile']));
+    await vi.waitFor(() => expect(b.texts(newest.id)).toEqual(['meanwhile']));
     // The newest chat is the last one the tab handed over, so the catch-up is done by now.
     expect(getChats(organizationId)).toBeLessThanOrEqual(CACHED_CHATS);
     // Nothing the tab was told of comes again.
@@ -102,15 +84,15 @@ describe('catching up on a customer with more chats than the runtime remembers',
 describe('catching up on a long thread', () => {
   it('a tab hands over only its latest event ids: the runtime that starts afresh delivers what came after them, nothing older', async () => {
     const organizationId = `seen-${randomUUID()}`;
-    const browser = new Browser(emulator.url, organizationId);
-    const first = newRuntime(emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const first = newRuntime(env.emulator.url, organizationId);
     const a = new TestTab(first, browser, { tabId: 'a' });
-    await connected(a);
+    await connected(a, 1, LOGIN_WAIT);
     const [chat] = await startChats(a, 1);
     // More events than a tab's snapshot carries per chat.
     const said = Array.from({ length: 60 }, (_, i) => `agent ${i}`);
-    for (const text of said) await agentSays(organizationId, chat!.id, text);
-    await vi.waitFor(() => expect(textsIn(a, chat!.id)).toEqual(said));
+    for (const text of said) await agentSays(env.emulator.url, organizationId, chat!.id, text);
+    await vi.waitFor(() => expect(a.texts(chat!.id)).toEqual(said));
     // The tab's own record, fed as sdk.ts feeds it.
     const told = new SeenEvents();
     told.noteChat(chat!);
@@ -119,14 +101,14 @@ describe('catching up on a long thread', () => {
       told.noteEvent(chatId, event);
     }
     a.session.detach('destroyed');
-    await vi.waitFor(() => expect(emulator.stats(organizationId).openConnections).toBe(0));
-    await agentSays(organizationId, chat!.id, 'after');
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
+    await agentSays(env.emulator.url, organizationId, chat!.id, 'after');
 
-    const second = newRuntime(emulator.url, organizationId);
+    const second = newRuntime(env.emulator.url, organizationId);
     const b = new TestTab(second, browser, { tabId: 'a', seen: told.snapshot() });
     cleanup.push(() => b.session.detach('destroyed'));
     // The catch-up delivers a chat's events in thread order: anything older would come first.
-    await vi.waitFor(() => expect(textsIn(b, chat!.id)).toContain('after'));
-    expect(textsIn(b, chat!.id)).toEqual(['after']);
+    await vi.waitFor(() => expect(b.texts(chat!.id)).toContain('after'));
+    expect(b.texts(chat!.id)).toEqual(['after']);
   });
 });
