@@ -6,29 +6,36 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../emulator/server';
+import type { TabHello } from '../../src/shared/contract';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer, CustomerData } from '../../src/shared/types';
 import { Runtime } from '../../src/worker/runtime';
-import { Browser, createSocket, newRuntime, post, runtimeConfig, TestTab } from './harness';
+import { agentSays, Browser, connected, createSocket, newRuntime, post, rejection, runtimeConfig, startChat, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
 import { ManualClock } from '../support/manual-clock';
 
 const env = useEmulator();
 const { cleanup } = env;
 
-function setup(count: number, deps: Parameters<typeof newRuntime>[2] = {}) {
+/** `count` tabs of one customer in a fresh organization, each attached with `hello` (and its own tabId). */
+function setup(count: number, deps: Parameters<typeof newRuntime>[2] = {}, hello: Partial<TabHello> = {}) {
   const organizationId = `unit-${randomUUID()}`;
   const runtime = newRuntime(env.emulator.url, organizationId, deps);
   const browser = new Browser(env.emulator.url, organizationId);
-  const tabs = Array.from({ length: count }, (_, index) => new TestTab(runtime, browser, { tabId: `tab-${index}` }));
+  const tabs = Array.from({ length: count }, (_, index) => new TestTab(runtime, browser, { tabId: `tab-${index}`, ...hello }));
   cleanup.push(() => {
     for (const tab of tabs) tab.session.detach('destroyed');
   });
   return { organizationId, runtime, browser, tabs };
 }
 
-const connected = (tab: TestTab) => vi.waitFor(() => expect(tab.count('connected')).toBeGreaterThanOrEqual(1));
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
+/** Moves the manual clock in steps, letting real socket traffic through between them. */
+async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    clock.advance(step);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('one connection for many tabs', () => {
   it('opens one socket and one login for three tabs, and tells each tab customer_id then connected', async () => {
@@ -58,9 +65,7 @@ describe('one connection for many tabs', () => {
     const [a, b, c] = tabs as [TestTab, TestTab, TestTab];
     for (const tab of tabs) await connected(tab);
 
-    const { chat } = (await a.session.request('startChat', {
-      chat: { thread: { events: [{ type: 'message', text: 'hi' }] } },
-    })) as { chat: Chat };
+    const chat = await startChat(a);
     expect(chat.thread?.events).toMatchObject([{ type: 'message', text: 'hi' }]);
     await vi.waitFor(() => expect(b.count('incoming_chat') + c.count('incoming_chat')).toBe(2));
     expect(a.count('incoming_chat')).toBe(0);
@@ -74,12 +79,8 @@ describe('one connection for many tabs', () => {
     await vi.waitFor(() => expect(c.payloads('incoming_event')).toEqual([{ chatId: chat.id, event }]));
     expect(b.count('incoming_event')).toBe(0);
 
-    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'agent' });
-    for (const tab of tabs) {
-      await vi.waitFor(() =>
-        expect(tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toContain('agent'),
-      );
-    }
+    await agentSays(env.emulator.url, organizationId, chat.id, 'agent');
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.texts()).toContain('agent'));
     const list = (await c.session.request('listChats', undefined)) as { chatsSummary: Array<{ id: string }> };
     expect(list.chatsSummary.map((summary) => summary.id)).toEqual([chat.id]);
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
@@ -135,14 +136,6 @@ describe('per-tab connect and disconnect', () => {
 describe('server reasons, each as every tab sees it (timers on a manual clock)', () => {
   const disconnect = (organizationId: string, reason: string, data?: unknown) =>
     post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason, ...(data ? { data } : {}) });
-
-  /** Moves the manual clock in steps, letting real socket traffic through between them. */
-  async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
-    for (let elapsed = 0; elapsed < ms; elapsed += step) {
-      clock.advance(step);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
 
   const POLICY: Array<[string, 'reconnect' | 'pause' | 'destroy']> = [
     ['access_token_expired', 'reconnect'],
@@ -259,10 +252,7 @@ describe('tokens', () => {
       await vi.waitFor(() => expect(refused).toBeGreaterThanOrEqual(attempt));
       await vi.waitFor(() => expect(runtime.state).toBe('reconnecting'));
       // 3 s of clock: past each of the first backoff delays (≤ 0.5, 1, 2 s), in steps so the tab's answers arrive between them.
-      for (let step = 0; step < 30; step += 1) {
-        clock.advance(100);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+      await advance(clock, 3_000, 100);
     }
     expect(asked).toBe(0);
   });
@@ -339,7 +329,6 @@ describe('tabs coming and going', () => {
 
 describe('liveness', () => {
   it('drops a tab that stops answering pings (frozen), keeps the live ones, and lets it attach again', async () => {
-    const { ManualClock } = await import('../support/manual-clock');
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
     const runtime = newRuntime(env.emulator.url, organizationId, { clock, tabTtlMs: 30_000 });
@@ -393,7 +382,6 @@ describe('identity', () => {
 
 describe('sneak peeks', () => {
   it('sends the first at once and then the latest text once per second per chat, whichever tab types', async () => {
-    const { ManualClock } = await import('../support/manual-clock');
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
     const runtime = newRuntime(env.emulator.url, organizationId, { clock });
@@ -418,13 +406,13 @@ describe('sneak peeks', () => {
 });
 
 describe('customerDataProvider', () => {
+  // Attached without connecting, so the provider is in place before the first login.
+  const WITH_PROVIDER = { hasCustomerDataProvider: true, wantsConnection: false };
+
   it('is run in the tab before every login, so the server gets the data of that moment', async () => {
-    const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(env.emulator.url, organizationId);
-    const browser = new Browser(env.emulator.url, organizationId);
+    const { organizationId, tabs } = setup(1, {}, WITH_PROVIDER);
+    const tab = tabs[0]!;
     let name = 'Grace';
-    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
-    cleanup.push(() => tab.session.detach('destroyed'));
     tab.customerDataProvider = () => ({ name, sessionFields: { plan: 'gold' } });
     tab.session.connect();
     await connected(tab);
@@ -436,11 +424,8 @@ describe('customerDataProvider', () => {
   });
 
   it('a provider that throws costs the customer data of that login, not the login', async () => {
-    const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(env.emulator.url, organizationId);
-    const browser = new Browser(env.emulator.url, organizationId);
-    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
-    cleanup.push(() => tab.session.detach('destroyed'));
+    const { organizationId, tabs } = setup(1, {}, WITH_PROVIDER);
+    const tab = tabs[0]!;
     tab.customerDataProvider = () => {
       throw new Error('app bug');
     };
@@ -450,11 +435,8 @@ describe('customerDataProvider', () => {
   });
 
   it('checks what the provider returned in the runtime: malformed data costs that data, not the login', async () => {
-    const organizationId = `unit-${randomUUID()}`;
-    const runtime = newRuntime(env.emulator.url, organizationId);
-    const browser = new Browser(env.emulator.url, organizationId);
-    const tab = new TestTab(runtime, browser, { tabId: 'a', hasCustomerDataProvider: true, wantsConnection: false });
-    cleanup.push(() => tab.session.detach('destroyed'));
+    const { organizationId, tabs } = setup(1, {}, WITH_PROVIDER);
+    const tab = tabs[0]!;
     let data: unknown = { name: 42 };
     tab.customerDataProvider = () => data as CustomerData;
     tab.session.connect();
@@ -474,18 +456,15 @@ describe('catching up after a reconnect', () => {
     const { organizationId, tabs } = setup(2);
     const [a, b] = tabs as [TestTab, TestTab];
     for (const tab of tabs) await connected(tab);
-    const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
-    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'before' });
+    const chat = await startChat(a);
+    await agentSays(env.emulator.url, organizationId, chat.id, 'before');
     await vi.waitFor(() => expect(b.count('incoming_event')).toBe(1));
     // The service goes away for a moment; the agent keeps typing.
     await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
-    for (const text of ['during 1', 'during 2']) {
-      await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text });
-    }
+    for (const text of ['during 1', 'during 2']) await agentSays(env.emulator.url, organizationId, chat.id, text);
     for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 10_000 });
-    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'after' });
-    const texts = (tab: TestTab) => tab.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text);
-    for (const tab of tabs) await vi.waitFor(() => expect(texts(tab)).toEqual(['before', 'during 1', 'during 2', 'after']));
+    await agentSays(env.emulator.url, organizationId, chat.id, 'after');
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.texts()).toEqual(['before', 'during 1', 'during 2', 'after']));
   });
 });
 
@@ -496,18 +475,18 @@ describe('catching up in a runtime that starts afresh', () => {
     const first = newRuntime(env.emulator.url, organizationId);
     const a = new TestTab(first, browser, { tabId: 'a' });
     await connected(a);
-    const { chat } = (await a.session.request('startChat', { chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })) as { chat: Chat };
-    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'one' });
+    const chat = await startChat(a);
+    await agentSays(env.emulator.url, organizationId, chat.id, 'one');
     await vi.waitFor(() => expect(a.count('incoming_event')).toBe(1));
     const seenByA = [{ chatId: chat.id, threadId: chat.thread!.id, eventIds: [chat.thread!.events[0]!.id, (a.payloads('incoming_event')[0] as { event: ChatEvent }).event.id] }];
     a.session.detach('destroyed'); // the old runtime goes away with its memory (a leader tab closing)
     await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
-    await post(env.emulator.url, '/__emulator/agent/send_event', { organization_id: organizationId, chat_id: chat.id, text: 'two' });
+    await agentSays(env.emulator.url, organizationId, chat.id, 'two');
 
     const second = newRuntime(env.emulator.url, organizationId);
     const b = new TestTab(second, browser, { tabId: 'a', seen: seenByA });
     cleanup.push(() => b.session.detach('destroyed'));
-    await vi.waitFor(() => expect(b.payloads('incoming_event').map((payload) => (payload as { event: { text: string } }).event.text)).toEqual(['two']));
+    await vi.waitFor(() => expect(b.texts()).toEqual(['two']));
   });
 });
 
