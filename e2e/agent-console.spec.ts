@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { EMULATOR_URL, WEB_URL } from './env';
-import { newOrganization, openTab, receivedTexts, sendText, startChat } from './helpers';
+import { WEB_URL } from './env';
+import { demoUrl, newOrganization, openTab, receivedTexts, sendText, startChat } from './helpers';
 
 /** demo/agent.html polls the emulator every second; what the agent is typing must survive the polls. */
 test('the agent console keeps a reply being typed, caret and all, while the chat redraws around it', async ({ browser }) => {
@@ -10,7 +10,7 @@ test('the agent console keeps a reply being typed, caret and all, while the chat
   const chatId = await startChat(customer, 'hello');
 
   const agentPage = await context.newPage();
-  await agentPage.goto(`${WEB_URL}/agent.html?${new URLSearchParams({ server: EMULATOR_URL, organizationId })}`);
+  await agentPage.goto(demoUrl(organizationId, {}, `${WEB_URL}/agent.html`));
   const chat = agentPage.locator('article.chat', { hasText: chatId });
   await expect(chat.locator('.messages li')).toHaveText(['hello']);
   const reply = chat.locator('.composer input');

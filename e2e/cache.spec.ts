@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { agentSays, countEvents, emulatorPost, newOrganization, openTab, receivedTexts, serverTexts, startChat, stats } from './helpers';
+import { agentSays, countEvents, emulatorPost, newOrganization, openTab, receivedTexts, serverOutage, serverTexts, startChat, stats } from './helpers';
 
 /**
  * The IndexedDB chat cache as tabs see it (issue 6): instant second tabs, painting from the cache
@@ -86,7 +86,7 @@ test('messages the agent sends while the network is down all arrive after it com
   await letTheCacheSettle(page);
 
   // The service drops the customer's socket and refuses new ones for a while; the agent keeps typing.
-  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
+  await serverOutage(organizationId, 5_000);
   for (const text of ['down 1', 'down 2', 'down 3']) await agentSays(organizationId, chatId, text);
   await expect.poll(() => countEvents(page, 'disconnected')).toBe(1);
   // The customer reloads while offline: the new runtime starts from IndexedDB alone.
@@ -115,7 +115,7 @@ test('an outbox message typed offline is delivered once after reconnect, even th
   await expect.poll(() => receivedTexts(page)).toEqual(['how can I help?']);
   await letTheCacheSettle(page);
 
-  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 5_000 })).status).toBe(200);
+  await serverOutage(organizationId, 5_000);
   await expect.poll(() => countEvents(page, 'disconnected')).toBe(1);
   // Typed in the widget while offline: queued, the call still waiting for the connection.
   await typeInWidget(page, 'typed offline');
@@ -141,7 +141,7 @@ test('a sendEvent queued offline resolves in its tab with the sent event; only t
   const chatId = await startChat(a, 'hi');
   await expect.poll(() => countEvents(b, 'incoming_chat')).toBe(1);
 
-  expect((await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 3_000 })).status).toBe(200);
+  await serverOutage(organizationId, 3_000);
   await expect.poll(() => countEvents(a, 'disconnected')).toBe(1);
   // The call waits in the outbox through the outage, then resolves with what the server stored.
   const sent = await a.evaluate(

@@ -7,8 +7,9 @@
  * change between the SDK versions. A new difference fails the test: it is a bug or a change to document.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { EMULATOR_URL, WEB_URL } from './env';
+import { EMULATOR_URL } from './env';
 import { agentSays, demoUrl, newOrganization } from './helpers';
+import { chatHistoryPages, officialUrl } from './official';
 import { routeOfficialSdk } from './official-route';
 
 interface Side {
@@ -36,24 +37,6 @@ function call(side: Side, method: string, ...args: unknown[]): Promise<Outcome> 
       }
     },
     [side.sdk, method, args] as const,
-  );
-}
-
-/** Pages through getChatHistory until done (at most 5 pages). */
-function history(side: Side, chatId: string): Promise<unknown[]> {
-  return side.page.evaluate(
-    async ([global, id]) => {
-      const sdk = (window as unknown as Record<string, { getChatHistory(p: { chatId: string }): { next(): Promise<{ value: unknown; done: boolean }> } }>)[global]!;
-      const iterator = sdk.getChatHistory({ chatId: id });
-      const pages: unknown[] = [];
-      for (let i = 0; i < 5; i++) {
-        const page = await iterator.next();
-        pages.push(page);
-        if (page.done) break;
-      }
-      return pages;
-    },
-    [side.sdk, chatId] as const,
   );
 }
 
@@ -108,7 +91,7 @@ async function runScenario(side: Side): Promise<{ record: Record_; ids: Map<stri
   see('getChat', await call(side, 'getChat', { chatId: chat.id }));
   see('listChats', await call(side, 'listChats'));
   see('listThreads', await call(side, 'listThreads', { chatId: chat.id }));
-  see('getChatHistory', await history(side, chat.id));
+  see('getChatHistory', await chatHistoryPages(side.page, side.sdk, chat.id));
 
   see('updateChatProperties', await call(side, 'updateChatProperties', { id: chat.id, properties: { shop: { order: 'A-1001' } } }));
   see('chat_properties_updated', (await waitForEvents(side, 'chat_properties_updated', 1)).at(-1));
@@ -181,7 +164,7 @@ test('differential: the official SDK 4.0.2 and this SDK see the same conversatio
   await routeOfficialSdk(officialContext, EMULATOR_URL);
   const officialOrg = newOrganization();
   const officialPage = await officialContext.newPage();
-  await officialPage.goto(`${WEB_URL}/official.html?${new URLSearchParams({ organizationId: officialOrg })}`);
+  await officialPage.goto(officialUrl(officialOrg));
   const official = await runScenario({ name: 'official', page: officialPage, sdk: 'officialSdk', events: 'officialEvents', organizationId: officialOrg });
 
   const thisContext = await browser.newContext();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { EMULATOR_URL, NEXT_SDK_VERSION, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openConnections, openTab, receivedTexts, runtimeStatus, sendText, startChat } from './helpers';
+import { NEXT_SDK_VERSION, WEB_URL } from './env';
+import { agentSays, countEvents, demoUrl, newOrganization, openConnections, openTab, receivedTexts, runtimeStatus, sendText, startChat } from './helpers';
 
 test('a deploy: a tab of the new SDK version takes over, the old tab moves to it, one socket remains', async ({ browser }) => {
   const organizationId = newOrganization();
@@ -10,7 +10,7 @@ test('a deploy: a tab of the new SDK version takes over, the old tab moves to it
   expect(await runtimeStatus(old)).toMatchObject({ sdkVersion: '0.1.0', tabs: 1 });
 
   const next = await context.newPage();
-  await next.goto(`${WEB_URL}/next/index.html?${new URLSearchParams({ server: EMULATOR_URL, organizationId })}`);
+  await next.goto(demoUrl(organizationId, {}, `${WEB_URL}/next/index.html`));
   await expect.poll(() => countEvents(next, 'connected')).toBe(1);
 
   // The old tab now talks to the newer worker, and the old worker closed its socket.

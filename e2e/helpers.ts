@@ -15,9 +15,17 @@ export interface Stats {
 /** A fresh organization per test keeps tests apart on the one emulator. */
 export const newOrganization = (): string => `e2e-${randomUUID()}`;
 
-export function demoUrl(organizationId: string, extra: Record<string, string> = {}): string {
+/** The demo shop's page. */
+export const DEMO_PAGE = `${WEB_URL}/index.html`;
+
+/**
+ * `pageUrl` with the query every SDK page reads (the emulator as `server`, the organization, then
+ * `extra`): the demo shop by default, or another page that reads the same query (the agent console,
+ * a second demo build, the package's consumer apps).
+ */
+export function demoUrl(organizationId: string, extra: Record<string, string> = {}, pageUrl: string = DEMO_PAGE): string {
   const query = new URLSearchParams({ server: EMULATOR_URL, organizationId, ...extra });
-  return `${WEB_URL}/index.html?${query}`;
+  return `${pageUrl}?${query}`;
 }
 
 export async function stats(organizationId: string): Promise<Stats> {
@@ -30,10 +38,23 @@ export async function openConnections(organizationId: string): Promise<number> {
   return (await stats(organizationId)).openConnections;
 }
 
+/** A chat as the emulator stores it (`GET /__emulator/chats`), the parts tests look at. */
+export interface ServerChat {
+  id: string;
+  active: boolean;
+  properties: Record<string, Record<string, unknown>>;
+  threads: Array<{ id: string; properties: Record<string, Record<string, unknown>>; events: Array<{ type: string; text?: string }> }>;
+}
+
+/** The chats the emulator holds for the organization, oldest first. */
+export async function serverChats(organizationId: string): Promise<ServerChat[]> {
+  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${encodeURIComponent(organizationId)}`);
+  return ((await response.json()) as { chats: ServerChat[] }).chats;
+}
+
 /** Texts of the messages the emulator holds in the organization's first chat, in order, every thread. */
 export async function serverTexts(organizationId: string): Promise<string[]> {
-  const response = await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${encodeURIComponent(organizationId)}`);
-  const { chats } = (await response.json()) as { chats: Array<{ threads: Array<{ events: Array<{ type: string; text?: string }> }> }> };
+  const chats = await serverChats(organizationId);
   return chats[0]!.threads.flatMap((thread) => thread.events).filter((event) => event.type === 'message').map((event) => event.text ?? '');
 }
 
@@ -48,17 +69,23 @@ export async function serverDisconnects(organizationId: string, reason: string, 
   expect(await response.json()).toEqual({ disconnected: 1 });
 }
 
+/** The service goes down for the organization: its sockets are cut and new ones refused for `durationMs`; the data stays. */
+export async function serverOutage(organizationId: string, durationMs: number): Promise<void> {
+  const response = await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: durationMs });
+  expect(response.status).toBe(200);
+}
+
 export async function agentSays(organizationId: string, chatId: string, text: string): Promise<void> {
   await agentAction(organizationId, 'send_event', { chat_id: chatId, text });
 }
 
-/** Opens a demo tab and waits until its SDK instance emitted `connected`. */
-export async function openTab(context: BrowserContext, organizationId: string, extra: Record<string, string> = {}): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  await page.goto(demoUrl(organizationId, extra));
-  await expect.poll(() => countEvents(page, 'connected')).toBeGreaterThanOrEqual(1);
-  return page;
+/** Opens a demo tab (or another SDK page, see `demoUrl`) and waits until its SDK instance emitted `connected`. */
+export async function openTab(context: BrowserContext, organizationId: string, extra: Record<string, string> = {}, pageUrl: string = DEMO_PAGE): Promise<Page> {
+  const tab = await context.newPage();
+  tab.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await tab.goto(demoUrl(organizationId, extra, pageUrl));
+  await expect.poll(() => countEvents(tab, 'connected')).toBeGreaterThanOrEqual(1);
+  return tab;
 }
 
 /** `N` pages: a tuple when N is a literal, so that `const [a, b] = await openTabs(…, 2)` needs no checks. */

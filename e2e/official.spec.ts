@@ -4,33 +4,13 @@
  * comparison with this project's SDK (demo/index.html: one socket per browser, however many tabs).
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { EMULATOR_URL, WEB_URL } from './env';
-import { agentSays, countEvents, newOrganization, openConnections, openTabs, stats, type Stats } from './helpers';
+import { EMULATOR_URL } from './env';
+import { agentSays, countEvents, newOrganization, openConnections, openTabs, serverChats, stats, type Stats } from './helpers';
+import { chatHistoryPages, officialUrl } from './official';
 import { routeOfficialSdk } from './official-route';
-
-/** What demo/official.ts exposes (typed loosely: the package's own declarations do not compile). */
-interface OfficialSdk {
-  startChat(data?: Record<string, unknown>): Promise<any>;
-  sendEvent(params: { chatId: string; event: Record<string, unknown> }): Promise<any>;
-  getChat(params: { chatId: string }): Promise<any>;
-  getChatHistory(params: { chatId: string }): { next(): Promise<{ value: { threads: any[] } | undefined; done: boolean }> };
-  getPredictedAgent(params?: { groupId?: number }): Promise<any>;
-  updateChatProperties(params: { id: string; properties: Record<string, Record<string, unknown>> }): Promise<any>;
-  rateChat(params: { chatId: string; rating: { score: 0 | 1; comment?: string } }): Promise<any>;
-  deactivateChat(params: { id: string }): Promise<any>;
-  updateCustomerPage(page: { url?: string; title?: string }): void;
-}
-declare global {
-  interface Window {
-    officialSdk: OfficialSdk;
-    officialEvents: Array<{ name: string; payload: any; at: number }>;
-  }
-}
 
 type LimitStats = Stats & { refusedConnections: number };
 const limitStats = async (organizationId: string): Promise<LimitStats> => (await stats(organizationId)) as LimitStats;
-
-const officialUrl = (organizationId: string): string => `${WEB_URL}/official.html?${new URLSearchParams({ organizationId })}`;
 
 function officialEvents(page: Page, name: string): Promise<any[]> {
   return page.evaluate((eventName) => window.officialEvents.filter((e) => e.name === eventName).map((e) => e.payload), name);
@@ -98,16 +78,7 @@ test('the official SDK 4.0.2 holds a whole conversation with the emulator over A
   await expect.poll(() => officialEvents(page, 'incoming_event').then((all) => all.length)).toBe(2);
 
   // History: getChatHistory pages through list_threads ({chat_id, min_events_count: 25}); one thread, one page.
-  const history = await page.evaluate(async (id) => {
-    const iterator = window.officialSdk.getChatHistory({ chatId: id });
-    const pages: Array<{ value: unknown; done: boolean }> = [];
-    for (let i = 0; i < 5; i++) {
-      const result = await iterator.next();
-      pages.push(result);
-      if (result.done) break;
-    }
-    return pages;
-  }, chatId);
+  const history = await chatHistoryPages(page, 'officialSdk', chatId);
   expect(history).toHaveLength(1);
   expect(history[0]!.done).toBe(true);
   const [thread] = (history[0]!.value as { threads: any[] }).threads;
@@ -140,9 +111,9 @@ test('the official SDK 4.0.2 holds a whole conversation with the emulator over A
   const counters = await limitStats(organizationId);
   expect(counters).toMatchObject({ openConnections: 1, logins: 1, refusedConnections: 0 });
   expect(counters.requests).toMatchObject({ login: 1, get_predicted_agent: 1, update_customer_page: 1, start_chat: 1, send_event: 2, list_threads: 2, update_chat_properties: 1, update_thread_properties: 1, deactivate_chat: 1 });
-  const chats = (await (await fetch(`${EMULATOR_URL}/__emulator/chats?organization_id=${organizationId}`)).json()) as { chats: any[] };
-  expect(chats.chats[0]).toMatchObject({ id: chatId, active: false, properties: { shop: { order: 'A-1001' } } });
-  expect(chats.chats[0].threads[0].properties).toEqual({ rating: { score: 1, comment: 'Quick and kind' } });
+  const chats = await serverChats(organizationId);
+  expect(chats[0]).toMatchObject({ id: chatId, active: false, properties: { shop: { order: 'A-1001' } } });
+  expect(chats[0]!.threads[0]!.properties).toEqual({ rating: { score: 1, comment: 'Quick and kind' } });
   console.log(`official SDK conversation: requests ${JSON.stringify(counters.requests)}`);
   await context.close();
 });

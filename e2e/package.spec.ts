@@ -11,8 +11,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
 import webpack, { type Configuration } from 'webpack';
-import { EMULATOR_URL } from './env';
-import { countEvents, eventPayloads, newOrganization, openConnections, receivedTexts, runtimeStatus, sendText, startChat, stats } from './helpers';
+import { countEvents, demoUrl, eventPayloads, newOrganization, openConnections, openTab, receivedTexts, runtimeStatus, sendText, startChat, stats } from './helpers';
 
 const repo = resolve(import.meta.dirname, '..');
 const fixture = join(repo, 'e2e/consumer');
@@ -98,8 +97,8 @@ for (const [bundler, app] of [['Vite', 'vite'], ['webpack', 'webpack']] as const
       const organizationId = newOrganization();
       const context = await browser.newContext();
       const query: Record<string, string> = mode === 'shared' ? {} : { mode };
-      const a = await openTab(context, `${app}/index.html`, organizationId, query);
-      const b = await openTab(context, `${app}/index.html`, organizationId, query);
+      const a = await openSiteTab(context, `${app}/index.html`, organizationId, query);
+      const b = await openSiteTab(context, `${app}/index.html`, organizationId, query);
       await expectOneConnection([a, b], organizationId, mode);
       await context.close();
     });
@@ -128,10 +127,10 @@ test('a deploy of the webpack app (plain config, classic worker): a tab of the o
 
   const organizationId = newOrganization();
   const context = await browser.newContext();
-  const old = await openTab(context, 'webpack/index.html', organizationId, {});
+  const old = await openSiteTab(context, 'webpack/index.html', organizationId);
   expect(await runtimeStatus(old)).toMatchObject({ mode: 'shared', sdkVersion: version, tabs: 1 });
   const chatId = await startChat(old);
-  const next = await openTab(context, 'webpack-next/index.html', organizationId, {});
+  const next = await openSiteTab(context, 'webpack-next/index.html', organizationId);
 
   // Both tabs on the newer worker, the old worker's socket closed. A failed move would show in the
   // old tab as `disconnected` (`sdk_updated`) and a destroyed SDK: polled together, so it says so.
@@ -156,8 +155,8 @@ for (const mode of ['shared', 'dedicated'] as const) {
     const organizationId = newOrganization();
     const context = await browser.newContext();
     const query: Record<string, string> = mode === 'shared' ? {} : { mode };
-    const a = await openTab(context, 'script/index.html', organizationId, query);
-    const b = await openTab(context, 'script/index.html', organizationId, query);
+    const a = await openSiteTab(context, 'script/index.html', organizationId, query);
+    const b = await openSiteTab(context, 'script/index.html', organizationId, query);
     expect(await a.evaluate(() => typeof window.CustomerSDK.init)).toBe('function');
     await expectOneConnection([a, b], organizationId, mode);
     await context.close();
@@ -172,9 +171,9 @@ test('the script-tag build without workerUrl runs inline with a warning; forced 
   page.on('console', (message) => {
     if (message.type() === 'warning') warnings.push(message.text());
   });
-  await page.goto(`${siteUrl}/script/index.html?${new URLSearchParams({ server: EMULATOR_URL, organizationId, noWorkerUrl: '1' })}`);
+  await page.goto(demoUrl(organizationId, { noWorkerUrl: '1' }, `${siteUrl}/script/index.html`));
   await expect.poll(() => countEvents(page, 'connected')).toBe(1);
-  expect(await page.evaluate(() => window.sdk.getRuntimeStatus().then((status) => status.mode))).toBe('inline');
+  expect((await runtimeStatus(page)).mode).toBe('inline');
   expect(warnings.filter((text) => text.includes('"workerUrl"'))).toHaveLength(1);
 
   const outcomes = await page.evaluate(() => {
@@ -209,22 +208,21 @@ test('the script-tag build without workerUrl runs inline with a warning; forced 
   await context.close();
 });
 
-async function openTab(context: BrowserContext, path: string, organizationId: string, extra: Record<string, string>): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  await page.goto(`${siteUrl}/${path}?${new URLSearchParams({ server: EMULATOR_URL, organizationId, ...extra })}`);
-  await expect.poll(() => countEvents(page, 'connected')).toBe(1);
+/** Opens a page of the consumer site as a tab; it must have emitted `connected` exactly once. */
+async function openSiteTab(context: BrowserContext, path: string, organizationId: string, extra: Record<string, string> = {}): Promise<Page> {
+  const page = await openTab(context, organizationId, extra, `${siteUrl}/${path}`);
+  expect(await countEvents(page, 'connected')).toBe(1);
   return page;
 }
 
 /** What the package promises: every tab on one runtime, one socket, one login, and messages between tabs. */
 async function expectOneConnection([a, b]: Page[], organizationId: string, mode: 'shared' | 'dedicated'): Promise<void> {
   for (const tab of [a!, b!]) {
-    await expect.poll(() => tab.evaluate(() => window.sdk.getRuntimeStatus().then(({ mode, tabs }) => ({ mode, tabs })))).toEqual({ mode, tabs: 2 });
+    await expect.poll(() => runtimeStatus(tab).then(({ mode, tabs }) => ({ mode, tabs }))).toEqual({ mode, tabs: 2 });
   }
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
-  const chatId = await a!.evaluate(() => window.sdk.startChat().then((result) => result.chat.id));
-  await a!.evaluate((id) => window.sdk.sendEvent({ chatId: id, event: { type: 'message', text: 'from the first tab' } }), chatId);
+  const chatId = await startChat(a!);
+  await sendText(a!, chatId, 'from the first tab');
   await expect.poll(() => receivedTexts(b!)).toEqual(['from the first tab']);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
 }

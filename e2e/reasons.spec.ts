@@ -12,6 +12,7 @@ import {
   receivedTexts,
   runtimeStatus,
   serverDisconnects,
+  serverOutage,
   serverTexts,
   startChat,
   stats,
@@ -72,8 +73,7 @@ test("the service dies and comes back mid-conversation: every tab ends with the 
   const chatId = await startChat(tabs[0]);
   await agentSays(organizationId, chatId, 'before the outage');
   // Every socket is cut (as when the service is killed) and refused for a while; the data stays.
-  const outage = await emulatorPost('/__emulator/outage', { organization_id: organizationId, duration_ms: 1500 });
-  expect(outage.status).toBe(200);
+  await serverOutage(organizationId, 1500);
   for (const text of ['while down 1', 'while down 2', 'while down 3']) await agentSays(organizationId, chatId, text);
   for (const tab of tabs) await expect.poll(() => disconnections(tab)).toEqual([{ reason: 'connection_lost' }]);
   for (const tab of tabs) await expect.poll(() => countEvents(tab, 'connected'), { timeout: 20_000 }).toBe(2);
@@ -126,7 +126,7 @@ test('identity_mismatch: the accounts cookie is lost, every tab is told once and
   const previousId = await customerIdOf(tabs[0]);
   // The next token request of this browser gets a new customer; then the token expires.
   expect((await emulatorPost('/__emulator/identity', { organization_id: organizationId, from_customer_id: previousId })).status).toBe(200);
-  await emulatorPost('/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+  await serverDisconnects(organizationId, 'access_token_expired');
   for (const tab of tabs) {
     await expect.poll(() => countEvents(tab, 'connected')).toBe(2);
     const changes = await eventPayloads(tab, 'identity_changed');
