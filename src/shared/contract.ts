@@ -82,6 +82,11 @@ export interface AttachInfo {
   epoch: string;
   protocol: number;
   sdkVersion: string;
+  /**
+   * The Web Lock the runtime holds for its life (absent inline and without Web Locks): a tab that
+   * waits on it is granted it when the runtime dies, and replaces it.
+   */
+  lifeLock?: string;
 }
 
 /** Called by the runtime on a tab, through a Comlink proxy: what only a page can do. */
@@ -117,6 +122,15 @@ export type RuntimeMessage =
   /** A runtime log line, for tabs that attached with `debug`. */
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; detail?: string };
 
+/** What one tab went through: how often its runtime was replaced, why the last time, and how long that took. */
+export interface RuntimeRestarts {
+  count: number;
+  /** `crashed`: the runtime died; `hung`: it stopped answering; `replaced`: a newer SDK version took over. */
+  lastCause: 'crashed' | 'hung' | 'replaced' | null;
+  /** From noticing the loss to being attached to the new runtime. */
+  lastRecoveryMs: number | null;
+}
+
 /** What a tab can learn about the runtime it is attached to. */
 export interface RuntimeStatus {
   mode: 'shared' | 'dedicated' | 'inline';
@@ -128,6 +142,8 @@ export interface RuntimeStatus {
   notifierTabId: string | null;
   /** The connection's state: idle, connecting, logging_in, connected, reconnecting, paused, destroyed. */
   connection: string;
+  /** Filled in by the tab (the runtime cannot know what replaced it): see RuntimeRestarts. */
+  restarts?: RuntimeRestarts;
 }
 
 /** The API the runtime exposes to each tab (one instance per tab port). */

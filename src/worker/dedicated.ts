@@ -16,6 +16,7 @@ const host = new RuntimeHost('dedicated', {
   createSocket: (url) => new WebSocket(url) as SocketLike,
   log: consoleLogger,
   openStorage: idbStorage,
+  workerName: self.name,
 });
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => {

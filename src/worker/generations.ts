@@ -4,8 +4,12 @@
  * runtime announces its generation on a BroadcastChannel shared by all versions of the same
  * connection key; an older runtime that hears of a newer one retires: it tells its tabs where the
  * newer worker is and closes its socket.
+ *
+ * Within one version, a later incarnation of the same worker name (`<name>#2`, started by the tabs
+ * when this one hung) is newer too: a hung runtime that wakes up retires in favour of it.
  */
 import { compareVersions } from '../shared/semver';
+import { parseIncarnation } from '../shared/supervision';
 
 export interface Generation {
   version: string;
@@ -36,6 +40,14 @@ function isGeneration(value: unknown): value is Generation {
   );
 }
 
+/** Positive when `a` is newer than `b`: a later version, or a later incarnation of the same worker name. */
+export function compareGenerations(a: Generation, b: Generation): number {
+  const byVersion = compareVersions(a.version, b.version);
+  if (byVersion !== 0) return byVersion;
+  const [ia, ib] = [parseIncarnation(a.name), parseIncarnation(b.name)];
+  return ia.base === ib.base ? ia.n - ib.n : 0;
+}
+
 /** Announces `own` and calls `onNewer` once when a newer generation shows up. Returns a stop function. */
 export function watchGenerations(channelName: string, own: Generation, onNewer: (newer: Generation) => void): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => undefined;
@@ -43,7 +55,7 @@ export function watchGenerations(channelName: string, own: Generation, onNewer: 
   let retired = false;
   channel.onmessage = (event: MessageEvent) => {
     if (retired || !isGeneration(event.data)) return;
-    const order = compareVersions(event.data.version, own.version);
+    const order = compareGenerations(event.data, own);
     if (order > 0) {
       retired = true;
       channel.close();

@@ -17,21 +17,56 @@ import {
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
-import { watchGenerations } from './generations';
+import { systemClock } from './clock';
+import type { SocketFactory } from './connection';
+import { watchGenerations, type Generation } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
+import { holdLifeLock, newerIncarnation, StallGuard } from './supervision';
 
 export interface HostOptions extends RuntimeDeps {
-  /** Where this worker's script is, its name and how it was started, to announce its generation; absent inline. */
+  /**
+   * A SharedWorker's script URL, name and how it was started: announced to other generations, and
+   * the name its replacement after a hang is derived from. Absent in dedicated and inline hosts.
+   */
   generation?: { url: string; name: string; type: WorkerType };
+  /** The worker's name, for its life lock (see supervision.ts); absent inline, where the page is the runtime. */
+  workerName?: string;
 }
 
 export class RuntimeHost {
   private runtime: Runtime | undefined;
+  /** The life lock tabs wait on, once this worker holds it. */
+  private readonly lifeLock: Promise<string | undefined>;
+  private readonly createSocket: SocketFactory;
 
   constructor(
     readonly mode: RuntimeStatus['mode'],
     private readonly deps: HostOptions,
-  ) {}
+  ) {
+    const epoch = Math.random().toString(36).slice(2, 12);
+    this.lifeLock = deps.workerName ? holdLifeLock(deps.workerName, epoch) : Promise.resolve(undefined);
+    this.createSocket = deps.createSocket;
+    const { generation } = deps;
+    if (generation) {
+      // Only a SharedWorker can be replaced while it still runs (tabs cannot terminate it).
+      const guard = new StallGuard(
+        deps.clock ?? systemClock,
+        () => newerIncarnation(generation.name),
+        (name) => this.runtime?.retire(this.announced({ ...generation, name })),
+      );
+      this.createSocket = (url) => {
+        const socket = deps.createSocket(url);
+        const send = socket.send.bind(socket);
+        socket.send = (data) => guard.send(() => send(data));
+        return socket;
+      };
+    }
+  }
+
+  /** Resolves the life lock's name once this worker holds it. */
+  heldLifeLock(): Promise<string | undefined> {
+    return this.lifeLock;
+  }
 
   /**
    * Serves one tab on `endpoint` (a SharedWorker port, or a dedicated worker's global scope).
@@ -45,12 +80,11 @@ export class RuntimeHost {
   /** The runtime for a config: created by the first tab, shared by every later one. */
   runtimeFor(config: RuntimeConfig): Runtime {
     if (!this.runtime) {
-      const runtime = new Runtime(config, { ...this.deps, mode: this.mode });
+      const runtime = new Runtime(config, { ...this.deps, createSocket: this.createSocket, mode: this.mode });
       this.runtime = runtime;
       const { generation } = this.deps;
       if (generation) {
-        const own = { version: SDK_VERSION, protocol: PROTOCOL_VERSION, ...generation };
-        watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, own, (newer) => runtime.retire(newer));
+        watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, this.announced(generation), (newer) => runtime.retire(newer));
       }
     } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
       throw new SdkError(
@@ -59,6 +93,10 @@ export class RuntimeHost {
       );
     }
     return this.runtime;
+  }
+
+  private announced(generation: NonNullable<HostOptions['generation']>): Generation {
+    return { version: SDK_VERSION, protocol: PROTOCOL_VERSION, ...generation };
   }
 
   networkOnline(): void {
@@ -91,7 +129,9 @@ class PortApi implements TabPortApi {
   ) {}
 
   attach(hello: TabHello, hooks: Comlink.Remote<TabHooks>, events: MessagePort): Promise<Envelope<AttachInfo>> {
-    return toEnvelope(() => {
+    return toEnvelope(async () => {
+      // Held before the answer: a tab that waited on it earlier would be granted it at once.
+      const lifeLock = await this.host.heldLifeLock();
       let runtime: Runtime;
       try {
         if (hello.protocol !== PROTOCOL_VERSION) {
@@ -126,7 +166,7 @@ class PortApi implements TabPortApi {
         events.close();
       };
       this.watchLock(hello.lockName);
-      return { epoch: runtime.epoch, protocol: PROTOCOL_VERSION, sdkVersion: SDK_VERSION };
+      return { epoch: runtime.epoch, protocol: PROTOCOL_VERSION, sdkVersion: SDK_VERSION, ...(lifeLock ? { lifeLock } : {}) };
     });
   }
 

@@ -27,6 +27,7 @@ const host = new RuntimeHost('shared', {
   log: consoleLogger,
   openStorage: idbStorage,
   generation: { url: self.location.href, name: self.name, type: startedAs() },
+  workerName: self.name,
 });
 
 self.addEventListener('connect', (event: MessageEvent) => {

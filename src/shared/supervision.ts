@@ -1,0 +1,48 @@
+/**
+ * Names that let tabs supervise the runtime, shared by both sides.
+ *
+ * A runtime in a worker holds a Web Lock for its whole life (`lifeLockName`); a tab that asks for
+ * the same lock is granted it only once the runtime is gone (crashed, terminated, reclaimed), which
+ * no port event reports. A hung runtime keeps its lock and its SharedWorker name forever, so its
+ * replacement starts under the next incarnation of the name (`<name>#1`, `#2`, …); the live
+ * incarnation is the highest one whose lock is held.
+ */
+
+const LIFE_LOCK_PREFIX = 'livechat-multitab:runtime|';
+
+/** The lock a runtime named `workerName` holds for its life; `epoch` keeps two runtimes of one name apart. */
+export function lifeLockName(workerName: string, epoch: string): string {
+  return `${LIFE_LOCK_PREFIX}${workerName}|${epoch}`;
+}
+
+/** The SharedWorker name of incarnation `n` of `base`: `base` itself for the first one. */
+export function incarnationName(base: string, n: number): string {
+  return n === 0 ? base : `${base}#${n}`;
+}
+
+/** Splits a worker name into its base and incarnation number. */
+export function parseIncarnation(name: string): { base: string; n: number } {
+  const match = /#(\d+)$/.exec(name);
+  return match ? { base: name.slice(0, match.index), n: Number(match[1]) } : { base: name, n: 0 };
+}
+
+/** The highest incarnation of `base` among the held life locks `names`, or -1 when none is held. */
+export function liveIncarnation(names: readonly (string | undefined)[], base: string): number {
+  let live = -1;
+  for (const name of names) {
+    if (!name?.startsWith(LIFE_LOCK_PREFIX)) continue;
+    const workerName = name.slice(LIFE_LOCK_PREFIX.length, name.lastIndexOf('|'));
+    const parsed = parseIncarnation(workerName);
+    if (parsed.base === base && parsed.n > live) live = parsed.n;
+  }
+  return live;
+}
+
+/** Asks the browser which life locks are held and returns the live incarnation of `base` (-1: none). */
+export async function queryLiveIncarnation(locks: LockManager, base: string): Promise<number> {
+  const { held = [] } = await locks.query();
+  return liveIncarnation(
+    held.map((lock) => lock.name),
+    base,
+  );
+}
