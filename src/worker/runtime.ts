@@ -106,7 +106,7 @@ interface TabRecord {
 
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
 const TOKEN_REFRESH_MARGIN_MS = 60 * 60 * 1000;
-const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 const CUSTOMER_DATA_TIMEOUT_MS = 2_000;
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
@@ -289,6 +289,7 @@ export class Runtime {
     if (record.wantsConnection) {
       this.lingerTimer.clear();
       this.replayState(record);
+      this.catchUpTab(record, hello.seen);
       this.connection.start();
     }
     this.tabsChanged(record);
@@ -720,6 +721,21 @@ export class Runtime {
       const state = this.cache.cachedState();
       if (state) this.broadcast({ name: 'cached_state', payload: state });
     });
+  }
+
+  /**
+   * A tab that attaches with a record of what it was told (to a runtime that replaced a dead one,
+   * or after it was dropped while frozen) gets what this runtime delivered to the other tabs in the
+   * meantime, from the cache: the catch-up after a login reaches only the tabs attached by then.
+   * What the tab gets twice (the catch-up after the login may follow) it drops by id.
+   */
+  private catchUpTab(record: TabRecord, snapshot: unknown): void {
+    const told = new SeenLedger();
+    told.merge(snapshot);
+    for (const chatId of told.chatIds()) {
+      const chat = this.cache.getChat(chatId);
+      if (chat) for (const event of told.missed(chat)) this.postTo(record, event);
+    }
   }
 
   private replayState(record: TabRecord): void {
