@@ -121,6 +121,7 @@ function libConfig(target: LibTarget): UserConfig {
       lib: { entry: resolve(root, 'src/client/index.ts'), formats: [target], fileName: 'index' },
       rolldownOptions: {
         external: (id) => dependencies.some((name) => id === name || id.startsWith(`${name}/`)),
+        optimization: { inlineConst: { mode: 'all', pass: 2 } },
       },
     },
   };

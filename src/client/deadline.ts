@@ -1,3 +1,16 @@
+/** The timers a tab uses, injectable so that tests drive them by hand. */
+export interface Timers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 /** Marks a call that did not settle in time. */
 export const TIMED_OUT = Symbol('timed out');
 
@@ -5,16 +18,16 @@ export const TIMED_OUT = Symbol('timed out');
  * Settles like `promise`, or with `TIMED_OUT` after `ms`. Comlink calls never settle when the
  * other side is gone, so every call the tab makes goes through one of these.
  */
-export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+export function withDeadline<T>(promise: Promise<T>, ms: number, timers: Timers = realTimers): Promise<T | typeof TIMED_OUT> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+    const timer = timers.setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         reject(error);
       },
     );

@@ -21,13 +21,13 @@
  * RUNTIME_UNAVAILABLE), and a deadline that passes, like a follower without a leader, broadcasts
  * `who-leads`, which the live leader answers; a different answer than the one followed re-attaches.
  */
-import * as Comlink from 'comlink';
+import type * as Comlink from 'comlink';
 import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import { SdkError, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
 import type { SeenSnapshot } from '../shared/seen';
+import { attachTo, failure } from './attach';
 import {
-  failure,
   inboxChannelName,
   invokeApi,
   LeaderRelay,
@@ -39,24 +39,21 @@ import {
 } from './relay';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { randomId } from './tab';
+import {
+  LEADER_SILENCE_MS,
+  LEADER_WATCHDOG_MS as WATCHDOG_MS,
+  RELAY_ATTACH_ATTEMPT_MS as ATTACH_ATTEMPT_MS,
+  RELAY_ATTACH_BUDGET_MS as ATTACH_BUDGET_MS,
+  RELAY_CALL_MS as CALL_MS,
+  RELAY_MAX_PAUSE_MS as MAX_PAUSE_MS,
+  RELAY_REQUEST_MS as REQUEST_MS,
+  STEAL_AFTER_MS,
+} from './timeouts';
 import type { Transport } from './transport';
+import type { LossCause } from './supervise';
 
-/** One attach attempt; the whole attach stays under the SDK's 15 s attach deadline. */
-const ATTACH_ATTEMPT_MS = 5_000;
-const ATTACH_BUDGET_MS = 14_000;
-/** Above the runtime's own 15 s request timeout (so that one wins), below the SDK's 20 s call deadline. */
-const REQUEST_MS = 17_000;
-/** Every other call: the runtime answers them at once. */
-const CALL_MS = 8_000;
-const MAX_PAUSE_MS = 5_000;
-/** How often a follower checks on its leader. */
-const WATCHDOG_MS = 5_000;
-/** Silence that makes a follower suspect its leader: longer than the runtime's 20 s ping period. */
-const LEADER_SILENCE_MS = 30_000;
-/** How long the same silent holder keeps the lock after a `who-leads` before a follower takes it. */
-const STEAL_AFTER_MS = 5_000;
-
-type Route = { kind: 'local'; api: Comlink.Remote<TabPortApi> } | { kind: 'relay'; leaderId: string };
+/** `term` counts the leader's runtimes: it restarts its worker when that one dies or hangs. */
+type Route = { kind: 'local'; api: Comlink.Remote<TabPortApi> } | { kind: 'relay'; leaderId: string; term: number };
 
 const ROUTE_CHANGED = Symbol('route changed');
 type Outcome = Envelope<unknown> | typeof ROUTE_CHANGED | typeof TIMED_OUT;
@@ -75,7 +72,7 @@ interface Attachment {
 
 function sameRoute(a: Route | undefined, b: Route | undefined): boolean {
   if (a === b) return true;
-  return a?.kind === 'relay' && b?.kind === 'relay' && a.leaderId === b.leaderId;
+  return a?.kind === 'relay' && b?.kind === 'relay' && a.leaderId === b.leaderId && a.term === b.term;
 }
 
 const unavailable = <T>(what: string) => failure<T>('RUNTIME_UNAVAILABLE', `The leader tab's runtime did not answer ${what} in time.`);
@@ -94,6 +91,8 @@ class DedicatedTab implements TabPortApi {
   private silentHolder: { clientId: string | undefined; since: number } | undefined;
   private readonly watchdog: ReturnType<typeof setInterval>;
   private leadership: { server: LeaderRelay; release: () => void } | undefined;
+  /** While leading: how many runtimes this tab started, announced so followers attach to the new one. */
+  private term = 0;
   /** Whom this tab talks to now; undefined while no leader is known. */
   private route: Route | undefined;
   /** Where and which attachment is registered (calls go out when it is the current route and attachment). */
@@ -211,6 +210,16 @@ class DedicatedTab implements TabPortApi {
     else this.retire();
   }
 
+  /**
+   * The runtime this tab reached died or hung (sdk.ts's watch). A leader restarts its worker; a
+   * follower asks who leads, and takes over if the leader tab itself stays silent (`checkLeader`).
+   */
+  recover(_cause: LossCause): void {
+    if (this.closing) return;
+    if (this.leadership) this.restartLocal();
+    else this.discover();
+  }
+
   private retire(): void {
     if (this.retired) return;
     this.retired = true;
@@ -283,6 +292,30 @@ class DedicatedTab implements TabPortApi {
   /** The leader lock was granted: start the runtime here. The lock is held until the promise settles. */
   private lead(): Promise<void> | undefined {
     if (this.closing) return undefined;
+    const server = this.startServer();
+    return new Promise<void>((release) => {
+      this.leadership = { server, release };
+      this.switchRoute({ kind: 'local', api: server.openApi() });
+      this.announce();
+    });
+  }
+
+  /** Replaces this leader's dead or hung worker (terminated: it can never send again) with a new one. */
+  private restartLocal(): void {
+    const { server, release } = this.leadership!;
+    server.close();
+    const next = this.startServer();
+    this.leadership = { server: next, release };
+    this.term += 1;
+    this.switchRoute({ kind: 'local', api: next.openApi() });
+    this.announce();
+  }
+
+  private announce(): void {
+    this.relay.postMessage({ kind: 'leader', leaderId: this.nodeId, term: this.term } satisfies RelayMessage);
+  }
+
+  private startServer(): LeaderRelay {
     const worker = this.startWorker(this.key);
     worker.addEventListener('error', (event: ErrorEvent) => {
       if (this.attached?.route.kind === 'local') {
@@ -294,12 +327,7 @@ class DedicatedTab implements TabPortApi {
       this.attachError ??= failure('RUNTIME_UNAVAILABLE', error.message);
       this.wake();
     });
-    const server = new LeaderRelay(worker, this.key, this.nodeId);
-    return new Promise<void>((release) => {
-      this.leadership = { server, release };
-      this.switchRoute({ kind: 'local', api: server.openApi() });
-      this.relay.postMessage({ kind: 'leader', leaderId: this.nodeId } satisfies RelayMessage);
-    });
+    return new LeaderRelay(worker, this.key, this.nodeId);
   }
 
   private onRelay(message: RelayMessage): void {
@@ -307,12 +335,12 @@ class DedicatedTab implements TabPortApi {
     if (this.closed && !this.leadership) return;
     switch (message.kind) {
       case 'who-leads':
-        if (this.leadership && !this.leaving) this.relay.postMessage({ kind: 'leader', leaderId: this.nodeId } satisfies RelayMessage);
+        if (this.leadership && !this.leaving) this.announce();
         return;
       case 'leader':
         if (this.route?.kind === 'relay' && this.route.leaderId === message.leaderId) this.lastHeard = Date.now();
         if (!this.leadership && !this.closing && message.leaderId !== this.nodeId) {
-          this.switchRoute({ kind: 'relay', leaderId: message.leaderId });
+          this.switchRoute({ kind: 'relay', leaderId: message.leaderId, term: message.term ?? 0 });
         }
         return;
       case 'resign':
@@ -453,18 +481,18 @@ class DedicatedTab implements TabPortApi {
     // catches up on what was said while there was no leader.
     attachment.hello.seen = this.seen();
     if (route.kind === 'local') {
-      const { hello, hooks } = attachment;
       attachment.local?.close();
-      const channel = new MessageChannel();
-      channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => {
-        if (this.route === route) this.deliver(event.data);
-      };
-      attachment.local = channel.port1;
-      const answer = await withDeadline(
-        route.api.attach(hello, Comlink.proxy(hooks), Comlink.transfer(channel.port2, [channel.port2])) as Promise<Envelope<AttachInfo>>,
+      const { envelope, events } = await attachTo(
+        route.api,
+        attachment.hello,
+        attachment.hooks,
+        (message) => {
+          if (this.route === route) this.deliver(message);
+        },
         ATTACH_ATTEMPT_MS,
-      ).catch((error: unknown) => failure<AttachInfo>('RUNTIME_UNAVAILABLE', String(error)));
-      return answer === TIMED_OUT ? unavailable('attach') : answer;
+      );
+      if (envelope.ok) attachment.local = events;
+      return envelope;
     }
     const outcome = await this.relayCall(route, 'attach', [attachment.hello], ATTACH_ATTEMPT_MS);
     return typeof outcome === 'symbol' ? unavailable('attach') : (outcome as Envelope<AttachInfo>);
@@ -586,5 +614,6 @@ export function openDedicatedTransport(key: string, startWorker: (name: string) 
     api: tab as unknown as Comlink.Remote<TabPortApi>,
     failed: tab.failed,
     close: () => tab.close(),
+    recover: (cause) => tab.recover(cause),
   };
 }

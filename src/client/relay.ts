@@ -16,7 +16,9 @@
  */
 import * as Comlink from 'comlink';
 import type { AttachInfo, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import type { Envelope, SdkErrorCode } from '../shared/errors';
+import type { Envelope } from '../shared/errors';
+import { attachTo, failure } from './attach';
+import { RELAY_ATTACH_ATTEMPT_MS, RELAY_TOKEN_TIMEOUT_MS } from './timeouts';
 
 export type RelayOp = keyof TabPortApi;
 
@@ -24,8 +26,8 @@ export type RelayOp = keyof TabPortApi;
 export type RelayMessage =
   /** A tab asks who leads; the leader answers with `leader`. */
   | { kind: 'who-leads'; from: string }
-  /** Sent by a tab when it becomes the leader, and in answer to `who-leads`. */
-  | { kind: 'leader'; leaderId: string }
+  /** Sent by a tab when it becomes the leader or restarts its runtime (`term`), and in answer to `who-leads`. */
+  | { kind: 'leader'; leaderId: string; term?: number }
   /** The leader is going away on purpose (its SDK instance ended); the next tab in line takes over. */
   | { kind: 'resign'; leaderId: string }
   /** A follower calls a TabPortApi method; `attach` carries only the TabHello. */
@@ -47,12 +49,6 @@ export const inboxChannelName = (key: string, nodeId: string) => `livechat-multi
 /** The leader does not know this follower (it never attached, or it was dropped): attach again. */
 export const NOT_ATTACHED = 'NOT_ATTACHED';
 
-/** Below the runtime's own 10 s token timeout, so the runtime moves on to another tab itself. */
-const TOKEN_TIMEOUT_MS = 9_000;
-
-export function failure<T>(code: SdkErrorCode, message: string): Extract<Envelope<T>, { ok: false }> {
-  return { ok: false, error: { code, message } };
-}
 
 export function invokeApi(api: Comlink.Remote<TabPortApi>, op: RelayOp, args: unknown[]): Promise<Envelope<unknown>> {
   // Comlink proxies track the property path, not `this`, so a detached method call is fine.
@@ -62,7 +58,8 @@ export function invokeApi(api: Comlink.Remote<TabPortApi>, op: RelayOp, args: un
 
 interface FollowerLink {
   api: Comlink.Remote<TabPortApi>;
-  events: MessagePort;
+  /** Set once the attach answered. */
+  events?: MessagePort;
   /** Kept referenced for the link's life: the worker calls it through a Comlink proxy. */
   hooks: TabHooks;
   /** Its proxy and port are closed: it takes no more calls. */
@@ -139,20 +136,24 @@ export class LeaderRelay {
 
   private async attach(from: string, hello: TabHello): Promise<Envelope<AttachInfo>> {
     const previous = this.links.get(from);
-    const events = new MessageChannel();
     const hooks: TabHooks = {
       getToken: (fresh) => this.askHook(from, 'getToken', [fresh]) as ReturnType<TabHooks['getToken']>,
       getCustomerData: () => this.askHook(from, 'getCustomerData', []) as ReturnType<TabHooks['getCustomerData']>,
     };
-    const link: FollowerLink = { api: this.openApi(), events: events.port1, hooks };
+    const link: FollowerLink = { api: this.openApi(), hooks };
     this.links.set(from, link);
-    events.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => {
-      if (this.links.get(from) !== link) return;
-      this.outbox(from).postMessage({ kind: 'event', to: from, from: this.nodeId, message: event.data } satisfies InboxMessage);
-    };
-    const envelope = await link.api
-      .attach(hello, Comlink.proxy(hooks), Comlink.transfer(events.port2, [events.port2]))
-      .catch((error: unknown) => failure<AttachInfo>('RUNTIME_UNAVAILABLE', `The dedicated runtime failed: ${String(error)}`));
+    const { envelope, events } = await attachTo(
+      link.api,
+      hello,
+      hooks,
+      (message) => {
+        if (this.links.get(from) !== link) return;
+        this.outbox(from).postMessage({ kind: 'event', to: from, from: this.nodeId, message } satisfies InboxMessage);
+      },
+      RELAY_ATTACH_ATTEMPT_MS,
+    );
+    link.events = events;
+    if (link.released) events.close();
     // The same follower attached again (it missed our answer, or was told NOT_ATTACHED): the link
     // it had is done with, whether this attach held (the runtime replaced its session) or failed
     // (the follower starts over or ends; the old session must not keep counting as a tab).
@@ -213,8 +214,10 @@ export class LeaderRelay {
   private release(link: FollowerLink): void {
     if (link.released) return;
     link.released = true;
-    link.events.onmessage = null;
-    link.events.close();
+    if (link.events) {
+      link.events.onmessage = null;
+      link.events.close();
+    }
     try {
       link.api[Comlink.releaseProxy]();
     } catch {
@@ -229,7 +232,7 @@ export class LeaderRelay {
         return;
       }
       const id = ++this.nextId;
-      const timer = setTimeout(() => settle(failure('TOKEN_UNAVAILABLE', `The tab did not answer ${hook} in time.`)), TOKEN_TIMEOUT_MS);
+      const timer = setTimeout(() => settle(failure('TOKEN_UNAVAILABLE', `The tab did not answer ${hook} in time.`)), RELAY_TOKEN_TIMEOUT_MS);
       const settle = (envelope: Envelope<unknown>) => {
         clearTimeout(timer);
         this.hookCalls.delete(id);

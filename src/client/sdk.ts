@@ -2,8 +2,8 @@
  * The `CustomerSDK` object a tab gets from `init()`: the Customer SDK v5 methods and events,
  * forwarded to the runtime that owns the connection. Listeners are local to the tab.
  */
-import * as Comlink from 'comlink';
-import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
+import type * as Comlink from 'comlink';
+import type { DestroyOptions, RuntimeMessage, RuntimeRestarts, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import { uploadUrl, workerName } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
@@ -11,7 +11,9 @@ import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
+import { incarnationName, queryLiveIncarnation } from '../shared/supervision';
 import { PROTOCOL_VERSION } from '../shared/version';
+import { attachTo } from './attach';
 import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
@@ -21,11 +23,9 @@ import type { ChatHistory } from './history';
 import { claimTab, type TabClaim } from './tab';
 import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
 import type { Outbox } from './outbox';
+import type { SupervisedTab } from './supervise';
+import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS } from './timeouts';
 import type { UploadFileParams, UploadHandle } from './upload';
-
-/** Longer than the runtime's own 15 s request timeout: this one only fires if the runtime is gone. */
-const CALL_TIMEOUT_MS = 20_000;
-const ATTACH_TIMEOUT_MS = 15_000;
 
 /**
  * Every request method of the v5 API, typed from `MethodMap`: `getCustomer()`, `startChat(params?)`,
@@ -60,8 +60,11 @@ export interface CustomerSDK extends RequestMethods {
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   /** Not in the v5 API: this tab's id, as sent in `login.tab_id`; resolves once the tab has claimed it. */
   getTabId(): Promise<string>;
-  /** Not in the v5 API: the runtime this tab is attached to, and its connection state. */
-  getRuntimeStatus(): Promise<RuntimeStatus>;
+  /**
+   * Not in the v5 API: the runtime this tab is attached to, its connection state, and `restarts`:
+   * how often this tab's runtime was replaced (crashed, hung, or a newer version took over).
+   */
+  getRuntimeStatus(): Promise<RuntimeStatus & { restarts: RuntimeRestarts }>;
   /** Not in the v5 API: calls `listener` with every change of the runtime's status; returns an unsubscribe function. */
   onRuntimeStatus(listener: (status: RuntimeStatus) => void): () => void;
   /**
@@ -90,6 +93,15 @@ function callError(error: unknown): SdkError {
 
 const pageHasFocus = () => document.visibilityState === 'visible' && document.hasFocus();
 
+/** Rejects every call in flight on one attachment when its runtime is lost. */
+const LOST = Symbol('runtime lost');
+function lossSignal(): { promise: Promise<never>; fire(): void } {
+  let fire!: () => void;
+  const promise = new Promise<never>((_, reject) => (fire = () => reject(LOST)));
+  promise.catch(() => undefined);
+  return { promise, fire };
+}
+
 export function createSdk(config: ResolvedConfig): CustomerSDK {
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const emitter = new Emitter();
@@ -102,6 +114,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   let claim: TabClaim | undefined;
   let events: MessagePort | undefined;
   let notifierTabId: string | null = null;
+  /** Whether the last connection event this tab got was `connected`. */
+  let connected = false;
+  let stopWatch: (() => void) | undefined;
+  let lost = lossSignal();
+  /** Set while this tab replaces a runtime that died or hung; calls wait for it. */
+  let recovering: Promise<void> | undefined;
+  const restarts: RuntimeRestarts = { count: 0, lastCause: null, lastRecoveryMs: null };
   /** This tab's wish, sent again when it attaches again (after an eviction, a move, a new leader). */
   let wantsConnection = config.autoConnect;
   const seen = new SeenEvents();
@@ -123,8 +142,10 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     if (destroyed) return;
     switch (message.kind) {
       case 'event': {
+        if (message.name === 'connected' || message.name === 'disconnected') connected = message.name === 'connected';
         if (message.name === 'incoming_event') {
-          seen.noteEvent(message.payload.chatId, message.payload.event);
+          // Told twice (a replaced runtime's catch-up reaches tabs that had it): once is enough.
+          if (!seen.noteEvent(message.payload.chatId, message.payload.event)) return;
           // This tab's own queued message, sent at last: it is the caller's result, not an event here.
           if (outbox?.delivered(message.payload.event)) return;
         }
@@ -147,7 +168,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         heartbeat();
         return;
       case 'moved':
-        void moveTo(message);
+        void supervise().then(({ moveTo }) => moveTo(supervised, message));
         return;
       case 'evicted':
         // Dropped while frozen: the next heartbeat or call attaches again.
@@ -162,9 +183,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     }
   };
 
+  /**
+   * Attaches this tab to the runtime behind `next`, which then becomes the one its calls go to, and
+   * watches that runtime: its death or hang starts `recover`. Throws what the runtime refused with.
+   */
   const attachVia = async (next: Transport, tab: TabClaim): Promise<void> => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => onMessage(event.data);
     const hello: TabHello = {
       protocol: PROTOCOL_VERSION,
       tabId: tab.tabId,
@@ -179,29 +202,32 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       lockName: tab.lockName,
       hasCustomerDataProvider: !!config.customerDataProvider,
     };
-    try {
-      const envelope = await Promise.race([
-        deadline(
-          next.api.attach(hello, Comlink.proxy(hooks), Comlink.transfer(channel.port2, [channel.port2])) as Promise<
-            Envelope<AttachInfo>
-          >,
-          ATTACH_TIMEOUT_MS,
-          'attach',
-        ),
-        next.failed,
-      ]);
-      fromEnvelope(envelope);
-    } catch (error) {
-      channel.port1.close();
-      throw error;
-    }
-    events = channel.port1;
+    const attached = await Promise.race([attachTo(next.api, hello, hooks, onMessage, ATTACH_TIMEOUT_MS), next.failed]);
+    const info = fromEnvelope(attached.envelope);
+    stopWatch?.();
+    stopWatch = undefined;
+    events?.close();
+    events = attached.events;
+    transport = next;
+    lost = lossSignal();
+    if (next.mode === 'inline') return; // the page is the runtime: it cannot die without the tab
+    // Loaded off the start-up path; a tab that moved on meanwhile does not watch this runtime.
+    void supervise().then(({ superviseRuntime, recover }) => {
+      if (destroyed || transport !== next || stopWatch) return;
+      stopWatch = superviseRuntime(next, info, heartbeat, (cause) => {
+        if (!destroyed && transport === next) recovering ??= recover(supervised, cause, next).finally(() => (recovering = undefined));
+      });
+    });
   };
 
   const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
-    claim = await claimTab(runtime.organizationId, config.tabId);
+    const base = workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived');
+    const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
+    // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
+    const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId), locks ? queryLiveIncarnation(locks, base) : -1]);
+    claim = tab;
     const shared = {
-      name: workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived'),
+      name: incarnationName(base, Math.max(0, live)),
       extendedLifetime: config.extendedLifetime,
       key: workerName(runtime),
       ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
@@ -211,7 +237,6 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     for (;;) {
       if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
       const next = await openTransport(mode, shared);
-      transport = next;
       try {
         await attachVia(next, claim);
         return { api: next.api, tabId: claim.tabId };
@@ -231,31 +256,26 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     console.error('[livechat-multitab] could not attach to the runtime:', error);
   });
 
-  /**
-   * A newer SDK version's worker took over (a deploy): attach to it and keep going, so the old
-   * and the new build share one socket. A worker speaking another tab protocol cannot serve this
-   * tab: it reports `disconnected` with reason `sdk_updated` and ends; reloading picks up the new build.
-   */
-  const moveTo = async (target: Extract<RuntimeMessage, { kind: 'moved' }>): Promise<void> => {
-    const previous = transport;
-    try {
-      if (target.protocol !== PROTOCOL_VERSION || !claim) {
-        throw new SdkError('PROTOCOL_MISMATCH', `SDK ${target.version} speaks tab protocol ${target.protocol}.`);
-      }
-      // Started the way the newer worker runs (a classic script where an app's bundler made it one).
-      const next = openSharedWorkerAt(target.url, { name: target.name, extendedLifetime: config.extendedLifetime }, target.type);
-      transport = next;
-      const stale = events;
-      await attachVia(next, claim);
-      stale?.close();
-      previous?.close();
-    } catch (error) {
-      console.warn('[livechat-multitab] could not move to the newer runtime; reload the page to use it.', error);
-      transport = previous;
+  /** What supervise.ts may do with this tab to replace its runtime, and no more. */
+  const supervised: SupervisedTab = {
+    debug: config.debug,
+    restarts,
+    attach: (next) => attachVia(next, claim!),
+    open: (url, name, type) => openSharedWorkerAt(url, { name, extendedLifetime: config.extendedLifetime }, type),
+    current: () => transport,
+    ended: () => destroyed,
+    lose: (gone) => {
+      stopWatch?.();
+      lost.fire();
+      // In dedicated mode the route change says so itself (leader.ts).
+      if (connected && gone.mode === 'shared') onMessage({ kind: 'event', name: 'disconnected', payload: { reason: 'connection_lost' } });
+    },
+    outdated: () => {
       emitter.emit('disconnected', { reason: 'sdk_updated' });
       teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed: a newer version of the SDK took over.'), 'none');
-    }
+    },
   };
+  const supervise = () => import('./supervise');
 
   let reattaching: Promise<void> | undefined;
   /** Attaches again on the same transport, once however many calls ask at the same time. */
@@ -263,9 +283,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     (reattaching ??= (async () => {
       try {
         if (!transport || !claim) throw new SdkError('RUNTIME_UNAVAILABLE', 'Not attached yet.');
-        const stale = events;
         await attachVia(transport, claim);
-        stale?.close();
       } finally {
         reattaching = undefined;
       }
@@ -274,35 +292,39 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   /**
    * Calls the runtime. A runtime that no longer knows this tab (it restarted with its memory
    * wiped, or dropped the tab while it was frozen) answers NOT_ATTACHED: the tab attaches again,
-   * getting the current state replayed, and retries once.
+   * getting the current state replayed, and retries once. A runtime lost while the call was in
+   * flight: `idempotent` calls go again to its replacement; the rest reject with CONNECTION_LOST.
    */
-  const call = async <T>(invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>): Promise<T> => {
+  const call = async <T>(invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>, idempotent = false): Promise<T> => {
     if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
     await ready.catch((error: unknown) => {
       throw callError(error);
     });
-    // The transport, not the one `ready` saw: the tab may have moved to a newer worker since.
-    try {
-      return await callOnce(transport!.api, invoke);
-    } catch (error) {
-      if (destroyed || !(error instanceof SdkError) || error.code !== 'NOT_ATTACHED') throw error;
-      await reattach();
-      return callOnce(transport!.api, invoke);
+    for (let attempt = 0; ; attempt++) {
+      if (recovering) await deadline(recovering, CALL_TIMEOUT_MS, 'while it was being replaced');
+      try {
+        // The transport now, not the one `ready` saw: the tab may have moved since.
+        return await callOnce(transport!.api, invoke);
+      } catch (error) {
+        if (error === LOST) {
+          if (idempotent && attempt < 2) continue;
+          throw new SdkError('CONNECTION_LOST', 'The runtime was lost while the request was in flight.');
+        }
+        if (destroyed || !(error instanceof SdkError) || error.code !== 'NOT_ATTACHED' || attempt > 0) throw error;
+        await reattach();
+      }
     }
   };
 
   const callOnce = <T>(api: Comlink.Remote<TabPortApi>, invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<T>>): Promise<T> => {
     if (destroyed) return Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
+    const loss = lost.promise;
     return new Promise<T>((resolve, reject) => {
       const rejectPending = (error: SdkError) => reject(error);
       pending.add(rejectPending);
-      deadline(
-        Promise.resolve().then(() => invoke(api)),
-        CALL_TIMEOUT_MS,
-        'a call',
-      )
+      Promise.race([deadline(Promise.resolve().then(() => invoke(api)), CALL_TIMEOUT_MS, 'a call'), loss])
         .then((envelope) => fromEnvelope(envelope))
-        .then(resolve, (error: unknown) => reject(callError(error)))
+        .then(resolve, (error: unknown) => reject(error === LOST ? LOST : callError(error)))
         .finally(() => pending.delete(rejectPending));
     });
   };
@@ -319,7 +341,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   };
 
   const fireAndForget = (what: string, invoke: (api: Comlink.Remote<TabPortApi>) => Promise<Envelope<void>>) => {
-    call(invoke).catch((error: unknown) => console.warn(`[livechat-multitab] ${what} failed:`, error));
+    call(invoke, true).catch((error: unknown) => console.warn(`[livechat-multitab] ${what} failed:`, error));
   };
 
   const heartbeat = () => {
@@ -355,6 +377,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   function teardown(error: SdkError, tellRuntime: 'destroy' | 'leave' | 'none', destroyOptions?: DestroyOptions): void {
     if (destroyed) return;
     destroyed = true;
+    stopWatch?.();
     for (const reject of pending) reject(error);
     pending.clear();
     emitter.clear();
@@ -430,7 +453,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       return { promise, cancel: () => abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.')) };
     },
     getTabId: () => ready.then((attached) => attached.tabId),
-    getRuntimeStatus: () => call((api) => api.status()),
+    getRuntimeStatus: () => call((api) => api.status(), true).then((status) => ({ ...status, restarts: { ...restarts } })),
     onRuntimeStatus: (listener) => {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);

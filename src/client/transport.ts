@@ -17,6 +17,7 @@ import type { TabPortApi } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { SeenSnapshot } from '../shared/seen';
 import type { RuntimeMode } from '../shared/types';
+import type { LossCause } from './supervise';
 
 export type TransportMode = 'shared' | 'dedicated' | 'inline';
 
@@ -26,6 +27,11 @@ export interface Transport {
   /** Rejects if the runtime fails to start (worker script error, blocked by policy). */
   failed: Promise<never>;
   close(): void;
+  /** Shared mode: the worker's name, and the same script started under another name (its next incarnation). */
+  name?: string;
+  reopen?(name: string): Transport;
+  /** Dedicated mode: the runtime was lost; a leader restarts its worker, a follower looks for its leader. */
+  recover?(cause: LossCause): void;
 }
 
 /**
@@ -103,7 +109,11 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
     return { mode, api, failed: new Promise<never>(() => undefined), close: stop };
   }
   // The site's own copy of the worker file opens like a newer version's announced one.
-  return shared.workerUrl ? openSharedWorkerAt(shared.workerUrl, shared) : sharedTransport(startSharedWorker(shared));
+  return shared.workerUrl ? openSharedWorkerAt(shared.workerUrl, shared) : openBundled(shared);
+}
+
+function openBundled(shared: TransportOptions): Transport {
+  return sharedTransport(startSharedWorker(shared), shared.name, (name) => openBundled({ ...shared, name }));
 }
 
 /**
@@ -114,7 +124,7 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
  * deploy. (An app's bundler may still start it as a classic script, as webpack does without
  * `output.module`; a deploy's handover then asks for the type the newer worker announces.)
  */
-function startSharedWorker({ name, extendedLifetime }: TransportOptions): SharedWorker {
+function startSharedWorker({ name, extendedLifetime }: SharedOptions): SharedWorker {
   // The URL and the options must be written inside the constructor call: that is how Vite finds,
   // types and bundles the worker. (`extendedLifetime` is not in TypeScript's DOM types yet.)
   return new SharedWorker(new URL('../worker/shared.ts', import.meta.url), {
@@ -137,10 +147,10 @@ function startDedicatedWorker(name: string, workerUrl: string | undefined): Work
  */
 export function openSharedWorkerAt(url: string, shared: SharedOptions, type: WorkerType = 'module'): Transport {
   const options = { type, name: shared.name, extendedLifetime: shared.extendedLifetime } as WorkerOptions;
-  return sharedTransport(new SharedWorker(url, options));
+  return sharedTransport(new SharedWorker(url, options), shared.name, (name) => openSharedWorkerAt(url, { ...shared, name }, type));
 }
 
-function sharedTransport(worker: SharedWorker): Transport {
+function sharedTransport(worker: SharedWorker, name: string, reopen: (name: string) => Transport): Transport {
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', () =>
       reject(new SdkError('RUNTIME_UNAVAILABLE', 'The shared runtime (SharedWorker) failed to start.')),
@@ -152,6 +162,8 @@ function sharedTransport(worker: SharedWorker): Transport {
     mode: 'shared',
     api,
     failed,
+    name,
+    reopen,
     close: () => {
       api[Comlink.releaseProxy]();
       worker.port.close();
