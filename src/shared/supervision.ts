@@ -26,23 +26,32 @@ export function parseIncarnation(name: string): { base: string; n: number } {
   return match ? { base: name.slice(0, match.index), n: Number(match[1]) } : { base: name, n: 0 };
 }
 
-/** The highest incarnation of `base` among the held life locks `names`, or -1 when none is held. */
-export function liveIncarnation(names: readonly (string | undefined)[], base: string): number {
-  let live = -1;
+/** The incarnations of `base` whose runtimes hold their life locks, among the held lock `names`. */
+export function heldIncarnations(names: readonly (string | undefined)[], base: string): number[] {
+  const found: number[] = [];
   for (const name of names) {
     if (!name?.startsWith(LIFE_LOCK_PREFIX)) continue;
-    const workerName = name.slice(LIFE_LOCK_PREFIX.length, name.lastIndexOf('|'));
-    const parsed = parseIncarnation(workerName);
-    if (parsed.base === base && parsed.n > live) live = parsed.n;
+    const parsed = parseIncarnation(name.slice(LIFE_LOCK_PREFIX.length, name.lastIndexOf('|')));
+    if (parsed.base === base) found.push(parsed.n);
   }
-  return live;
+  return found;
 }
 
-/** Asks the browser which life locks are held and returns the live incarnation of `base` (-1: none). */
-export async function queryLiveIncarnation(locks: LockManager, base: string): Promise<number> {
+/** The highest incarnation of `base` among the held life locks `names`, or -1 when none is held. */
+export function liveIncarnation(names: readonly (string | undefined)[], base: string): number {
+  return Math.max(-1, ...heldIncarnations(names, base));
+}
+
+/** The incarnations of `base` alive in this browser (their runtimes hold their life locks). */
+export async function queryIncarnations(locks: LockManager, base: string): Promise<number[]> {
   const { held = [] } = await locks.query();
-  return liveIncarnation(
+  return heldIncarnations(
     held.map((lock) => lock.name),
     base,
   );
+}
+
+/** The live incarnation of `base` (-1: none). */
+export async function queryLiveIncarnation(locks: LockManager, base: string): Promise<number> {
+  return Math.max(-1, ...(await queryIncarnations(locks, base)));
 }

@@ -65,6 +65,12 @@ export interface ConnectionDeps {
   /** The login payload without `token`: customer data, page, referrer, group, tab id. */
   loginPayload(): Promise<Json>;
   log: Logger;
+  /**
+   * Whether a runtime this one replaced is still alive but hung: its socket counts at the server
+   * until the server drops it for silence (about 30 s). A `too_many_connections` refusal then waits
+   * for that instead of ending every tab's session. Absent: never.
+   */
+  predecessorHung?(): Promise<boolean>;
 }
 
 export interface ConnectionListener {
@@ -85,6 +91,8 @@ export const PING_INTERVAL_MS = 15_000;
 /** A ping unanswered this long marks the connection unstable; unanswered until the next ping, lost. */
 export const PONG_TIMEOUT_MS = 5_000;
 export const CONNECT_TIMEOUT_MS = 15_000;
+/** How long a login refused because of a hung predecessor's socket waits before it is tried again. */
+export const PREDECESSOR_WAIT_MS = 10_000;
 /** Pause before a reconnect the server asked for (token expiry, internal error). */
 export const SOON_MS = 100;
 
@@ -309,6 +317,17 @@ export class Connection {
     this.scheduleReconnect(this.backoff.next());
   }
 
+  /** `too_many_connections`: one of them is our hung predecessor's, which the server will drop. */
+  private afterRefusal(generation: number, predecessorHung: boolean, event: DisconnectedPayload): void {
+    if (generation !== this.generation || this.current !== 'reconnecting') return; // stopped or started anew meanwhile
+    if (!predecessorHung) {
+      this.applyReason(event, true);
+      return;
+    }
+    this.deps.log('warn', 'Too many connections: a hung runtime this one replaced still holds one; trying again once the server drops it');
+    this.scheduleReconnect(PREDECESSOR_WAIT_MS);
+  }
+
   private noteIdentity(entityId: string): void {
     if (this.customer === undefined) {
       this.customer = entityId;
@@ -353,7 +372,15 @@ export class Connection {
     this.listener.push(frame.action, payload, answer);
   }
 
-  private applyReason(event: DisconnectedPayload): void {
+  private applyReason(event: DisconnectedPayload, predecessorChecked = false): void {
+    if (event.reason === 'too_many_connections' && this.deps.predecessorHung && !predecessorChecked) {
+      const generation = this.generation + 1;
+      this.teardown(new SdkError('CONNECTION_LOST', 'Connection lost (too_many_connections).'));
+      this.setState('reconnecting');
+      const decide = (hung: boolean) => this.afterRefusal(generation, hung, event);
+      this.deps.predecessorHung().then(decide, () => decide(false));
+      return;
+    }
     const policy = reasonPolicy(event.reason);
     const pendingError =
       policy.action === 'switch_region'

@@ -21,7 +21,7 @@ import { systemClock } from './clock';
 import type { SocketFactory } from './connection';
 import { watchGenerations, type Generation } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
-import { holdLifeLock, newerIncarnation, StallGuard } from './supervision';
+import { holdLifeLock, newerIncarnation, predecessorHung, StallGuard } from './supervision';
 
 export interface HostOptions extends RuntimeDeps {
   /**
@@ -38,6 +38,7 @@ export class RuntimeHost {
   /** The life lock tabs wait on, once this worker holds it. */
   private readonly lifeLock: Promise<string | undefined>;
   private readonly createSocket: SocketFactory;
+  private readonly predecessorHung: RuntimeDeps['predecessorHung'];
 
   constructor(
     readonly mode: RuntimeStatus['mode'],
@@ -47,6 +48,7 @@ export class RuntimeHost {
     this.lifeLock = deps.workerName ? holdLifeLock(deps.workerName, epoch) : Promise.resolve(undefined);
     this.createSocket = deps.createSocket;
     const { generation } = deps;
+    this.predecessorHung = generation ? () => predecessorHung(generation.name) : deps.predecessorHung;
     if (generation) {
       // Only a SharedWorker can be replaced while it still runs (tabs cannot terminate it).
       const guard = new StallGuard(
@@ -80,7 +82,12 @@ export class RuntimeHost {
   /** The runtime for a config: created by the first tab, shared by every later one. */
   runtimeFor(config: RuntimeConfig): Runtime {
     if (!this.runtime) {
-      const runtime = new Runtime(config, { ...this.deps, createSocket: this.createSocket, mode: this.mode });
+      const runtime = new Runtime(config, {
+        ...this.deps,
+        createSocket: this.createSocket,
+        mode: this.mode,
+        ...(this.predecessorHung ? { predecessorHung: this.predecessorHung } : {}),
+      });
       this.runtime = runtime;
       const { generation } = this.deps;
       if (generation) {

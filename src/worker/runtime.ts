@@ -70,6 +70,8 @@ export interface RuntimeDeps {
   openStorage?: (organizationId: string) => KeyValueStore;
   /** Delay that gathers a burst of cache writes into one transaction. Default 50 ms. */
   cacheFlushMs?: number;
+  /** See ConnectionDeps.predecessorHung: set by a SharedWorker host, whose runtime may replace a hung one. */
+  predecessorHung?: () => Promise<boolean>;
 }
 
 /** What a tab can do; one per attached tab. */
@@ -194,6 +196,7 @@ export class Runtime {
         getToken: (fresh) => this.getToken(fresh),
         loginPayload: () => this.loginPayload(),
         log: this.log,
+        ...(deps.predecessorHung ? { predecessorHung: deps.predecessorHung } : {}),
       },
       {
         stateChanged: (state) => {

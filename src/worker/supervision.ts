@@ -2,7 +2,7 @@
  * The worker's half of supervision: the lock whose release tells the tabs that this runtime died,
  * and the guard that keeps a runtime that hung, and was replaced meanwhile, silent when it wakes.
  */
-import { lifeLockName, parseIncarnation, queryLiveIncarnation } from '../shared/supervision';
+import { lifeLockName, parseIncarnation, queryIncarnations } from '../shared/supervision';
 import type { Clock } from './clock';
 
 /**
@@ -11,7 +11,7 @@ import type { Clock } from './clock';
  * undefined where Web Locks are missing (tabs then rely on their heartbeat deadline alone).
  */
 export function holdLifeLock(workerName: string, epoch: string): Promise<string | undefined> {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const locks = browserLocks();
   if (!locks) return Promise.resolve(undefined);
   const name = lifeLockName(workerName, epoch);
   return new Promise((resolve) => {
@@ -29,11 +29,23 @@ export function holdLifeLock(workerName: string, epoch: string): Promise<string 
  * this runtime while it was hung. Resolves that incarnation's name, or undefined.
  */
 export async function newerIncarnation(workerName: string): Promise<string | undefined> {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const locks = browserLocks();
   if (!locks) return undefined;
   const { base, n } = parseIncarnation(workerName);
-  const live = await queryLiveIncarnation(locks, base);
+  const live = Math.max(-1, ...(await queryIncarnations(locks, base)));
   return live > n ? `${base}#${live}` : undefined;
+}
+
+/** Whether an earlier incarnation of the SharedWorker named `workerName` is alive: one this runtime replaced because it hung. */
+export async function predecessorHung(workerName: string): Promise<boolean> {
+  const locks = browserLocks();
+  const { base, n } = parseIncarnation(workerName);
+  if (!locks || n === 0) return false;
+  return (await queryIncarnations(locks, base)).some((earlier) => earlier < n);
+}
+
+function browserLocks(): LockManager | undefined {
+  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 }
 
 /** How often the guard's clock ticks, and the gap between two ticks that means the worker stalled. */
