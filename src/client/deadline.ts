@@ -1,9 +1,7 @@
-/** The timers a tab uses, injectable so that tests drive them by hand. */
-export interface Timers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock } from '../shared/clock';
+
+/** The timers a tab uses: monotonic (a wall clock set back must not look like a frozen tab). */
+export type Timers = Clock;
 
 export const realTimers: Timers = {
   now: () => performance.now(),

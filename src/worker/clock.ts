@@ -3,13 +3,9 @@
  * tests; and so that every liveness and reconnect clock lives in the runtime, never in a tab
  * (hidden tabs' timers are throttled to once a minute).
  */
-export type TimerHandle = unknown;
+import type { Clock, TimerHandle } from '../shared/clock';
 
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+export type { Clock, TimerHandle } from '../shared/clock';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
