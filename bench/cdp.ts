@@ -85,10 +85,12 @@ export const pageHeapReading = (page: Page): Promise<HeapReading> => withPageSes
 const contextIdOf = (page: Page): Promise<string> =>
   withPageSession(page, async (target) => ((await target.call('Target.getTargetInfo')) as { targetInfo: { browserContextId: string } }).targetInfo.browserContextId);
 
-interface TargetInfo {
+export interface TargetInfo {
   targetId: string;
   type: string;
   url: string;
+  /** For a SharedWorker, its name. */
+  title?: string;
   browserContextId?: string;
 }
 
@@ -107,9 +109,28 @@ export class BrowserInspector {
 
   /** SharedWorkers running for the browser context `page` belongs to. */
   async sharedWorkers(page: Page): Promise<TargetInfo[]> {
-    const id = await contextIdOf(page);
+    return this.sharedWorkersOf(await contextIdOf(page));
+  }
+
+  /** The CDP id of the page's browser context, to look its workers up later without touching the page again. */
+  contextId(page: Page): Promise<string> {
+    return contextIdOf(page);
+  }
+
+  /** SharedWorkers running for this browser context (a browser-wide call: no page is involved). */
+  async sharedWorkersOf(browserContextId: string): Promise<TargetInfo[]> {
     const { targetInfos } = (await this.session.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
-    return targetInfos.filter((target) => target.type === 'shared_worker' && target.browserContextId === id);
+    return targetInfos.filter((target) => target.type === 'shared_worker' && target.browserContextId === browserContextId);
+  }
+
+  /**
+   * Closes a target. For a SharedWorker the browser terminates it at once, as a crash would: its
+   * connections (MessagePorts, sockets) drop and its Web Locks are released.
+   */
+  async closeTarget(targetId: string): Promise<void> {
+    const { success } = (await this.session.send('Target.closeTarget', { targetId })) as { success?: boolean };
+    // A target Chromium cannot close is an error (thrown by `send`) or, in older versions, `success: false`.
+    if (success === false) throw new Error(`CDP Target.closeTarget(${targetId}) answered success: false`);
   }
 
   /** The one SharedWorker of the page's context, or undefined where there is none (the official SDK). */

@@ -20,12 +20,13 @@ import { connections } from './scenarios/connections';
 import { fanout } from './scenarios/fanout';
 import { initTime } from './scenarios/init-time';
 import { memory } from './scenarios/memory';
+import { recovery } from './scenarios/recovery';
 import { sendEvent } from './scenarios/send-event';
 import { throughput } from './scenarios/throughput';
 import { walk } from './scenarios/walk';
 import { serveDirectory, type StaticServer } from './static-server';
 
-const SCENARIOS: readonly Scenario[] = [bytes, connections, initTime, sendEvent, fanout, throughput, walk, memory];
+const SCENARIOS: readonly Scenario[] = [bytes, connections, initTime, sendEvent, fanout, throughput, walk, memory, recovery];
 
 const benchDir = import.meta.dirname;
 const tmpDir = join(benchDir, '.tmp');

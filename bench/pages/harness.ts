@@ -9,6 +9,16 @@ export interface BenchSdk {
   on(event: string, handler: (payload: any) => void): void;
   startChat(params?: Record<string, unknown>): Promise<{ chat: { id: string } }>;
   sendEvent(params: { chatId: string; event: { type: 'message'; text: string } }): Promise<unknown>;
+  /** This SDK only (v5 multi-tab): what the runtime says about itself, `restarts` included. */
+  getRuntimeStatus?(): Promise<unknown>;
+}
+
+/** A `connected` or `disconnected` the SDK emitted, stamped with `now()` as it arrived. */
+export interface LifecycleEvent {
+  event: 'connected' | 'disconnected';
+  /** Epoch ms on the clock Node also reads (`timeOrigin + now()`). */
+  at: number;
+  reason?: string;
 }
 
 export interface BenchState {
@@ -19,6 +29,8 @@ export interface BenchState {
   connectedAt?: number;
   /** The first `disconnected` reason, if any (e.g. `too_many_connections`). */
   disconnectReason?: string;
+  /** Every `connected` and `disconnected`, in order (a handful per tab: it is never cleared). */
+  lifecycle: LifecycleEvent[];
   /** Agent messages (text starting with `AGENT_PREFIX`) that arrived as `incoming_event`. */
   received: number;
   /** Agent messages that arrived more than once. */
@@ -34,6 +46,8 @@ export interface BenchState {
   takeArrivals(): Record<string, number>;
   /** Forgets arrivals and counters, so that only the SDK's own memory is left to measure. */
   reset(): void;
+  /** `getRuntimeStatus()`, or 'unsupported' (the official SDK), or 'timeout' after `timeoutMs`. */
+  runtimeStatus(timeoutMs: number): Promise<unknown>;
 }
 
 /** The bench sends agent messages with texts starting with this; anything else is not counted. */
@@ -53,6 +67,7 @@ export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: n
   const state: BenchState = {
     sdk: kind,
     initAt,
+    lifecycle: [],
     received: 0,
     duplicates: 0,
     recording: true,
@@ -78,13 +93,20 @@ export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: n
       state.received = 0;
       state.duplicates = 0;
     },
+    runtimeStatus(timeoutMs) {
+      if (sdk.getRuntimeStatus === undefined) return Promise.resolve('unsupported');
+      return Promise.race([sdk.getRuntimeStatus(), new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs))]);
+    },
   };
 
   sdk.on('connected', () => {
+    state.lifecycle.push({ event: 'connected', at: now() });
     state.connectedAt ??= performance.now();
   });
   sdk.on('disconnected', (payload: { reason?: string } | undefined) => {
-    state.disconnectReason ??= payload?.reason ?? 'unknown';
+    const reason = payload?.reason ?? 'unknown';
+    state.lifecycle.push({ event: 'disconnected', at: now(), reason });
+    state.disconnectReason ??= reason;
   });
   sdk.on('incoming_event', (payload: { event?: { type?: string; text?: unknown } }) => {
     const at = now();

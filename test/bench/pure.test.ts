@@ -3,6 +3,7 @@ import { parseArgs } from '../../bench/args';
 import { heapBreakdown } from '../../bench/cdp';
 import { renderMarkdown, type Report } from '../../bench/report';
 import { eagerChunks } from '../../bench/scenarios/bytes';
+import { crashOutcome } from '../../bench/scenarios/recovery';
 
 const SCENARIOS = ['bytes', 'send', 'memory'];
 
@@ -66,5 +67,37 @@ describe('renderMarkdown', () => {
     expect(header({ quick: true, only: undefined })).toContain('· `--quick` run in 12 s.');
     expect(header({ quick: false, only: ['bytes'] })).toContain('· `--only bytes` run in 12 s.');
     expect(header({ quick: true, only: ['send', 'memory'] })).toContain('· `--quick` `--only send,memory` run in 12 s.');
+  });
+});
+
+describe('crashOutcome', () => {
+  const down = (at: number, reason = 'connection_lost') => ({ event: 'disconnected' as const, at, reason });
+  const up = (at: number) => ({ event: 'connected' as const, at });
+
+  it("times every tab and the first tab from the crash, from each tab's first event of a kind", () => {
+    const outcome = crashOutcome(1000, [
+      [down(1005), up(1300), down(1400), up(1500)],
+      [down(1010), up(1250)],
+      [down(1020, 'crashed'), up(1420)],
+    ]);
+    expect(outcome).toEqual({
+      tabs: 3,
+      connectedTabs: 3,
+      disconnectedTabs: 3,
+      allConnectedMs: 420,
+      firstConnectedMs: 250,
+      allDisconnectedMs: 20,
+      disconnectReasons: ['connection_lost', 'crashed'],
+    });
+  });
+
+  it('leaves "every tab" undefined while a tab has not got there, and reports how many did', () => {
+    const outcome = crashOutcome(1000, [[down(1005), up(1300)], [down(1010)], []]);
+    expect(outcome).toEqual({ tabs: 3, connectedTabs: 1, disconnectedTabs: 2, firstConnectedMs: 300, disconnectReasons: ['connection_lost'] });
+    expect(crashOutcome(1000, [[], []])).toEqual({ tabs: 2, connectedTabs: 0, disconnectedTabs: 0, disconnectReasons: [] });
+  });
+
+  it('measures nothing for no tabs', () => {
+    expect(crashOutcome(1000, [])).toEqual({ tabs: 0, connectedTabs: 0, disconnectedTabs: 0, disconnectReasons: [] });
   });
 });
