@@ -98,6 +98,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       return get(() => sendJson(req, res, 200, { customers: listCustomers(ctx, org) }));
     case '/__emulator/greetings':
       return get(() => sendJson(req, res, 200, { greetings: listGreetings(ctx, org) }));
+    case '/__emulator/sockets':
+      return get(() => sendJson(req, res, 200, { sockets: listSockets(ctx, org) }));
     case '/__emulator/faults':
       return post(async () => sendJson(req, res, 200, faults(ctx, await readJson(req))));
     case '/__emulator/pause':
@@ -282,6 +284,27 @@ function listCustomers(ctx: HttpContext, organizationId: string | undefined) {
         banned: org.banned.has(customer.id),
       };
     }),
+  );
+}
+
+/**
+ * The organization's customer sockets, open and recently closed, oldest first: when they opened and
+ * closed, who logged in, and how many frames the server received on each and when the last came.
+ */
+function listSockets(ctx: HttpContext, organizationId: string | undefined) {
+  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  return organizationsOf(ctx, organizationId).flatMap((org) =>
+    org.sockets.map((log) => ({
+      id: log.id,
+      ...(organizationId === undefined ? { organization_id: org.id } : {}),
+      open: log.closedAt === undefined,
+      customer_id: log.customerId ?? null,
+      opened_at: iso(log.openedAt),
+      closed_at: iso(log.closedAt),
+      frames_in: log.framesIn,
+      last_frame_in_at: iso(log.lastFrameInAt),
+      last_action_in: log.lastActionIn ?? null,
+    })),
   );
 }
 

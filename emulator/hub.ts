@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import type { Payload, ServerFrame } from './wire';
 import { pushExists, pushFrame } from './wire';
 import type { Outgoing, Session } from './rtm';
+import type { SocketLog } from './state';
 
 /** The emulator (server) a socket came in through; several may share one Hub (regions). */
 export interface Endpoint {
@@ -47,6 +48,8 @@ export interface Connection {
   queueTimer?: NodeJS.Timeout;
   /** Frames received while paused, handled in order on resume. */
   inbox?: Array<() => void>;
+  /** What `GET /__emulator/sockets` reports of this socket (kept in the organization's state, also once closed). */
+  log?: SocketLog;
 }
 
 function clearConnectionTimers(conn: Connection): void {

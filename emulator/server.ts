@@ -249,11 +249,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     org.counters.totalConnections += 1;
     // An unsupported version is told so in the newest version's format.
     const session: Session = { organizationId, version: isApiVersion(version) ? version : API_VERSION, groupId: 0, pushes: 'all' };
-    const conn: Connection = { ws, session, owner: endpoint, remoteAddress, closing: false, pending: 0 };
+    const log = state.logSocket(organizationId);
+    const conn: Connection = { ws, session, owner: endpoint, remoteAddress, closing: false, pending: 0, log };
     hub.add(conn);
     // `ws` emits 'error' for protocol violations (bad frames, oversize); unhandled it would crash the process.
     ws.on('error', () => hub.close(conn, 1002));
-    ws.on('close', () => hub.remove(conn));
+    ws.on('close', () => {
+      log.closedAt = Date.now();
+      hub.remove(conn);
+    });
+    // Every frame that arrives counts, whatever becomes of it (a closing socket's, a paused one's, garbage).
+    ws.on('message', () => {
+      log.framesIn += 1;
+      log.lastFrameInAt = Date.now();
+    });
 
     // The real service accepts the socket and then explains itself with customer_disconnected.
     if (!isApiVersion(version)) return hub.disconnect(conn, 'unsupported_version');
@@ -325,6 +334,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const action = parsed.ok ? parsed.request.action : parsed.action;
     const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
     endpoint.frameLog?.(conn, 'in', { action, type: 'request', ...(requestId === undefined ? {} : { request_id: requestId }) }, Buffer.byteLength(text));
+    if (action !== undefined && conn.log !== undefined) conn.log.lastActionIn = action;
     if (action !== undefined) counters.requests[action] = (counters.requests[action] ?? 0) + 1;
     if (action === 'ping') counters.pings += 1;
     if (!parsed.ok) {
@@ -361,6 +371,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function onLogin(conn: Connection): void {
+    if (conn.log !== undefined) conn.log.customerId = conn.session.customerId;
     if (conn.loginTimer !== undefined) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     touchIdle(conn);

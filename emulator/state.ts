@@ -154,6 +154,28 @@ export function addCounters(into: Counters, from: Counters): void {
   for (const [action, n] of Object.entries(from.pushes)) into.pushes[action] = (into.pushes[action] ?? 0) + n;
 }
 
+/**
+ * One customer socket of an organization, open or closed, as `GET /__emulator/sockets` reports it:
+ * what the server received on it and when. Kept after the socket closes (the newest
+ * MAX_SOCKET_LOGS per organization), so a test can prove a client never wrote to an old socket again.
+ */
+export interface SocketLog {
+  /** 1, 2, 3, … in the order the organization's sockets opened. */
+  id: number;
+  /** The customer it logged in as; undefined until then. */
+  customerId?: string;
+  openedAt: number;
+  closedAt?: number;
+  /** Text and binary frames received (requests, valid or not); control frames (ping, close) are not counted. */
+  framesIn: number;
+  lastFrameInAt?: number;
+  /** The action of the last frame received, when it named one. */
+  lastActionIn?: string;
+}
+
+/** Socket logs kept per organization; the oldest closed ones go first beyond this. */
+export const MAX_SOCKET_LOGS = 200;
+
 /** What the control API can make of an organization's subscription. */
 export type OrganizationStatus = 'active' | 'expired' | 'missing';
 
@@ -187,6 +209,10 @@ export interface Organization {
   forms: Map<string, WireForm | null>;
   /** Welcome messages handed out, by id (request_welcome_message with a known id gets the same one again). */
   welcomeMessages: Map<string, { customerId: string; event: Omit<WireEvent, 'id'> }>;
+  /** The organization's customer sockets, open and recently closed, oldest first (see SocketLog). */
+  sockets: SocketLog[];
+  /** Sockets ever logged: the next one's id is this plus one. */
+  socketSeq: number;
 }
 
 /** A file received on the upload_file endpoint, served back at `/__emulator/files/<id>/<name>`. */
@@ -293,10 +319,25 @@ export class State {
         groupSettings: new Map(),
         forms: new Map(),
         welcomeMessages: new Map(),
+        sockets: [],
+        socketSeq: 0,
       };
       this.orgs.set(id, org);
     }
     return org;
+  }
+
+  /** Starts the log of a socket the organization just opened; drops the oldest closed logs beyond MAX_SOCKET_LOGS. */
+  logSocket(organizationId: string, now = Date.now()): SocketLog {
+    const org = this.org(organizationId);
+    const log: SocketLog = { id: (org.socketSeq += 1), openedAt: now, framesIn: 0 };
+    org.sockets.push(log);
+    while (org.sockets.length > MAX_SOCKET_LOGS) {
+      const closed = org.sockets.findIndex((s) => s.closedAt !== undefined);
+      if (closed < 0) break;
+      org.sockets.splice(closed, 1);
+    }
+    return log;
   }
 
   /** Returns the browser identity for the cookie pair, or mints a new one when it is missing or forged. */
