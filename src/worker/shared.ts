@@ -10,16 +10,18 @@ import { idbStorage } from './storage';
 declare const self: SharedWorkerGlobalScope;
 
 /**
- * Whether the page (its bundler) started this worker as a module or a classic script: `importScripts`
- * with no URL does nothing in a classic worker and throws a TypeError in a module worker.
+ * Whether the page (its bundler) started this worker as a module or a classic script. A module
+ * worker refuses `importScripts` with a TypeError before it looks at the URL; a classic one fails
+ * to parse this URL (a SyntaxError DOMException) and loads nothing. An empty `importScripts()`
+ * cannot tell: Firefox (153) returns from it without a word in a module worker too.
  */
 function startedAs(): WorkerType {
   try {
-    self.importScripts();
-    return 'classic';
-  } catch {
-    return 'module';
+    self.importScripts('http://[');
+  } catch (error) {
+    return error instanceof TypeError ? 'module' : 'classic';
   }
+  return 'classic';
 }
 
 const host = new RuntimeHost('shared', {
