@@ -1,0 +1,4 @@
+import { launchChromium } from './chromium';
+import { engineScenarios } from './scenarios';
+
+engineScenarios({ name: 'chromium', launch: launchChromium });

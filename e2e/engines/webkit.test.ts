@@ -1,0 +1,4 @@
+import { launchWebKit } from './webkit';
+import { engineScenarios } from './scenarios';
+
+engineScenarios({ name: 'webkit', launch: launchWebKit });
