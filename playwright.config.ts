@@ -12,6 +12,8 @@ const demoOut = resolve(process.env.DEMO_OUT_DIR ?? 'dist/demo');
  */
 export default defineConfig({
   testDir: 'e2e',
+  // e2e/engines is the cross-engine suite, run by Vitest (vitest.engines.config.ts).
+  testIgnore: 'engines/**',
   // Every test opens several pages; on a 2-core machine one worker is faster and steadier.
   workers: 1,
   retries: 0,
