@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm test`: typecheck, unit tests (Vitest) and e2e tests (Playwright in Chromium), then one
- * closing line `N passed, N failed` that totals every suite. Installs Debian's Chromium first
- * when it is missing and this machine can (root with apt-get); says what to do where it cannot.
+ * `npm test`: typecheck, unit tests (Vitest), e2e tests (Playwright in Chromium) and the
+ * cross-engine scenarios (Vitest driving Chromium, Firefox ESR and WebKitGTK), then one closing
+ * line `N passed, N failed` that totals every suite. Installs Debian's browsers first when they are
+ * missing and this machine can (root with apt-get); says what to do where it cannot.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const results = 'test-results';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+let aptUpdated = false;
 
 function run(command, args, env = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -24,15 +27,21 @@ function readJson(path) {
   }
 }
 
+/** Installs Debian packages with apt-get (one `apt-get update` per run); true when it worked. */
+function aptInstall(packages) {
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    if (run('apt-get', ['update', '-qq'], env) !== 0) return false;
+    aptUpdated = true;
+  }
+  return run('apt-get', ['install', '-y', '-qq', ...packages], env) === 0;
+}
+
 function ensureChromium() {
   if (existsSync(chromium)) return true;
-  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && !process.env.CHROMIUM_PATH;
-  if (canInstall) {
+  if (canApt && !process.env.CHROMIUM_PATH) {
     console.log(`Chromium is missing at ${chromium}; installing Debian's chromium package (about a minute).`);
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', 'chromium'], env) === 0) {
-      if (existsSync(chromium)) return true;
-    }
+    if (aptInstall(['chromium']) && existsSync(chromium)) return true;
   }
   console.error(
     `\nChromium was not found at ${chromium} and could not be installed here.\n` +
@@ -85,6 +94,46 @@ if (ensureChromium()) {
 } else {
   totals.failed += 1;
 }
+
+// 4. The same scenarios in three engines (e2e/engines, vitest.engines.config.ts). An engine that is
+// missing and cannot be installed here still runs: its scenarios fail, each saying what to install.
+const engines = [
+  { name: 'Firefox ESR', pkg: 'firefox-esr', paths: [process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'], env: 'FIREFOX_PATH' },
+  {
+    name: 'WebKitGTK (WebKitWebDriver, MiniBrowser)',
+    pkg: 'webkit2gtk-driver',
+    paths: [process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver', process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'],
+    env: 'WEBKIT_DRIVER_PATH, WEBKIT_MINIBROWSER_PATH',
+  },
+  { name: 'a virtual display for WebKit (Xvfb)', pkg: 'xvfb', paths: ['/usr/bin/Xvfb'] },
+];
+const missing = () => engines.filter((engine) => !engine.paths.every((path) => existsSync(path)));
+if (missing().length && canApt) {
+  const packages = missing().map((engine) => engine.pkg);
+  console.log(`\nMissing for the engines suite: ${packages.join(', ')}; installing Debian's packages (about a minute).`);
+  aptInstall(packages);
+}
+for (const engine of missing()) {
+  console.error(
+    `\n${engine.name} was not found (${engine.paths.join(', ')}) and could not be installed here: its scenarios will fail.\n` +
+      `Install it (Debian: "sudo apt-get install -y ${engine.pkg}")${engine.env ? `, or point ${engine.env} at your own build` : ''}, then run "npm test" again.`,
+  );
+}
+const enginesJson = `${results}/engines.json`;
+const enginesStarted = Date.now();
+const enginesStatus = run('node', [
+  'node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.engines.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${enginesJson}`,
+], { CHROMIUM_PATH: chromium });
+const enginesReport = readJson(enginesJson);
+if (enginesReport) {
+  totals.passed += enginesReport.numPassedTests;
+  totals.failed += enginesReport.numFailedTests + (enginesReport.numRuntimeErrorTestSuites ?? 0);
+  totals.skipped += (enginesReport.numPendingTests ?? 0) + (enginesReport.numTodoTests ?? 0);
+  if (enginesStatus !== 0 && enginesReport.numFailedTests === 0) totals.failed += 1;
+} else {
+  totals.failed += 1;
+}
+console.log(`\nEngines suite (Chromium, Firefox, WebKit): ${Math.round((Date.now() - enginesStarted) / 1000)} s`);
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${skipped}`);
