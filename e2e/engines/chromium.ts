@@ -1,12 +1,13 @@
 /**
  * Chromium through Playwright: Debian's Chromium (e2e/env.ts), headless, every tab a page of one
- * browser context. The runtime is crashed over CDP (`Target.closeTarget` on the SharedWorker), as
- * e2e/supervision.spec.ts does.
+ * browser context. The runtime is crashed (`Target.closeTarget` on the SharedWorker) and hung (an
+ * endless loop evaluated in it) over CDP, with e2e/cdp.ts, as e2e/supervision.spec.ts does.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { crashSharedWorker, hangSharedWorker } from '../cdp';
 import { CHROMIUM_ARGS, chromiumPath } from '../env';
-import { PollingTab, type Engine, type PageFunction, type RuntimeCrash } from './engine';
+import { PollingTab, type Engine, type PageFunction, type RuntimeCrash, type RuntimeHang } from './engine';
 
 class ChromiumTab extends PollingTab {
   constructor(private readonly page: Page) {
@@ -31,12 +32,6 @@ class ChromiumTab extends PollingTab {
   }
 }
 
-interface TargetInfo {
-  targetId: string;
-  type: string;
-  title: string;
-}
-
 class ChromiumEngine implements Engine {
   readonly name = 'chromium';
 
@@ -57,18 +52,19 @@ class ChromiumEngine implements Engine {
   }
 
   async crashRuntime(organizationId: string): Promise<RuntimeCrash> {
-    const session = await this.browser.newBrowserCDPSession();
-    try {
-      const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
-      // The SharedWorker's name is the SDK's runtime key: `livechat-multitab@<version>|<org>|…`.
-      const workers = targetInfos.filter((info) => info.type === 'shared_worker' && info.title.split('|')[1] === organizationId);
-      if (workers.length !== 1) throw new Error(`expected one SharedWorker for ${organizationId}, found ${workers.length}`);
-      const { success } = await session.send('Target.closeTarget', { targetId: workers[0]!.targetId });
-      if (!success) throw new Error('Target.closeTarget failed');
-      return { how: 'terminated', detail: `CDP Target.closeTarget(${workers[0]!.title})` };
-    } finally {
-      await session.detach().catch(() => undefined);
-    }
+    const target = await crashSharedWorker(this.browser, organizationId);
+    return { how: 'terminated', detail: `CDP Target.closeTarget(${target.name})` };
+  }
+
+  async hangRuntime(organizationId: string): Promise<RuntimeHang> {
+    const hang = await hangSharedWorker(this.browser, organizationId);
+    return {
+      detail: `an endless loop evaluated in ${hang.target.name} over CDP`,
+      async release() {
+        return (await hang.release()) === 'woke';
+      },
+      end: () => hang.close(),
+    };
   }
 
   async close(): Promise<void> {

@@ -35,6 +35,15 @@ export interface RuntimeCrash {
   detail: string;
 }
 
+/** A runtime stuck in an endless loop (its worker thread only: the rest of the browser runs on). */
+export interface RuntimeHang {
+  detail: string;
+  /** Ends the loop: resolves true once the worker runs again, false if it was gone meanwhile. */
+  release(): Promise<boolean>;
+  /** Ends the worker if it still runs, and whatever the hang held open. */
+  end(): Promise<void>;
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** Product and version, e.g. `Chromium 156.0.8078.114`. */
@@ -46,6 +55,8 @@ export interface Engine {
    * Undefined where the engine offers no way (see README, Browser engines).
    */
   crashRuntime?(organizationId: string): Promise<RuntimeCrash>;
+  /** Hangs the SharedWorker that runs the organization's runtime. Undefined where the engine cannot. */
+  hangRuntime?(organizationId: string): Promise<RuntimeHang>;
   close(): Promise<void>;
 }
 

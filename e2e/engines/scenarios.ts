@@ -58,9 +58,11 @@ async function pageState(tab: Tab): Promise<'alive' | 'reloaded' | 'dead'> {
 export interface EngineSuite {
   name: EngineName;
   launch(): Promise<Engine>;
+  /** Why a scenario cannot run in this engine (the engine lacks the lever it needs); it is skipped with this note. */
+  cannot?: { hang?: string };
 }
 
-export function engineScenarios({ name, launch }: EngineSuite): void {
+export function engineScenarios({ name, launch, cannot = {} }: EngineSuite): void {
   const emulator = new EmulatorClient(inject('emulatorUrl'));
   const webUrl = inject('webUrl');
   let engine: Engine | undefined;
@@ -276,6 +278,89 @@ export function engineScenarios({ name, launch }: EngineSuite): void {
       await sendText(tabs[0]!, chat.id, 'a tab still sends');
       for (const tab of tabs.slice(1)) await expect.poll(() => receivedTexts(tab), POLL).toContain('a tab still sends');
       expect(await emulator.openConnections(org)).toBe(1);
+    });
+
+    test('8. the runtime hangs mid-conversation: the tabs replace it within 25 s; woken, it never writes to its old socket', async (context) => {
+      if (!engine!.hangRuntime) return context.skip(cannot.hang ?? 'no way to hang a worker in this engine');
+      const org = newOrganization(name);
+      const tabs = await openTabs(org, 3);
+      await expect.poll(async () => (await runtimeStatus(tabs[0]!)).tabs, POLL).toBe(3);
+      const chat = await startChat(tabs[0]!, 'hello');
+      const said: string[] = [];
+      const agentSays = async (text: string) => {
+        said.push(text);
+        await emulator.agentSays(org, chat.id, text);
+      };
+      await agentSays('before the hang');
+      await expectEachOnce(tabs, said);
+      const openSockets = (await emulator.sockets(org)).filter((socket) => socket.open);
+      expect(openSockets).toHaveLength(1);
+      const oldSocket = openSockets[0]!;
+      const connectedBefore = await Promise.all(tabs.map((tab) => countEvents(tab, 'connected')));
+
+      const hang = await engine!.hangRuntime(org);
+      const since = Date.now();
+      console.log(`[engines] ${name}: ${hang.detail}`);
+      try {
+        await agentSays('said while the runtime hangs');
+        for (const [index, tab] of tabs.entries()) {
+          await expect.poll(() => countEvents(tab, 'connected'), { ...POLL, timeout: Math.max(1, since + 25_000 - Date.now()) }).toBe(connectedBefore[index]! + 1);
+        }
+        console.log(`[engines] ${name}: every tab connected again ${Date.now() - since} ms after the hang`);
+        for (const tab of tabs) {
+          expect(await tab.evaluate(() => window.sdk.getCustomer().then(() => 'resolved', (error: { code: string }) => error.code))).toBe('resolved');
+          expect(await runtimeStatus(tab)).toMatchObject({ connection: 'connected', tabs: 3, restarts: { count: 1, lastCause: 'hung' } });
+        }
+        await agentSays('after the takeover');
+        await expectEachOnce(tabs, said);
+
+        // The hung runtime's socket is still open at the server; whatever it wrote before it hung
+        // is all it ever writes there.
+        const framesBefore = (await emulator.sockets(org)).find((socket) => socket.id === oldSocket.id)!.frames_in;
+        expect(await hang.release(), 'the hung worker runs again').toBe(true);
+        for (const until = Date.now() + 8_000; Date.now() < until; ) {
+          const old = (await emulator.sockets(org)).find((socket) => socket.id === oldSocket.id)!;
+          expect(old.frames_in, 'the woken runtime wrote to its old socket').toBe(framesBefore);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        await agentSays('after the old runtime woke up');
+        await expectEachOnce(tabs, said);
+        for (const tab of tabs) expect(await runtimeStatus(tab)).toMatchObject({ restarts: { count: 1, lastCause: 'hung' } });
+      } finally {
+        await hang.end();
+      }
+      await expect.poll(() => emulator.openConnections(org), POLL).toBe(1);
+    });
+
+    test('9. one tab walks 4 pages of the site: connected on each, one login with extendedLifetime where the engine has it, one per page where not', async () => {
+      const org = newOrganization(name);
+      const tab = await openTab(org);
+      // Whether the browser knows the member: a dictionary member it knows is read when the worker is constructed.
+      const knowsExtendedLifetime = await tab.evaluate(() => {
+        let read = false;
+        const options = { name: `probe-${Math.random()}`, get extendedLifetime() {
+          read = true;
+          return false;
+        } };
+        new SharedWorker('data:text/javascript,', options).port.close();
+        return read;
+      });
+      const chat = await startChat(tab, 'hello');
+      const timings: number[] = [];
+      for (let step = 2; step <= 4; step++) {
+        const started = Date.now();
+        await tab.goto(demoUrl(org, { step: String(step) }));
+        await tab.waitFor(() => window.sdkEvents?.some((event) => event.name === 'connected') ?? false, undefined, 20_000);
+        timings.push(Date.now() - started);
+        await expect.poll(() => painted(tab), POLL).toContain('live:hello');
+      }
+      await emulator.agentSays(org, chat.id, 'to the last page');
+      await expect.poll(() => receivedTexts(tab), POLL).toEqual(['to the last page']);
+      await expect.poll(() => emulator.openConnections(org), POLL).toBe(1);
+      const { logins } = await emulator.stats(org);
+      console.log(`[engines] ${name}: extendedLifetime ${knowsExtendedLifetime ? 'known' : 'unknown'}; 4-page walk: ${logins} login(s); navigation → connected ${timings.join(', ')} ms`);
+      if (knowsExtendedLifetime) expect(logins).toBe(1);
+      else expect(logins).toBeLessThanOrEqual(4);
     });
   });
 }
