@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder, type WebDriver } from 'selenium-webdriver';
 import { PollingTab, sleep, type Engine, type PageFunction, type RuntimeCrash } from './engine';
-import { killProcessWithThread } from './processes';
+import { descendants, killProcessWithThread } from './processes';
 
 export const webkitDriverPath = (): string => process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const miniBrowserPath = (): string => process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -103,8 +103,17 @@ class WebKitEngine implements Engine {
 
   async close(): Promise<void> {
     await this.queue;
+    // MiniBrowser and its web processes, should the session have ended without them (a crashed page).
+    const browserProcesses = descendants(this.driverProcess.pid!);
     await this.driver.quit().catch(() => undefined);
     await stop(this.driverProcess);
+    for (const pid of browserProcesses) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     await stop(this.xvfb);
   }
 }
