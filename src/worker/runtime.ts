@@ -104,6 +104,12 @@ interface TabRecord {
   /** Order of the tab's last focus (0 = never focused); compared like `sequence`. */
   focusOrder: number;
   debug: boolean;
+  /**
+   * What the tab handed over of what it was told, kept (and kept up to date) from its attach until
+   * the catch-up after the next login has run: tabs that attach before it may each lack something
+   * another had, which the merged record cannot tell.
+   */
+  behind?: SeenLedger;
 }
 
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
@@ -149,6 +155,8 @@ export class Runtime {
    * tabs that bring none (a reload).
    */
   private tabsHandedSeen = false;
+  /** Whether the catch-up after the current login is done (false while disconnected, logging in or catching up). */
+  private caughtUp = false;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -213,6 +221,7 @@ export class Runtime {
           // token is already the new one's).
           this.lastConnected = undefined;
           this.seen.clear();
+          for (const tab of this.tabs.values()) delete tab.behind;
           this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
@@ -235,6 +244,7 @@ export class Runtime {
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
+          this.caughtUp = false;
           this.cache.sessionEnded();
           this.broadcast({ name: 'disconnected', payload });
         },
@@ -292,7 +302,7 @@ export class Runtime {
     if (record.wantsConnection) {
       this.lingerTimer.clear();
       this.replayState(record);
-      this.catchUpTab(record, hello.seen);
+      this.catchUpTab(record);
       this.connection.start();
     }
     this.tabsChanged(record);
@@ -671,6 +681,7 @@ export class Runtime {
     for (const event of events) {
       if (event.name === 'incoming_event' && !this.seen.noteEvent(event.payload.chatId, event.payload.event)) continue;
       if (event.name === 'incoming_chat') this.seen.noteChat(event.payload.chat);
+      for (const tab of this.tabs.values()) if (tab.behind) noteTold(tab.behind, event);
       // The tab whose request this push answered gets it as the request's result, not as an event;
       // it still learns the users (user_data), as the official SDK emits them for the result too.
       const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
@@ -688,6 +699,10 @@ export class Runtime {
     await this.cache.ready;
     if (this.connection.state !== 'connected') return;
     const chats = await this.resync();
+    if (this.connection.state === 'connected') {
+      this.caughtUp = true;
+      for (const tab of this.tabs.values()) delete tab.behind;
+    }
     if (this.cache.outbox().length > 0) await this.drainOutbox(chats);
   }
 
@@ -697,13 +712,20 @@ export class Runtime {
    */
   private async resync(): Promise<Map<string, Chat>> {
     const chats = new Map<string, Chat>();
-    const chatIds = new Set([...this.seen.chatIds(), ...this.cache.outbox().map((entry) => entry.chatId)]);
+    const behind = [...this.tabs.values()].flatMap((tab) => tab.behind?.chatIds() ?? []);
+    const chatIds = new Set([...this.seen.chatIds(), ...behind, ...this.cache.outbox().map((entry) => entry.chatId)]);
     for (const chatId of chatIds) {
       if (this.connection.state !== 'connected') break;
       try {
         const { result: chat } = await executeMethod('getChat', { chatId }, this.ownerless);
         chats.set(chatId, chat);
-        for (const event of this.seen.missed(chat)) this.broadcast(event);
+        const forAll = this.seen.missed(chat);
+        // A tab that attached with its own record first gets what only it lacks, older than forAll.
+        for (const tab of this.tabs.values()) {
+          if (!tab.behind || !tab.wantsConnection) continue;
+          for (const event of tab.behind.missed(chat)) if (!forAll.some((other) => sameDelivery(other, event))) this.postTo(tab, event);
+        }
+        for (const event of forAll) this.broadcast(event);
         this.cache.storeChat(chat);
       } catch (error) {
         this.log('warn', `Could not catch up on chat ${chatId} after reconnecting`, error);
@@ -730,15 +752,19 @@ export class Runtime {
    * A tab that attaches with a record of what it was told (to a runtime that replaced a dead one,
    * or after it was dropped while frozen) gets what this runtime delivered to the other tabs in the
    * meantime, from the cache: the catch-up after a login reaches only the tabs attached by then.
-   * What the tab gets twice (the catch-up after the login may follow) it drops by id.
+   * Before that catch-up has run, the tab keeps its record (`behind`), and the catch-up gives it
+   * what only it lacks.
    */
-  private catchUpTab(record: TabRecord, snapshot: unknown): void {
+  private catchUpTab(record: TabRecord): void {
+    const snapshot = record.hello.seen;
+    if (!Array.isArray(snapshot) || snapshot.length === 0) return;
     const told = new SeenLedger();
     told.merge(snapshot);
     for (const chatId of told.chatIds()) {
       const chat = this.cache.getChat(chatId);
       if (chat) for (const event of told.missed(chat)) this.postTo(record, event);
     }
+    if (!this.caughtUp) record.behind = told;
   }
 
   private replayState(record: TabRecord): void {
@@ -867,4 +893,17 @@ function customerDataToWire(data: CustomerData | undefined): Json {
     customer.session_fields = Object.entries(data.sessionFields).map(([key, value]) => ({ [key]: value }));
   }
   return customer;
+}
+
+/** Records in `told` an event a tab is being told (as the tab itself does on receipt). */
+function noteTold(told: SeenLedger, event: SdkEvent): void {
+  if (event.name === 'incoming_event') told.noteEvent(event.payload.chatId, event.payload.event);
+  else if (event.name === 'incoming_chat') told.noteChat(event.payload.chat);
+}
+
+/** Whether two catch-up events deliver the same thing: one event by id, or one chat's thread. */
+function sameDelivery(a: SdkEvent, b: SdkEvent): boolean {
+  if (a.name === 'incoming_event' && b.name === 'incoming_event') return a.payload.chatId === b.payload.chatId && a.payload.event.id === b.payload.event.id;
+  if (a.name === 'incoming_chat' && b.name === 'incoming_chat') return a.payload.chat.id === b.payload.chat.id && a.payload.chat.thread?.id === b.payload.chat.thread?.id;
+  return false;
 }

@@ -117,13 +117,10 @@ describe('a tab that attaches with an older seen-record', () => {
     expect(env.emulator.stats(organizationId).openConnections).toBe(1);
   });
 
-  // KNOWN BUG, reported, not fixed here: two tabs with different records attach to a fresh runtime
-  // before its login. The runtime merges their records into one ledger, so the catch-up after the
-  // login broadcasts only what neither tab had; the per-tab catch-up at attach found no cached chat
-  // yet. The tab with the older record never hears what only the other tab had been told (here
-  // 'two'). Records differ when the old runtime died part-way through a fan-out, or a tab was
-  // frozen. `it.fails` passes while the bug is there: make it `it` once it is fixed.
-  it.fails('two tabs with different records attach before the replacement logged in: each gets what it missed', async () => {
+  // Two tabs with different records attach to a fresh runtime before its login: the merged
+  // record says only what neither had, and the cache holds nothing yet. Records differ when the old
+  // runtime died part-way through a fan-out, or a tab was frozen.
+  it('two tabs with different records attach before the replacement logged in: each gets what it missed', async () => {
     const organizationId = `catch-up-${randomUUID()}`;
     const browser = new Browser(env.emulator.url, organizationId);
     const old = newRuntime(env.emulator.url, organizationId);
