@@ -7,8 +7,11 @@ export const BUDGETS = {
    * The SDK's code a tab loads before `init()`, gzip: the package's ESM entry, its static chunks and
    * Comlink, minified and joined as an app's bundler would (`weighPackageTab`, bench/weigh.mjs). The
    * app's bundler adds its own runtime on top (Vite's preload helper): reported, not budgeted.
+   * 8 KB until 2026-12-03; 9 KB since runtime supervision: a tab must find the live incarnation of
+   * the runtime before it attaches, and settle its calls when the runtime is lost, before anything
+   * could be loaded on demand (README, Benchmarks).
    */
-  tabBundleGzipBytes: 8 * 1024,
+  tabBundleGzipBytes: 9 * 1024,
   /** Sockets and logins at the server for any number of tabs of one browser. */
   socketsPerBrowser: 1,
   loginsPerBrowser: 1,
