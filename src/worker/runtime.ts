@@ -27,7 +27,7 @@ import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, 
 import type { Json } from '../shared/validate';
 import { customerDataFrom } from '../shared/validate-data';
 import { SDK_VERSION } from '../shared/version';
-import { SeenLedger } from './seen-ledger';
+import { SeenLedger, sameDelivery } from './seen-ledger';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
@@ -681,7 +681,7 @@ export class Runtime {
     for (const event of events) {
       if (event.name === 'incoming_event' && !this.seen.noteEvent(event.payload.chatId, event.payload.event)) continue;
       if (event.name === 'incoming_chat') this.seen.noteChat(event.payload.chat);
-      for (const tab of this.tabs.values()) if (tab.behind) noteTold(tab.behind, event);
+      for (const tab of this.tabs.values()) tab.behind?.note(event);
       // The tab whose request this push answered gets it as the request's result, not as an event;
       // it still learns the users (user_data), as the official SDK emits them for the result too.
       const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
@@ -893,17 +893,4 @@ function customerDataToWire(data: CustomerData | undefined): Json {
     customer.session_fields = Object.entries(data.sessionFields).map(([key, value]) => ({ [key]: value }));
   }
   return customer;
-}
-
-/** Records in `told` an event a tab is being told (as the tab itself does on receipt). */
-function noteTold(told: SeenLedger, event: SdkEvent): void {
-  if (event.name === 'incoming_event') told.noteEvent(event.payload.chatId, event.payload.event);
-  else if (event.name === 'incoming_chat') told.noteChat(event.payload.chat);
-}
-
-/** Whether two catch-up events deliver the same thing: one event by id, or one chat's thread. */
-function sameDelivery(a: SdkEvent, b: SdkEvent): boolean {
-  if (a.name === 'incoming_event' && b.name === 'incoming_event') return a.payload.chatId === b.payload.chatId && a.payload.event.id === b.payload.event.id;
-  if (a.name === 'incoming_chat' && b.name === 'incoming_chat') return a.payload.chat.id === b.payload.chat.id && a.payload.chat.thread?.id === b.payload.chat.thread?.id;
-  return false;
 }

@@ -42,6 +42,12 @@ export class SeenLedger extends SeenEvents {
     this.chats.clear();
   }
 
+  /** Records an event a tab is being told, as the tab itself does on receipt. */
+  note(event: SdkEvent): void {
+    if (event.name === 'incoming_event') this.noteEvent(event.payload.chatId, event.payload.event);
+    else if (event.name === 'incoming_chat') this.noteChat(event.payload.chat);
+  }
+
   /**
    * Adds what a tab (or the stored record) knows, ignoring malformed entries: it is data from
    * another context. A snapshot says nothing of when its chats were last active (a tab records
@@ -81,4 +87,11 @@ export class SeenLedger extends SeenEvents {
       this.chats.delete(chatId);
     }
   }
+}
+
+/** Whether two catch-up events deliver the same thing: one event by id, or one chat's thread. */
+export function sameDelivery(a: SdkEvent, b: SdkEvent): boolean {
+  if (a.name === 'incoming_event' && b.name === 'incoming_event') return a.payload.chatId === b.payload.chatId && a.payload.event.id === b.payload.event.id;
+  if (a.name === 'incoming_chat' && b.name === 'incoming_chat') return a.payload.chat.id === b.payload.chat.id && a.payload.chat.thread?.id === b.payload.chat.thread?.id;
+  return false;
 }
