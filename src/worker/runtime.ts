@@ -28,6 +28,7 @@ import type { Json } from '../shared/validate';
 import { customerDataFrom } from '../shared/validate-data';
 import { SDK_VERSION } from '../shared/version';
 import { SeenLedger, sameDelivery } from './seen-ledger';
+import { CatchUpGate } from './catch-up-gate';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
@@ -145,6 +146,7 @@ export class Runtime {
   private readonly outboxRetryTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
   private readonly seen = new SeenLedger();
+  private readonly gate = new CatchUpGate<LiveEvent>();
   private readonly cache: ChatCache;
   /** Set while the outbox is being sent, so two logins in a row never send an entry twice. */
   private draining = false;
@@ -240,12 +242,14 @@ export class Runtime {
           this.cache.setConnected(payload);
           // The focus may have moved to another tab while logging in.
           this.sendFocusedPage();
-          void this.afterLogin();
+          void this.afterLogin(this.gate.close());
         },
         disconnected: (payload) => {
           this.lastConnected = undefined;
           this.caughtUp = false;
           this.cache.sessionEnded();
+          // What the server pushed before the drop is the tabs' all the same; it goes before `disconnected`.
+          this.deliverLive(this.gate.open());
           this.broadcast({ name: 'disconnected', payload });
         },
         unstable: () => this.broadcast({ name: 'connection_unstable', payload: undefined }),
@@ -679,12 +683,20 @@ export class Runtime {
       return;
     }
     for (const event of events) {
+      // The tab whose request this push answered gets it as the request's result, not as an event;
+      // it still learns the users (user_data), as the official SDK emits them for the result too.
+      const live: LiveEvent = { event, skip: answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined };
+      const chatId = chatIdOf(event);
+      if (chatId !== undefined && this.gate.hold(chatId, live)) continue;
+      this.deliverLive([live]);
+    }
+  }
+
+  private deliverLive(live: LiveEvent[]): void {
+    for (const { event, skip } of live) {
       if (event.name === 'incoming_event' && !this.seen.noteEvent(event.payload.chatId, event.payload.event)) continue;
       if (event.name === 'incoming_chat') this.seen.noteChat(event.payload.chat);
       for (const tab of this.tabs.values()) tab.behind?.note(event);
-      // The tab whose request this push answered gets it as the request's result, not as an event;
-      // it still learns the users (user_data), as the official SDK emits them for the result too.
-      const skip = answer?.owner !== undefined && event.name !== 'user_data' ? answer.owner : undefined;
       this.broadcast(event, skip);
       // Tabs first; the cache is updated in memory now and written in a batch later.
       this.cache.apply(event);
@@ -695,10 +707,15 @@ export class Runtime {
    * After every login: wait for the stored cache (its seen-record says what a restarted runtime
    * already delivered), catch up on the known chats, then send the outbox.
    */
-  private async afterLogin(): Promise<void> {
-    await this.cache.ready;
-    if (this.connection.state !== 'connected') return;
-    const chats = await this.resync();
+  private async afterLogin(login: number): Promise<void> {
+    let chats: Map<string, Chat>;
+    try {
+      await this.cache.ready;
+      if (this.connection.state !== 'connected') return;
+      chats = await this.resync(login);
+    } finally {
+      this.deliverLive(this.gate.open(login));
+    }
     if (this.connection.state === 'connected') {
       this.caughtUp = true;
       for (const tab of this.tabs.values()) delete tab.behind;
@@ -709,11 +726,13 @@ export class Runtime {
   /**
    * After a reconnect: deliver what the known chats received while the socket was down. The
    * outbox's chats are asked too, so that a message the server already has is not sent again.
+   * Each chat's live pushes wait (CatchUpGate) until its missed events are delivered.
    */
-  private async resync(): Promise<Map<string, Chat>> {
+  private async resync(login: number): Promise<Map<string, Chat>> {
     const chats = new Map<string, Chat>();
     const behind = [...this.tabs.values()].flatMap((tab) => tab.behind?.chatIds() ?? []);
     const chatIds = new Set([...this.seen.chatIds(), ...behind, ...this.cache.outbox().map((entry) => entry.chatId)]);
+    this.deliverLive(this.gate.expect(login, chatIds));
     for (const chatId of chatIds) {
       if (this.connection.state !== 'connected') break;
       try {
@@ -730,6 +749,7 @@ export class Runtime {
       } catch (error) {
         this.log('warn', `Could not catch up on chat ${chatId} after reconnecting`, error);
       }
+      this.deliverLive(this.gate.release(login, chatId));
     }
     return chats;
   }
@@ -871,6 +891,19 @@ export class Runtime {
 }
 
 /** The methods whose answers the cache keeps (see `cacheSlot`); each is one request. */
+/** A live push's event, and the tab it skips (the one whose request it answered). */
+interface LiveEvent {
+  event: SdkEvent;
+  skip: string | undefined;
+}
+
+/** The chat a live event is about, if any: its catch-up must come first. */
+function chatIdOf(event: SdkEvent): string | undefined {
+  if (event.name === 'incoming_chat') return event.payload.chat.id;
+  const payload = event.payload as { chatId?: unknown } | undefined;
+  return typeof payload?.chatId === 'string' ? payload.chatId : undefined;
+}
+
 type CacheableMethod = 'listChats' | 'getChat' | 'listThreads';
 
 type CacheableResult = Outcome<CacheableMethod>['result'];

@@ -10,6 +10,7 @@ import type { TabHello } from '../../src/shared/contract';
 import { SdkError } from '../../src/shared/errors';
 import type { Chat, ChatEvent, Customer, CustomerData } from '../../src/shared/types';
 import { Runtime } from '../../src/worker/runtime';
+import type { SocketLike } from '../../src/worker/connection';
 import { agentSays, Browser, connected, createSocket, newRuntime, post, rejection, runtimeConfig, startChat, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
 import { ManualClock } from '../support/manual-clock';
@@ -464,6 +465,40 @@ describe('catching up after a reconnect', () => {
     for (const text of ['during 1', 'during 2']) await agentSays(env.emulator.url, organizationId, chat.id, text);
     for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 10_000 });
     await agentSays(env.emulator.url, organizationId, chat.id, 'after');
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.texts()).toEqual(['before', 'during 1', 'during 2', 'after']));
+  });
+
+  it('a message said just after the reconnect waits for the catch-up, and never overtakes what was said while the socket was down', async () => {
+    // The catch-up's get_chat is held on the real socket until the agent's next message has arrived
+    // as a live push: the order in which that race goes wrong, made certain.
+    let holdCatchUp = false;
+    const held: Array<() => void> = [];
+    const frames: string[] = [];
+    const holdingSocket = (url: string): SocketLike => {
+      const socket = createSocket(url);
+      const send = socket.send.bind(socket);
+      socket.send = (data: string) => {
+        if (holdCatchUp && (JSON.parse(data) as { action?: string }).action === 'get_chat') held.push(() => send(data));
+        else send(data);
+      };
+      (socket as unknown as EventTarget).addEventListener('message', (message) => frames.push(String((message as MessageEvent).data)));
+      return socket;
+    };
+    const { organizationId, tabs } = setup(2, { createSocket: holdingSocket });
+    const [a, b] = tabs as [TestTab, TestTab];
+    for (const tab of tabs) await connected(tab);
+    const chat = await startChat(a);
+    await agentSays(env.emulator.url, organizationId, chat.id, 'before');
+    await vi.waitFor(() => expect(b.count('incoming_event')).toBe(1));
+    holdCatchUp = true;
+    await post(env.emulator.url, '/__emulator/outage', { organization_id: organizationId, duration_ms: 300 });
+    for (const text of ['during 1', 'during 2']) await agentSays(env.emulator.url, organizationId, chat.id, text);
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2), { timeout: 10_000 });
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    await agentSays(env.emulator.url, organizationId, chat.id, 'after');
+    await vi.waitFor(() => expect(frames.some((frame) => frame.includes('"incoming_event"') && frame.includes('"after"'))).toBe(true));
+    holdCatchUp = false;
+    for (const release of held.splice(0)) release();
     for (const tab of tabs) await vi.waitFor(() => expect(tab.texts()).toEqual(['before', 'during 1', 'during 2', 'after']));
   });
 });
