@@ -46,8 +46,17 @@ export interface TabHello {
   referrer?: string;
   /** Whether the app gave this tab a `customerDataProvider` (the runtime calls it before each login). */
   hasCustomerDataProvider?: boolean;
-  /** Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death. */
+  /**
+   * Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death.
+   * A provisional attach has none yet: it comes by `watchTab` once the tab holds it.
+   */
   lockName?: string;
+  /**
+   * Sent before the tab has claimed its id (a shared-mode tab attaches at once and takes its lock
+   * meanwhile): if a live tab already uses this id (a duplicated tab inherits it), the runtime
+   * answers NOT_ATTACHED instead of replacing that tab, and the tab attaches again once claimed.
+   */
+  provisional?: boolean;
   /** Whether the page has focus now; the focused tab is the one that plays sounds and whose page the server sees. */
   focused?: boolean;
   /** Forward the runtime's log lines to this tab's console. */
@@ -159,6 +168,8 @@ export interface TabPortApi {
   /** Answers a ping; fails with `NOT_ATTACHED` when the runtime no longer knows this tab. */
   heartbeat(): Promise<Envelope<void>>;
   status(): Promise<Envelope<RuntimeStatus>>;
+  /** After a provisional attach: the tab now holds its lifetime lock `lockName` (see TabHello.lockName). Shared mode only. */
+  watchTab?(lockName: string): Promise<Envelope<void>>;
 }
 
 /** Stable string for a RuntimeConfig; also the SharedWorker's name, with the SDK version in front. */

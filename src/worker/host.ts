@@ -37,6 +37,11 @@ export class RuntimeHost {
   private runtime: Runtime | undefined;
   /** The life lock tabs wait on, once this worker holds it. */
   private readonly lifeLock: Promise<string | undefined>;
+  /**
+   * A newer incarnation that was already alive when this worker started: this one was started by
+   * a tab that tried the first name before it knew (see sdk.ts), and must not serve anyone.
+   */
+  private readonly supersededAtStart: Promise<string | undefined>;
   private readonly createSocket: SocketFactory;
   private readonly predecessorHung: RuntimeDeps['predecessorHung'];
 
@@ -48,6 +53,7 @@ export class RuntimeHost {
     this.lifeLock = deps.workerName ? holdLifeLock(deps.workerName, epoch) : Promise.resolve(undefined);
     this.createSocket = deps.createSocket;
     const { generation } = deps;
+    this.supersededAtStart = generation ? newerIncarnation(generation.name).catch(() => undefined) : Promise.resolve(undefined);
     this.predecessorHung = generation ? () => predecessorHung(generation.name) : deps.predecessorHung;
     if (generation) {
       // Only a SharedWorker can be replaced while it still runs (tabs cannot terminate it).
@@ -68,6 +74,12 @@ export class RuntimeHost {
   /** Resolves the life lock's name once this worker holds it. */
   heldLifeLock(): Promise<string | undefined> {
     return this.lifeLock;
+  }
+
+  /** Throws NOT_ATTACHED where this worker was superseded before it started (it then serves nobody). */
+  async assertCurrent(): Promise<void> {
+    const newer = await this.supersededAtStart;
+    if (newer !== undefined) throw new SdkError('NOT_ATTACHED', `This runtime was superseded by ${newer} before it started.`);
   }
 
   /**
@@ -141,6 +153,7 @@ class PortApi implements TabPortApi {
       const lifeLock = await this.host.heldLifeLock();
       let runtime: Runtime;
       try {
+        await this.host.assertCurrent();
         if (hello.protocol !== PROTOCOL_VERSION) {
           throw new SdkError(
             'PROTOCOL_MISMATCH',
@@ -148,6 +161,9 @@ class PortApi implements TabPortApi {
           );
         }
         runtime = this.host.runtimeFor(hello.runtime);
+        if (hello.provisional === true && runtime.hasTab(hello.tabId)) {
+          throw new SdkError('NOT_ATTACHED', `Tab id ${hello.tabId} is in use by a live tab; attach once the id is claimed.`);
+        }
       } catch (error) {
         // Refused: nothing will use what the tab sent, so let go of it now rather than at GC.
         hooks[Comlink.releaseProxy]();
@@ -211,6 +227,14 @@ class PortApi implements TabPortApi {
 
   status(): Promise<Envelope<RuntimeStatus>> {
     return toEnvelope(() => this.host.status());
+  }
+
+  watchTab(lockName: string): Promise<Envelope<void>> {
+    return toEnvelope(() => {
+      if (typeof lockName !== 'string' || lockName === '') throw new SdkError('VALIDATION', '"lockName" must be a non-empty string.', { field: 'lockName' });
+      this.attached();
+      this.watchLock(lockName);
+    });
   }
 
   private attached(): TabSession {

@@ -279,6 +279,11 @@ export class Runtime {
     };
   }
 
+  /** Whether a tab with this id is attached (a provisional attach must not replace it). */
+  hasTab(tabId: string): boolean {
+    return this.tabs.has(tabId);
+  }
+
   attach(hello: TabHello, link: TabLink): TabSession {
     if (this.tabs.has(hello.tabId)) {
       // The same tab again (a reload that kept its tabId, or a re-registration): the new link wins.

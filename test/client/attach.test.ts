@@ -217,6 +217,76 @@ describe('attachTo: against the real runtime host', () => {
     await vi.waitFor(() => expect(granted).toHaveBeenCalledTimes(1));
   });
 
+  /** The real host on a fresh channel; `api` is the tab's side. */
+  function hostChannel(runtimeHost: RuntimeHost) {
+    const channel = new MessageChannel();
+    runtimeHost.serve(channel.port2 as unknown as Comlink.Endpoint);
+    env.cleanup.push(() => {
+      channel.port1.close();
+      channel.port2.close();
+    });
+    return Comlink.wrap<TabPortApi>(channel.port1 as unknown as Comlink.Endpoint);
+  }
+
+  it('a provisional attach under an id a live tab already uses is refused with NOT_ATTACHED, and that tab keeps its session', async () => {
+    const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0 });
+    const organizationId = `attach-${randomUUID()}`;
+    const original = hello(organizationId, { wantsConnection: false });
+    const first = hostChannel(runtimeHost);
+    const kept = await attachTo(first, original, noHooks, () => undefined, 15_000);
+    env.cleanup.push(() => kept.events.close());
+    expect(kept.envelope.ok).toBe(true);
+
+    // A duplicated tab inherits the id and tries it before it learns the id is taken.
+    const duplicate = hostChannel(runtimeHost);
+    const received: RuntimeMessage[] = [];
+    const refused = await attachTo(duplicate, { ...original, provisional: true }, noHooks, (message) => received.push(message), 15_000);
+    expect(refused.envelope).toMatchObject({ ok: false, error: { code: 'NOT_ATTACHED' } });
+    expect(received).toEqual([]);
+    expect(await first.heartbeat()).toEqual({ ok: true, value: undefined });
+    expect(await first.status()).toMatchObject({ ok: true, value: { tabs: 1 } });
+
+    // Under an id nobody uses, a provisional attach is an attach.
+    const fresh = await attachTo(duplicate, hello(organizationId, { wantsConnection: false, provisional: true }), noHooks, () => undefined, 15_000);
+    env.cleanup.push(() => fresh.events.close());
+    expect(fresh.envelope.ok).toBe(true);
+    expect(await first.status()).toMatchObject({ ok: true, value: { tabs: 2 } });
+  });
+
+  it('watchTab after a provisional attach: the runtime drops the tab once its lock is free (the tab died)', async () => {
+    const registry = new FakeLocks();
+    vi.stubGlobal('navigator', { locks: registry.client('worker') });
+    const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0, workerName: 'w' });
+    const api = hostChannel(runtimeHost);
+    const tabHello = hello(`attach-${randomUUID()}`, { wantsConnection: false, provisional: true });
+    const { envelope, events } = await attachTo(api, tabHello, noHooks, () => undefined, 15_000);
+    env.cleanup.push(() => events.close());
+    expect(envelope.ok).toBe(true);
+    const lockName = `tab-lock-${tabHello.tabId}`;
+    void registry.client('tab').request(lockName, () => new Promise(() => undefined));
+    expect(await api.watchTab!(lockName)).toEqual({ ok: true, value: undefined });
+    expect(await api.watchTab!('' as string)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await flush();
+    expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 1 } });
+    registry.crash('tab');
+    await vi.waitFor(async () => expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 0 } }));
+  });
+
+  it('a worker started under a name a newer incarnation already replaced serves nobody (a tab tried the first name before it knew)', async () => {
+    const registry = new FakeLocks();
+    vi.stubGlobal('navigator', { locks: registry.client('worker') });
+    // The live incarnation #1 holds its life lock; the first name is started afresh.
+    void registry.client('live').request(lifeLockName('w#1', 'e1'), () => new Promise(() => undefined));
+    const clock = new ManualClock();
+    const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0, clock, workerName: 'w', generation: { url: 'https://example.test/w.js', name: 'w', type: 'module' } });
+    const api = hostChannel(runtimeHost);
+    const organizationId = `attach-${randomUUID()}`;
+    const { envelope } = await attachTo(api, hello(organizationId), noHooks, () => undefined, 15_000);
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'NOT_ATTACHED' } });
+    expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 0, connection: 'idle' } });
+    expect(env.emulator.stats(organizationId).openConnections).toBe(0);
+  });
+
   it('passes the real refusal of a tab speaking another protocol through, with the port closed', async () => {
     const channel = new MessageChannel();
     const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0 });
