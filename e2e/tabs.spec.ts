@@ -112,3 +112,25 @@ test('inline mode runs the same core in the page: a basic conversation works, on
   expect(await stats(organizationId)).toMatchObject({ openConnections: 2, logins: 2 });
   await context.close();
 });
+
+test('a duplicated tab (its id inherited through sessionStorage) takes an id of its own, without disturbing the tab it copies', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const original = await openTab(context, organizationId);
+  const chatId = await startChat(original);
+  const tabId = await original.evaluate(() => window.sdk.getTabId());
+  // "Duplicate tab" copies sessionStorage: the copy starts with the original's id, and attaches
+  // with it before it learns (from the id's lock) that the id is taken.
+  const copy = await context.newPage();
+  await copy.addInitScript((id) => sessionStorage.setItem('livechat-multitab:tabId', id), tabId);
+  await copy.goto(demoUrl(organizationId));
+  await expect.poll(() => countEvents(copy, 'connected')).toBe(1);
+  expect(await copy.evaluate(() => window.sdk.getTabId())).not.toBe(tabId);
+  await expect.poll(() => runtimeStatus(original).then((status) => status.tabs)).toBe(2);
+  await agentSays(organizationId, chatId, 'to both');
+  for (const page of [original, copy]) await expect.poll(() => receivedTexts(page)).toEqual(['to both']);
+  expect(await countEvents(original, 'connected')).toBe(1);
+  expect(await countEvents(original, 'disconnected')).toBe(0);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+});

@@ -13,15 +13,15 @@ import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
 import { incarnationName, queryLiveIncarnation } from '../shared/supervision';
 import { PROTOCOL_VERSION } from '../shared/version';
-import { attachTo } from './attach';
+import { attachTo, type Attached } from './attach';
 import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
-import { claimTab, type TabClaim } from './tab';
-import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport } from './transport';
+import { claimTab, randomId, storedTabId, type TabClaim } from './tab';
+import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode } from './transport';
 import type { Outbox } from './outbox';
 import type { SupervisedTab } from './supervise';
 import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS } from './timeouts';
@@ -92,6 +92,9 @@ function callError(error: unknown): SdkError {
 }
 
 const pageHasFocus = () => document.visibilityState === 'visible' && document.hasFocus();
+
+/** Who a tab says it is when it attaches: its claimed id and lock, or (`provisional`) an id not claimed yet. */
+type Identity = { tabId: string; lockName?: string; provisional?: boolean };
 
 /** Rejects every call in flight on one attachment when its runtime is lost. */
 const LOST = Symbol('runtime lost');
@@ -183,11 +186,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     }
   };
 
-  /**
-   * Attaches this tab to the runtime behind `next`, which then becomes the one its calls go to, and
-   * watches that runtime: its death or hang starts `recover`. Throws what the runtime refused with.
-   */
-  const attachVia = async (next: Transport, tab: TabClaim): Promise<void> => {
+  /** Asks the runtime behind `next` to attach this tab; its messages go to `deliver` from now on. */
+  const attachRaw = (next: Transport, tab: Identity, deliver = onMessage): Promise<Attached> => {
     const hello: TabHello = {
       protocol: PROTOCOL_VERSION,
       tabId: tab.tabId,
@@ -201,8 +201,18 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       referrer: config.referrer,
       lockName: tab.lockName,
       hasCustomerDataProvider: !!config.customerDataProvider,
+      ...(tab.provisional ? { provisional: true } : {}),
     };
-    const attached = await Promise.race([attachTo(next.api, hello, hooks, onMessage, ATTACH_TIMEOUT_MS), next.failed]);
+    return Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS), next.failed]);
+  };
+
+  /**
+   * Attaches this tab to the runtime behind `next`, which then becomes the one its calls go to, and
+   * watches that runtime: its death or hang starts `recover`. Throws what the runtime refused with.
+   */
+  const attachVia = async (next: Transport, tab: TabClaim): Promise<void> => adopt(next, await attachRaw(next, tab));
+
+  const adopt = (next: Transport, attached: Attached): void => {
     const info = fromEnvelope(attached.envelope);
     stopWatch?.();
     stopWatch = undefined;
@@ -220,20 +230,83 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     });
   };
 
+  /**
+   * A shared-mode tab attaches within `init()`, before it knows its id is its own or which
+   * incarnation of the runtime is alive (each a Web Lock call of 7–9 ms on a page's first use),
+   * and learns both meanwhile. `settle(true)` keeps that attach (the id was free, the first
+   * incarnation is the live one); otherwise, or when the runtime refused it, the tab attaches again
+   * the usual way. Until then a `moved` from the runtime waits: the attach may not be kept.
+   */
+  const attachEarly = (next: Transport, tabId: string) => {
+    let kept: boolean | undefined;
+    const held: RuntimeMessage[] = [];
+    const deliver = (message: RuntimeMessage) => {
+      if (kept === false) return;
+      if (kept === undefined && message.kind === 'moved') held.push(message);
+      else onMessage(message);
+    };
+    const attempt = attachRaw(next, { tabId, provisional: true }, deliver);
+    attempt.catch(() => undefined);
+    const drop = () => {
+      kept = false;
+      void attempt.then((attached) => {
+        // Attached under an id another tab owns: let the runtime forget that attach.
+        if (attached.envelope.ok) void next.api.leave().catch(() => undefined);
+        attached.events.close();
+        next.close();
+      }, () => next.close());
+      return false;
+    };
+    return async (keep: boolean, tab: TabClaim): Promise<boolean> => {
+      if (!keep) return drop();
+      let attached: Attached;
+      try {
+        attached = await attempt;
+      } catch (error) {
+        kept = false;
+        next.close();
+        throw error;
+      }
+      if (!attached.envelope.ok && attached.envelope.error.code === 'NOT_ATTACHED') return drop();
+      kept = true;
+      try {
+        adopt(next, attached);
+      } catch (error) {
+        next.close();
+        throw error;
+      }
+      // The runtime learns of this tab's death from now on (the lock is what tells it).
+      if (tab.lockName) void (next.api as Comlink.Remote<Required<TabPortApi>>).watchTab(tab.lockName).catch(() => undefined);
+      for (const message of held.splice(0)) onMessage(message);
+      return true;
+    };
+  };
+
   const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
     const base = workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived');
     const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
-    // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
-    const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId), locks ? queryLiveIncarnation(locks, base) : -1]);
-    claim = tab;
-    const shared = {
-      name: incarnationName(base, Math.max(0, live)),
+    const options = (incarnation: number) => ({
+      name: incarnationName(base, incarnation),
       extendedLifetime: config.extendedLifetime,
       key: workerName(runtime),
       ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
       seen: () => seen.snapshot(),
-    };
+    });
+    const wanted = config.tabId ?? storedTabId() ?? randomId();
+    const settleEarly = locks ? attachEarly(openSharedTransport(options(0)), wanted) : undefined;
+    // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
+    const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), locks ? queryLiveIncarnation(locks, base) : -1]);
+    claim = tab;
+    // No runtime alive: the one just started will ask this tab for a token; ask for it now, while it boots.
+    if (live === -1 && locks && wantsConnection) void auth.getToken().catch(() => undefined);
     let mode = firstMode;
+    try {
+      if (settleEarly && (await settleEarly(live <= 0 && tab.tabId === wanted, tab))) return { api: transport!.api, tabId: tab.tabId };
+    } catch (error) {
+      if (!canFallBack(mode, error)) throw error;
+      mode = fallBack(error);
+    }
+    const shared = options(Math.max(0, live));
     for (;;) {
       if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
       const next = await openTransport(mode, shared);
@@ -242,13 +315,19 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         return { api: next.api, tabId: claim.tabId };
       } catch (error) {
         next.close();
-        // A SharedWorker can fail at start-up even where it exists (policies, WebView bugs).
-        const canFallBack = mode === 'shared' && config.mode === 'auto' && SdkError.from(error).code === 'RUNTIME_UNAVAILABLE';
-        if (!canFallBack) throw error;
-        mode = fallbackMode();
-        console.warn(`[livechat-multitab] the shared runtime failed to start; falling back to ${mode} mode.`, error);
+        if (!canFallBack(mode, error)) throw error;
+        mode = fallBack(error);
       }
     }
+  };
+
+  // A SharedWorker can fail at start-up even where it exists (policies, WebView bugs).
+  const canFallBack = (mode: TransportMode, error: unknown) =>
+    mode === 'shared' && config.mode === 'auto' && SdkError.from(error).code === 'RUNTIME_UNAVAILABLE';
+  const fallBack = (error: unknown): TransportMode => {
+    const mode = fallbackMode();
+    console.warn(`[livechat-multitab] the shared runtime failed to start; falling back to ${mode} mode.`, error);
+    return mode;
   };
 
   const ready = attach();

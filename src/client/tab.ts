@@ -20,7 +20,8 @@ export function randomId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-function storedTabId(): string | undefined {
+/** The id this tab had before a reload (kept in `sessionStorage`), if any. */
+export function storedTabId(): string | undefined {
   try {
     return sessionStorage.getItem(STORAGE_KEY) ?? undefined;
   } catch {
@@ -51,9 +52,10 @@ function tryLock(locks: LockManager, name: string): Promise<(() => void) | undef
   });
 }
 
-export async function claimTab(scope: string, explicitTabId: string | undefined): Promise<TabClaim> {
+/** `wanted`: the id to try first (the one a provisional attach already used); else the stored one. */
+export async function claimTab(scope: string, explicitTabId: string | undefined, wanted?: string): Promise<TabClaim> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  let tabId = explicitTabId ?? storedTabId() ?? randomId();
+  let tabId = explicitTabId ?? wanted ?? storedTabId() ?? randomId();
   if (!locks) {
     if (!explicitTabId) storeTabId(tabId);
     return { tabId, release: () => undefined };

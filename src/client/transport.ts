@@ -108,6 +108,11 @@ export async function openTransport(mode: TransportMode, shared: TransportOption
     const api = Comlink.wrap<TabPortApi>(port);
     return { mode, api, failed: new Promise<never>(() => undefined), close: stop };
   }
+  return openSharedTransport(shared);
+}
+
+/** Shared mode opens synchronously: a tab can post its attach within `init()`. */
+export function openSharedTransport(shared: TransportOptions): Transport {
   // The site's own copy of the worker file opens like a newer version's announced one.
   return shared.workerUrl ? openSharedWorkerAt(shared.workerUrl, shared) : openBundled(shared);
 }
