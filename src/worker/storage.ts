@@ -16,8 +16,13 @@ export function idbStorage(organizationId: string): KeyValueStore {
   let store: UseStore | undefined;
   // Opened on first use: creating it where IndexedDB is missing would throw in the constructor's caller.
   const use: UseStore = (mode, callback) => (store ??= createStore(`livechat-multitab:${organizationId}`, 'cache'))(mode, callback);
+  // The first read comes when a token names the customer, just before the login goes out; opening
+  // the database costs this thread a few ms on a worker's first use, so it starts a task later,
+  // behind the login frame rather than in front of it.
+  let opened: Promise<void> | undefined;
+  const afterCurrentTask = () => (opened ??= new Promise((resolve) => setTimeout(resolve, 0)));
   return {
-    getMany: (keys) => getMany(keys, use),
+    getMany: (keys) => afterCurrentTask().then(() => getMany(keys, use)),
     write: (puts, deletes) =>
       use('readwrite', (objects) => {
         for (const [key, value] of puts) objects.put(value, key);
