@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { sharedWorkers } from './cdp';
+import { EMULATOR_URL } from './env';
 import { agentSays, countEvents, demoUrl, newOrganization, openConnections, openTab, openTabs, receivedTexts, rendererPids, runtimeStatus, sendText, startChat, stats } from './helpers';
 
 test('ten tabs opened and closed in random order keep one socket, and every surviving tab gets every message', async ({ browser }) => {
@@ -132,5 +134,41 @@ test('a duplicated tab (its id inherited through sessionStorage) takes an id of 
   expect(await countEvents(original, 'connected')).toBe(1);
   expect(await countEvents(original, 'disconnected')).toBe(0);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+});
+
+test('warmUp() starts the shared worker with no token, socket or login; init() later on the page attaches to that worker', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  // A demo page of another organization hosts the calls: its own SDK instance has a worker of its own.
+  const page = await context.newPage();
+  await page.goto(demoUrl(newOrganization()));
+  const config = { organizationId, clientId: 'demo-client', server: EMULATOR_URL };
+  await page.evaluate((warm) => window.CustomerSDK.warmUp(warm), config);
+  await expect.poll(async () => (await sharedWorkers(browser, organizationId)).length).toBe(1);
+  const [warmed] = await sharedWorkers(browser, organizationId);
+  await page.waitForTimeout(500); // room for anything it should not do
+  expect(await stats(organizationId)).toMatchObject({ totalConnections: 0, logins: 0 });
+
+  await page.evaluate((later) => {
+    const sdk = window.CustomerSDK.init(later);
+    return new Promise<void>((resolve) => sdk.on('connected', () => resolve()));
+  }, config);
+  expect((await sharedWorkers(browser, organizationId)).map((target) => target.targetId)).toEqual([warmed!.targetId]);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+
+  // A bad config throws as init() does; where no SharedWorker would be used, nothing starts.
+  expect(await page.evaluate(() => {
+    try {
+      window.CustomerSDK.warmUp({ organizationId: '', clientId: 'x' });
+      return 'no error';
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+  })).toBe('VALIDATION');
+  const other = newOrganization();
+  await page.evaluate((dedicated) => window.CustomerSDK.warmUp(dedicated), { ...config, organizationId: other, mode: 'dedicated' as const });
+  await page.waitForTimeout(300);
+  expect(await sharedWorkers(browser, other)).toEqual([]);
   await context.close();
 });

@@ -8,7 +8,7 @@
  * ```
  */
 import { resolveConfig } from './config';
-import { createSdk, type CustomerSDK } from './sdk';
+import { createSdk, warmUpRuntime, type CustomerSDK } from './sdk';
 import type { InitConfig } from '../shared/types';
 
 export type { CustomerSDK } from './sdk';
@@ -27,4 +27,15 @@ export { SDK_VERSION } from '../shared/version';
  */
 export function init(config: InitConfig): CustomerSDK {
   return createSdk(resolveConfig(config));
+}
+
+/**
+ * Not in the v5 API: starts the shared runtime's worker now (for example in the page's `<head>`),
+ * so that `init()` with the same config, later on this page, finds it booted instead of waiting
+ * for it (the worker's start-up is most of a first tab's wait). Opens no socket and asks for no
+ * token: if the widget never calls `init()`, the cost is the idle worker. Throws like `init()`
+ * for a bad config; does nothing where the tab would not use a SharedWorker.
+ */
+export function warmUp(config: InitConfig): void {
+  warmUpRuntime(resolveConfig(config));
 }

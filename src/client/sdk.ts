@@ -16,12 +16,12 @@ import { PROTOCOL_VERSION } from '../shared/version';
 import { attachTo, type Attached } from './attach';
 import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
-import { SeenEvents } from '../shared/seen';
+import { SeenEvents, type SeenSnapshot } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, storedTabId, type TabClaim } from './tab';
-import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode } from './transport';
+import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode, type TransportOptions } from './transport';
 import type { Outbox } from './outbox';
 import type { SupervisedTab } from './supervise';
 import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS } from './timeouts';
@@ -103,6 +103,41 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
   const promise = new Promise<never>((_, reject) => (fire = () => reject(LOST)));
   promise.catch(() => undefined);
   return { promise, fire };
+}
+
+/** The name of a config's SharedWorker before any incarnation suffix. */
+function workerBase(config: ResolvedConfig): string {
+  return workerName(runtimeConfig(config)) + (config.extendedLifetime ? '' : '|short-lived');
+}
+
+function transportOptions(config: ResolvedConfig, incarnation: number, seen: () => SeenSnapshot[]): TransportOptions {
+  return {
+    name: incarnationName(workerBase(config), incarnation),
+    extendedLifetime: config.extendedLifetime,
+    key: workerName(runtimeConfig(config)),
+    ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
+    seen,
+  };
+}
+
+/** Shared workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
+const warmed = new Map<string, Transport>();
+
+function takeWarmed(base: string): Transport | undefined {
+  const transport = warmed.get(base);
+  warmed.delete(base);
+  return transport;
+}
+
+/**
+ * Starts the shared runtime's worker for `config` now, so that a later `init()` with the same
+ * config finds it booted. Only the worker starts: no token, socket or login until `init()`.
+ * Does nothing where the tab would not use a SharedWorker (dedicated or inline mode).
+ */
+export function warmUpRuntime(config: ResolvedConfig): void {
+  if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
+  const base = workerBase(config);
+  if (!warmed.has(base)) warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
 }
 
 export function createSdk(config: ResolvedConfig): CustomerSDK {
@@ -283,17 +318,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   };
 
   const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
-    const base = workerName(runtime) + (config.extendedLifetime ? '' : '|short-lived');
+    const base = workerBase(config);
     const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
-    const options = (incarnation: number) => ({
-      name: incarnationName(base, incarnation),
-      extendedLifetime: config.extendedLifetime,
-      key: workerName(runtime),
-      ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
-      seen: () => seen.snapshot(),
-    });
+    const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
     const wanted = config.tabId ?? storedTabId() ?? randomId();
-    const settleEarly = locks ? attachEarly(openSharedTransport(options(0)), wanted) : undefined;
+    const settleEarly = locks ? attachEarly(takeWarmed(base) ?? openSharedTransport(options(0)), wanted) : undefined;
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
     const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), locks ? queryLiveIncarnation(locks, base) : -1]);
     claim = tab;

@@ -257,15 +257,15 @@ describe('attachTo: against the real runtime host', () => {
     const registry = new FakeLocks();
     vi.stubGlobal('navigator', { locks: registry.client('worker') });
     const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0, workerName: 'w' });
-    const api = hostChannel(runtimeHost);
+    const api = hostChannel(runtimeHost) as Comlink.Remote<Required<TabPortApi>>;
     const tabHello = hello(`attach-${randomUUID()}`, { wantsConnection: false, provisional: true });
     const { envelope, events } = await attachTo(api, tabHello, noHooks, () => undefined, 15_000);
     env.cleanup.push(() => events.close());
     expect(envelope.ok).toBe(true);
     const lockName = `tab-lock-${tabHello.tabId}`;
     void registry.client('tab').request(lockName, () => new Promise(() => undefined));
-    expect(await api.watchTab!(lockName)).toEqual({ ok: true, value: undefined });
-    expect(await api.watchTab!('' as string)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await api.watchTab(lockName)).toEqual({ ok: true, value: undefined });
+    expect(await api.watchTab('' as string)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     await flush();
     expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 1 } });
     registry.crash('tab');
