@@ -111,6 +111,8 @@ interface TabRecord {
    * another had, which the merged record cannot tell.
    */
   behind?: SeenLedger;
+  /** Called when the runtime lets go of this tab (it left, or attached again on a new link). */
+  readonly onDetach: Set<() => void>;
 }
 
 /** A token this close to expiry is replaced before a login, as the official SDK does. */
@@ -299,6 +301,7 @@ export class Runtime {
       focused: hello.focused === true,
       focusOrder: hello.focused ? ++this.focusCount : 0,
       debug: hello.debug === true,
+      onDetach: new Set(),
     };
     this.tabs.set(hello.tabId, record);
     this.seen.merge(hello.seen);
@@ -391,7 +394,10 @@ export class Runtime {
   }
 
   private detachTab(tabId: string, reason: 'destroyed' | 'gone'): void {
-    if (!this.tabs.delete(tabId)) return;
+    const record = this.tabs.get(tabId);
+    if (!record) return;
+    this.tabs.delete(tabId);
+    for (const callback of [...record.onDetach]) callback();
     this.log('debug', `tab ${tabId} left (${reason})`);
     this.connection.abandon(
       tabId,
@@ -870,12 +876,17 @@ export class Runtime {
     if (!fresh && cached && cached.creationDate + cached.expiresIn - this.clock.now() > TOKEN_REFRESH_MARGIN_MS) {
       return cached;
     }
-    // Newest tabs first: a tab that just attached is the least likely to be frozen or gone.
-    const candidates = [...this.tabs.values()].sort((a, b) => b.sequence - a.sequence);
     let lastError: unknown = new SdkError('TOKEN_UNAVAILABLE', 'No tab is attached to provide a customer token.');
-    for (const tab of candidates) {
+    const asked = new Set<TabRecord>();
+    for (;;) {
+      // Newest tabs first: a tab that just attached is the least likely to be frozen or gone. Picked
+      // among the tabs attached now, so one that attached (or attached again) meanwhile is asked too.
+      let tab: TabRecord | undefined;
+      for (const candidate of this.tabs.values()) if (!asked.has(candidate) && (!tab || candidate.sequence > tab.sequence)) tab = candidate;
+      if (!tab) throw lastError;
+      asked.add(tab);
       try {
-        const token = await this.withTimeout(tab.link.getToken(fresh || cached !== undefined), this.deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
+        const token = await this.askToken(tab, fresh || cached !== undefined);
         this.token = token;
         return token;
       } catch (error) {
@@ -886,7 +897,24 @@ export class Runtime {
         this.log('warn', `Tab ${tab.tabId} could not provide a token; asking another`, sdkError.message);
       }
     }
-    throw lastError;
+  }
+
+  /**
+   * A tab's token, bounded by the token timeout, and given up at once when the runtime lets go of
+   * the tab: its link may never answer then (a released Comlink proxy settles nothing), and waiting
+   * out the timeout would leave every tab without a connection that long. A dedicated-mode follower
+   * attaches again on a new link when a leader takes over, often while its first attach's token
+   * request is under way.
+   */
+  private askToken(tab: TabRecord, fresh: boolean): Promise<Token> {
+    return new Promise<Token>((resolve, reject) => {
+      const left = () => reject(new SdkError('TOKEN_UNAVAILABLE', `Tab ${tab.tabId} left before it handed over a token.`));
+      if (this.tabs.get(tab.tabId) !== tab) return left();
+      tab.onDetach.add(left);
+      this.withTimeout(tab.link.getToken(fresh), this.deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS)
+        .then(resolve, reject)
+        .finally(() => tab.onDetach.delete(left));
+    });
   }
 
   /** A call to a tab, bounded: a tab may be frozen or gone without a word. */

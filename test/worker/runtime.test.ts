@@ -230,6 +230,48 @@ describe('tokens', () => {
     expect(env.emulator.stats(organizationId).logins).toBe(1);
   });
 
+  // The default 10 s token timeout on purpose: these tabs' old links never answer, and the login
+  // must not wait for the timeout (a dedicated-mode takeover left every tab without a connection
+  // for 10 s that way: a follower attached twice, and its first link's proxy was released).
+  it('asks the same tab again at once when it attaches again on a new link while asked for a token', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    let oldLinkAsked = 0;
+    const first = new TestTab(runtime, browser, { tabId: 'follower', wantsConnection: false });
+    first.tokenProvider = () => {
+      oldLinkAsked += 1;
+      return new Promise(() => undefined);
+    };
+    first.session.connect();
+    await vi.waitFor(() => expect(oldLinkAsked).toBe(1));
+    const again = new TestTab(runtime, browser, { tabId: 'follower' });
+    cleanup.push(() => again.session.detach('destroyed'));
+    await connected(again, 1, 3_000);
+    expect(oldLinkAsked).toBe(1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
+  it('asks another tab at once when the asked tab leaves before it answers', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const runtime = newRuntime(env.emulator.url, organizationId);
+    const browser = new Browser(env.emulator.url, organizationId);
+    const staying = new TestTab(runtime, browser, { tabId: 'staying', wantsConnection: false });
+    const leaving = new TestTab(runtime, browser, { tabId: 'leaving', wantsConnection: false });
+    cleanup.push(() => staying.session.detach('destroyed'));
+    let leavingAsked = 0;
+    leaving.tokenProvider = () => {
+      leavingAsked += 1;
+      return new Promise(() => undefined);
+    };
+    leaving.session.connect(); // the newest tab is asked first
+    staying.session.connect();
+    await vi.waitFor(() => expect(leavingAsked).toBe(1));
+    leaving.session.detach('gone');
+    await connected(staying, 1, 3_000);
+    expect(env.emulator.stats(organizationId).logins).toBe(1);
+  });
+
   it('does not ask a second tab when the token service refused, however often it retries', async () => {
     const clock = new ManualClock();
     const organizationId = `unit-${randomUUID()}`;
