@@ -98,6 +98,11 @@ class DedicatedTab implements TabPortApi {
   /** Where and which attachment is registered (calls go out when it is the current route and attachment). */
   private attached: { route: Route; attachment: Attachment; info: Envelope<AttachInfo> } | undefined;
   private attachment: Attachment | undefined;
+  /**
+   * The route of the runtime the SDK watches: the one its last attach() settled on (sdk.ts watches
+   * the runtime an attach answered for, and calls `recover` when that one dies or hangs).
+   */
+  private watched: Route | undefined;
   private everAttached = false;
   /** An attach answer that retrying cannot fix (protocol mismatch, broken local worker). */
   private attachError: Extract<Envelope<AttachInfo>, { ok: false }> | undefined;
@@ -150,6 +155,8 @@ class DedicatedTab implements TabPortApi {
     this.ensureAttached();
     const ready = await this.waitFor(() => this.closing || this.attachError !== undefined || this.isAttached(), Date.now() + ATTACH_BUDGET_MS);
     if (this.attachment !== attachment) return failure('RUNTIME_UNAVAILABLE', 'Superseded by a newer attach.');
+    // Attached or not: the SDK's next `recover` is about this route's runtime.
+    this.watched = this.attached?.route ?? this.route;
     if (this.attachError) return this.attachError;
     if (this.closing) return failure('SDK_DESTROYED', 'SDK destroyed.');
     if (!ready || !this.attached) return failure('RUNTIME_UNAVAILABLE', 'No leader tab took this tab in time.');
@@ -213,11 +220,15 @@ class DedicatedTab implements TabPortApi {
   /**
    * The runtime this tab reached died or hung (sdk.ts's watch). A leader restarts its worker; a
    * follower asks who leads, and takes over if the leader tab itself stays silent (`checkLeader`).
+   * A tab that became the leader after the SDK attached (its predecessor closed, crashed or hung)
+   * hears of the predecessor's runtime here: its own is new and nobody found it at fault, so it
+   * stays. Restarting it threw away the fresh worker with this tab's attach in flight (5 s lost)
+   * and made every follower attach a second time.
    */
   recover(_cause: LossCause): void {
     if (this.closing) return;
-    if (this.leadership) this.restartLocal();
-    else this.discover();
+    if (!this.leadership) this.discover();
+    else if (sameRoute(this.watched, this.route)) this.restartLocal();
   }
 
   private retire(): void {
