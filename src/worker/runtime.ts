@@ -775,7 +775,8 @@ export class Runtime {
       if (loaded && !this.tabsHandedSeen) this.seen.merge(loaded.seen);
       if (this.connection.state === 'connected' || this.ended) return;
       const state = this.cache.cachedState();
-      if (state) this.broadcast({ name: 'cached_state', payload: state });
+      if (!state) return;
+      for (const tab of this.tabs.values()) if (tab.wantsConnection && !handedRecord(tab)) this.postTo(tab, { name: 'cached_state', payload: state });
     });
   }
 
@@ -803,7 +804,7 @@ export class Runtime {
     if (customerId !== undefined) this.postTo(record, { name: 'customer_id', payload: customerId });
     if (this.connection.state === 'connected' && this.lastConnected) {
       this.postTo(record, { name: 'connected', payload: this.lastConnected });
-    } else if (customerId !== undefined && this.cache.customerId === customerId) {
+    } else if (customerId !== undefined && this.cache.customerId === customerId && !handedRecord(record)) {
       // Attached while (re)connecting: what the cache holds, to paint until `connected`.
       const state = this.cache.cachedState();
       if (state) this.postTo(record, { name: 'cached_state', payload: state });
@@ -928,6 +929,18 @@ export class Runtime {
 interface LiveEvent {
   event: SdkEvent;
   skip: string | undefined;
+}
+
+/**
+ * Whether the tab attached with its own record of what it was told: it has its state painted, so
+ * it is not offered the cache to paint (`cached_state`). The cache may hold events the tab was
+ * never told of (a hung dedicated-mode leader's page relays nothing, while its worker goes on
+ * receiving and storing), and a tab counts what `cached_state` shows as told: the catch-up's
+ * `incoming_event` for it would then be dropped as a repeat. The catch-up gives such a tab what it
+ * lacks instead.
+ */
+function handedRecord(tab: TabRecord): boolean {
+  return Array.isArray(tab.hello.seen) && tab.hello.seen.length > 0;
 }
 
 /** The chat a live event is about, if any: its catch-up must come first. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../emulator/server';
-import { outboxKey } from '../../src/shared/cache-records';
+import { chatKey, outboxKey } from '../../src/shared/cache-records';
 import { isOutboxReceipt } from '../../src/shared/contract';
 import type { CachedStatePayload, Chat, ListChatsResult } from '../../src/shared/types';
 import { idbStorage, type KeyValueStore } from '../../src/worker/storage';
@@ -137,6 +137,39 @@ describe('a runtime that restarts with its memory wiped', () => {
       await vi.waitFor(() => expect(b.texts()).toEqual(['two']));
       await agentSays(slow.url, organizationId, chat.id, 'three');
       await vi.waitFor(() => expect(b.texts()).toEqual(['two', 'three']));
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a tab that brings its record is not offered a cache holding what it was never told, and gets that as incoming_event', async () => {
+    // A dedicated-mode leader tab hangs: its page relays nothing, while its worker (`first`) goes
+    // on receiving and storing. A follower's new runtime (`second`) on the same storage reads that
+    // cache before its login completes (a slow service makes the order certain).
+    const slow = await startEmulator({ port: 0, latencyMs: 400 });
+    try {
+      const organizationId = `cache-${randomUUID()}`;
+      const storage = idbStorage(organizationId);
+      const browser = new Browser(slow.url, organizationId);
+      const first = runtimeFor(slow.url, organizationId, storage);
+      const hungLeader = tab(first, browser, { tabId: 'leader' });
+      await connected(hungLeader, 1, LOGIN_WAIT);
+      const chat = await startChat(hungLeader);
+      const told = [{ chatId: chat.id, threadId: chat.thread!.id, eventIds: chat.thread!.events.map((event) => event.id) }];
+      await agentSays(slow.url, organizationId, chat.id, 'said while the leader hangs');
+      await vi.waitFor(() => expect(hungLeader.texts()).toEqual(['said while the leader hangs']));
+      const customerId = hungLeader.payloads('customer_id')[0] as string;
+      await vi.waitFor(async () => expect(JSON.stringify(await storage.getMany([chatKey(customerId, chat.id)]))).toContain('said while the leader hangs'));
+
+      const second = runtimeFor(slow.url, organizationId, storage);
+      const follower = tab(second, browser, { tabId: 'follower', seen: told });
+      await connected(follower, 1, LOGIN_WAIT);
+      await vi.waitFor(() => expect(follower.texts()).toEqual(['said while the leader hangs']));
+      // A tab counts what cached_state shows as told (sdk.ts), and would drop the incoming_event.
+      const offered = follower.payloads('cached_state') as CachedStatePayload[];
+      expect(offered.flatMap((state) => state.chats).flatMap((known) => known.thread?.events ?? []).map((event) => (event.type === 'message' ? event.text : ''))).not.toContain(
+        'said while the leader hangs',
+      );
     } finally {
       await slow.close();
     }
