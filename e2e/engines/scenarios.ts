@@ -12,6 +12,8 @@ import './env';
 
 /** Generous: WebKit over WebDriver classic runs one command at a time, for every tab. */
 const POLL = { timeout: 20_000, interval: 150 };
+/** A dedicated-mode takeover after the leader tab closes: well under a second; the rest is margin for a loaded machine. */
+const TAKEOVER = { timeout: 10_000, interval: 150 };
 
 // Page side: self-contained functions (they run in the tab, sent as source text).
 const countEvents = (tab: Tab, name: string) => tab.evaluate((n) => window.sdkEvents.filter((event) => event.name === n).length, name);
@@ -150,7 +152,7 @@ export function engineScenarios({ name, launch, cannot = {} }: EngineSuite): voi
       await leader.close();
       await agentSays('agent during the handover');
       for (const tab of [b, c]) {
-        await expect.poll(() => runtimeStatus(tab).catch(() => undefined), POLL).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
+        await expect.poll(() => runtimeStatus(tab).catch(() => undefined), TAKEOVER).toMatchObject({ mode: 'dedicated', tabs: 2, connection: 'connected' });
         expect((await runtimeStatus(tab)).epoch).not.toBe(epoch);
       }
       await expect.poll(() => emulator.openConnections(org), POLL).toBe(1);
