@@ -15,8 +15,24 @@ export const BUDGETS = {
   /** Sockets and logins at the server for any number of tabs of one browser. */
   socketsPerBrowser: 1,
   loginsPerBrowser: 1,
-  /** Median `init()` → `connected` of a tab opened while others are connected. */
-  warmConnectedMs: 30,
+  /**
+   * Start-up against the official SDK in the same run, as ratios of p50s (issue 16): absolute times
+   * are not stable on these shared machines, a ratio of two SDKs measured side by side is. Clean
+   * method (bench/clean.ts). "Loopback" is the `init` and `walk` scenarios (no added latency);
+   * `atRttMs` is the latency scenario's round trip the other two are checked at.
+   * Until issue 16 the warm tab had an absolute budget instead: p50 < 30 ms, Playwright method.
+   */
+  startup: {
+    /** A tab opened while 2 others are connected: `init()` → `connected`. */
+    warmRatioLoopback: 0.8,
+    warmRatioAtRtt: 0.1,
+    /** The first tab of a fresh browser context: `init()` → `connected`. */
+    coldRatioLoopback: 1.5,
+    coldRatioAtRtt: 1.0,
+    /** Pages 2–5 of a 5-page walk in one tab: navigation start → `connected`. */
+    walkLaterPagesRatio: 0.5,
+    atRttMs: 150,
+  },
   /** sendEvent round-trip median, at most this many times the official SDK's. */
   sendEventP50Ratio: 1.2,
   /**

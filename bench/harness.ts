@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { Emulator } from '../emulator/server';
+import type { CleanHarness } from './clean';
 // Also brings in the `window.bench` declaration the evaluate callbacks use.
 import type {} from './pages/harness';
 
@@ -35,6 +36,13 @@ export interface Bench {
   buildDir: string;
   manifest: Record<string, ManifestChunk>;
   quick: boolean;
+  /** Round trips (ms) the latency scenario runs at (`--rtt`). */
+  rtts: readonly number[];
+  /**
+   * The clean start-up method (bench/clean.ts): a second Chromium over a raw CDP pipe, launched on
+   * first use and kept for the rest of the run.
+   */
+  clean(): Promise<CleanHarness>;
   log(message: string): void;
 }
 

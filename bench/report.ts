@@ -6,7 +6,7 @@ import { ratio } from './stats';
 
 export interface Report {
   machine: MachineInfo;
-  options: { quick: boolean; only: string[] | undefined };
+  options: { quick: boolean; only: string[] | undefined; rtts?: readonly number[] };
   durationS: number;
   scenarios: Array<{ name: string; title: string; result?: ScenarioResult; error?: string }>;
 }

@@ -13,6 +13,9 @@ import { startEmulator, type Emulator } from '../emulator/server';
 import { parseArgs, USAGE, type BenchArgs } from './args';
 import type { Bench, ManifestChunk } from './harness';
 import { machineInfo } from './machine';
+import { CleanHarness } from './clean';
+import { RawChromium } from './raw-chromium';
+import { ReportBoard } from './reports';
 import { budgetsOf, renderMarkdown, type Report } from './report';
 import type { Scenario } from './results';
 import { bytes } from './scenarios/bytes';
@@ -63,10 +66,11 @@ async function main(): Promise<number> {
   const manifest = await buildPages();
   const emulators: Emulator[] = [];
   let web: StaticServer | undefined;
+  let clean: Promise<CleanHarness> | undefined;
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const report: Report = {
     machine: machineInfo(browser.version()),
-    options: { quick: args.quick, only: args.only },
+    options: { quick: args.quick, only: args.only, rtts: args.rtts },
     durationS: 0,
     scenarios: [],
   };
@@ -77,7 +81,23 @@ async function main(): Promise<number> {
     const cappedEmulator = await startEmulator({ port: 0 });
     emulators.push(cappedEmulator);
     web = await serveDirectory(buildDir);
-    const bench: Bench = { browser, emulator, cappedEmulator, web: web.url, buildDir, manifest, quick: args.quick, log };
+    const launchClean = async () => {
+      const [raw, reports] = await Promise.all([RawChromium.launch(), ReportBoard.start()]);
+      log(`clean start-up method: a second Chromium ${await raw.version()} over a raw CDP pipe, page reports to ${reports.url}`);
+      return new CleanHarness(raw, reports);
+    };
+    const bench: Bench = {
+      browser,
+      emulator,
+      cappedEmulator,
+      web: web.url,
+      buildDir,
+      manifest,
+      quick: args.quick,
+      rtts: args.rtts,
+      clean: () => (clean ??= launchClean()),
+      log,
+    };
     log(`emulator ${emulator.url} (uncapped), ${cappedEmulator.url} (default cap), pages ${web.url}, Chromium ${browser.version()}`);
 
     for (const scenario of selected) {
@@ -92,6 +112,9 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    const cleanHarness = await clean?.catch(() => undefined);
+    await cleanHarness?.browser.close();
+    await cleanHarness?.reports.close();
     await browser.close();
     await web?.close();
     for (const emulator of emulators) await emulator.close();

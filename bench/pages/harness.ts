@@ -50,6 +50,26 @@ export interface BenchState {
   runtimeStatus(timeoutMs: number): Promise<unknown>;
 }
 
+/**
+ * What a page opened with `?report=URL&run=ID` posts to the bench (bench/reports.ts) by itself, so
+ * that the harness waits for it without touching the page: `connected` (or `disconnected` before
+ * it) once per page load, then `sends` when asked for sends.
+ */
+export interface PageReport {
+  run: string;
+  type: 'connected' | 'disconnected' | 'sends' | 'error';
+  sdk: BenchState['sdk'];
+  /** The walk's page number (`?step=`), 1 on a page outside a walk. */
+  step: number;
+  /** `performance.now()` just before `init()` (milliseconds since this page's navigation start). */
+  initAt: number;
+  /** `performance.now()` at the first `connected`. */
+  connectedAt?: number;
+  reason?: string;
+  /** `sends`: each sendEvent's round trip, in order. */
+  rtts?: number[];
+}
+
 /** The bench sends agent messages with texts starting with this; anything else is not counted. */
 export const AGENT_PREFIX = 'bench:';
 
@@ -99,14 +119,18 @@ export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: n
     },
   };
 
+  const autopilot = reportingAutopilot(state);
   sdk.on('connected', () => {
     state.lifecycle.push({ event: 'connected', at: now() });
-    state.connectedAt ??= performance.now();
+    if (state.connectedAt !== undefined) return;
+    state.connectedAt = performance.now();
+    autopilot?.connected();
   });
   sdk.on('disconnected', (payload: { reason?: string } | undefined) => {
     const reason = payload?.reason ?? 'unknown';
     state.lifecycle.push({ event: 'disconnected', at: now(), reason });
     state.disconnectReason ??= reason;
+    if (state.connectedAt === undefined) autopilot?.failed(reason);
   });
   sdk.on('incoming_event', (payload: { event?: { type?: string; text?: unknown } }) => {
     const at = now();
@@ -122,6 +146,46 @@ export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: n
     if (state.recording) arrivals.set(text, at);
   });
   window.bench = state;
+}
+
+/**
+ * With `?report=URL&run=ID`, the page reports by itself and carries on alone: `connected` as soon as
+ * it is stamped; then, with `?walk=N&step=K&dwell=MS`, the next page of the walk after `dwell` ms (a
+ * navigation the page starts, as a visitor's click does); with `?sends=N`, a chat and N sequential
+ * sendEvents after 5 unmeasured ones, then their round trips.
+ */
+function reportingAutopilot(state: BenchState): { connected(): void; failed(reason: string): void } | undefined {
+  const url = query('report');
+  const run = query('run');
+  if (url === undefined || run === undefined) return undefined;
+  const step = Number(query('step') ?? '1');
+  const post = (report: Omit<PageReport, 'run' | 'sdk' | 'step' | 'initAt'>) => {
+    const body = JSON.stringify({ run, sdk: state.sdk, step, initAt: state.initAt, ...report } satisfies PageReport);
+    // A beacon outlives the page (the walk navigates right after); fetch is the fallback if its queue is full.
+    if (!navigator.sendBeacon(url, body)) void fetch(url, { method: 'POST', body, keepalive: true, mode: 'no-cors' });
+  };
+  return {
+    connected() {
+      post({ type: 'connected', connectedAt: state.connectedAt! });
+      const pages = Number(query('walk') ?? '0');
+      if (step < pages) {
+        const next = new URL(location.href);
+        next.searchParams.set('step', String(step + 1));
+        setTimeout(() => location.assign(next), Number(query('dwell') ?? '200'));
+      }
+      const sends = Number(query('sends') ?? '0');
+      if (sends > 0) {
+        void (async () => {
+          const chatId = await state.startChat();
+          await state.sendMany(chatId, 5);
+          post({ type: 'sends', rtts: await state.sendMany(chatId, sends) });
+        })().catch((error: unknown) => post({ type: 'error', reason: String(error) }));
+      }
+    },
+    failed(reason) {
+      post({ type: 'disconnected', reason });
+    },
+  };
 }
 
 export function query(name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../bench/args';
+import { DEFAULT_RTTS, parseArgs } from '../../bench/args';
 import { heapBreakdown } from '../../bench/cdp';
 import { renderMarkdown, type Report } from '../../bench/report';
 import { eagerChunks } from '../../bench/scenarios/bytes';
@@ -9,11 +9,11 @@ const SCENARIOS = ['bytes', 'send', 'memory'];
 
 describe('parseArgs', () => {
   it('defaults to a full run that fails on a budget', () => {
-    expect(parseArgs([], SCENARIOS)).toEqual({ quick: false, only: undefined, failOnBudget: true, help: false });
+    expect(parseArgs([], SCENARIOS)).toEqual({ quick: false, only: undefined, rtts: DEFAULT_RTTS, failOnBudget: true, help: false });
   });
 
   it('reads --quick, --no-fail and --only in both spellings', () => {
-    expect(parseArgs(['--quick', '--no-fail', '--only', 'send,memory'], SCENARIOS)).toEqual({ quick: true, only: ['send', 'memory'], failOnBudget: false, help: false });
+    expect(parseArgs(['--quick', '--no-fail', '--only', 'send,memory'], SCENARIOS)).toEqual({ quick: true, only: ['send', 'memory'], rtts: DEFAULT_RTTS, failOnBudget: false, help: false });
     expect(parseArgs(['--only=bytes'], SCENARIOS).only).toEqual(['bytes']);
   });
 
@@ -22,6 +22,14 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--fast'], SCENARIOS)).toThrow(/unknown argument: --fast/);
     expect(() => parseArgs(['--only'], SCENARIOS)).toThrow(/--only needs/);
     expect(() => parseArgs(['--only='], SCENARIOS)).toThrow(/--only needs/);
+  });
+
+  it('reads --rtt as whole milliseconds, sorted and without repeats', () => {
+    expect(parseArgs(['--rtt', '150,0,50,0'], SCENARIOS).rtts).toEqual([0, 50, 150]);
+    expect(parseArgs(['--rtt=100'], SCENARIOS).rtts).toEqual([100]);
+    expect(() => parseArgs(['--rtt', '50,fast'], SCENARIOS)).toThrow(/--rtt: whole milliseconds/);
+    expect(() => parseArgs(['--rtt', '-5'], SCENARIOS)).toThrow(/--rtt: whole milliseconds/);
+    expect(() => parseArgs(['--rtt'], SCENARIOS)).toThrow(/--rtt needs/);
   });
 });
 
