@@ -22,6 +22,7 @@ import { bytes } from './scenarios/bytes';
 import { connections } from './scenarios/connections';
 import { fanout } from './scenarios/fanout';
 import { initTime } from './scenarios/init-time';
+import { latency } from './scenarios/latency';
 import { memory } from './scenarios/memory';
 import { recovery } from './scenarios/recovery';
 import { sendEvent } from './scenarios/send-event';
@@ -29,7 +30,7 @@ import { throughput } from './scenarios/throughput';
 import { walk } from './scenarios/walk';
 import { serveDirectory, type StaticServer } from './static-server';
 
-const SCENARIOS: readonly Scenario[] = [bytes, connections, initTime, sendEvent, fanout, throughput, walk, memory, recovery];
+const SCENARIOS: readonly Scenario[] = [bytes, connections, initTime, sendEvent, fanout, throughput, walk, latency, memory, recovery];
 
 const benchDir = import.meta.dirname;
 const tmpDir = join(benchDir, '.tmp');
