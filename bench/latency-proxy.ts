@@ -12,6 +12,21 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+/** What a traced proxy saw, for bench/trace-start.ts: times are `performance.now()` in this process. */
+export interface ProxyEvent {
+  /** When the bytes reached the proxy (sent by the client, or by the server for `down`). */
+  at: number;
+  /** When they leave the proxy towards the other side. */
+  releasedAt: number;
+  connection: number;
+  direction: 'up' | 'down';
+  bytes: number;
+  /** The chunk's first line when it starts an HTTP request or response (`GET /x HTTP/1.1`, `HTTP/1.1 200 OK`). */
+  line?: string;
+}
+
+const HTTP_LINE = /^(?:(?:GET|POST|PUT|OPTIONS|HEAD|DELETE|PATCH) \S+ HTTP\/1\.1|HTTP\/1\.1 \d{3}[^\r\n]*)/;
+
 export interface LatencyProxy {
   /** e.g. `http://127.0.0.1:40123`: the target's URL with the proxy's port. */
   url: string;
@@ -33,13 +48,15 @@ class DelayedDirection {
     private readonly delayMs: number,
     /** Nothing leaves before this time (the handshake's round trip, for the client's first bytes). */
     private readonly notBefore: number,
+    private readonly trace?: (chunk: Buffer, at: number, releasedAt: number) => void,
   ) {}
 
   /** `null` is the end of the stream (a FIN), delayed like data. */
   push(chunk: Buffer | null): void {
-    const at = Math.max(performance.now(), this.notBefore) + this.delayMs;
-    this.last = Math.max(this.last, at);
+    const now = performance.now();
+    this.last = Math.max(this.last, Math.max(now, this.notBefore) + this.delayMs);
     this.queue.push({ at: this.last, chunk });
+    if (chunk !== null) this.trace?.(chunk, now, this.last);
     this.schedule();
   }
 
@@ -74,17 +91,25 @@ class DelayedDirection {
 }
 
 /** Starts a proxy to `target` (an http:// URL on loopback) that adds `rttMs` of round trip. */
-export async function startLatencyProxy(target: string, rttMs: number): Promise<LatencyProxy> {
+export async function startLatencyProxy(target: string, rttMs: number, trace?: (event: ProxyEvent) => void): Promise<LatencyProxy> {
   const { hostname, port } = new URL(target);
   const oneWay = rttMs / 2;
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     const connectedAt = performance.now();
+    const connection = ++connections;
     const upstream = createConnection({ host: hostname, port: Number(port), allowHalfOpen: true, noDelay: true });
     sockets.add(client);
     sockets.add(upstream);
-    const up = new DelayedDirection(upstream, oneWay, connectedAt + rttMs);
-    const down = new DelayedDirection(client, oneWay, 0);
+    const traced = (direction: 'up' | 'down') =>
+      trace &&
+      ((chunk: Buffer, at: number, releasedAt: number) => {
+        const line = HTTP_LINE.exec(chunk.subarray(0, 200).toString('latin1'))?.[0];
+        trace({ at, releasedAt, connection, direction, bytes: chunk.length, ...(line === undefined ? {} : { line }) });
+      });
+    const up = new DelayedDirection(upstream, oneWay, connectedAt + rttMs, traced('up'));
+    const down = new DelayedDirection(client, oneWay, 0, traced('down'));
     client.on('data', (chunk: Buffer) => up.push(chunk));
     upstream.on('data', (chunk: Buffer) => down.push(chunk));
     // A side that closes without a FIN (destroyed) still ends the other, after the delay like a FIN.
