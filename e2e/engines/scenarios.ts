@@ -354,7 +354,10 @@ export function engineScenarios({ name, launch, cannot = {} }: EngineSuite): voi
         await tab.goto(demoUrl(org, { step: String(step) }));
         await tab.waitFor(() => window.sdkEvents?.some((event) => event.name === 'connected') ?? false, undefined, 20_000);
         timings.push(Date.now() - started);
-        await expect.poll(() => painted(tab), POLL).toContain('live:hello');
+        // The conversation is on every page: from the cache (`cached_state`, when the page's
+        // runtime read it before its login answered: an engine without extendedLifetime starts a
+        // worker per page) or from the server, whichever came first (the demo paints it once).
+        await expect.poll(async () => (await painted(tab)).filter((item) => item.endsWith(':hello')), POLL).toHaveLength(1);
       }
       await emulator.agentSays(org, chat.id, 'to the last page');
       await expect.poll(() => receivedTexts(tab), POLL).toEqual(['to the last page']);
