@@ -84,7 +84,7 @@ test('npm pack ships the build, README, LICENSE and package.json only, usable fr
   );
   const probe = JSON.parse(execFileSync(process.execPath, [join(work, 'probe.mjs')], { cwd: work, encoding: 'utf8' })) as unknown;
   const refusal = [true, 'VALIDATION', 'organizationId'];
-  expect(probe).toEqual({ esm: ['SDK_VERSION', 'SdkError', 'init'], cjs: ['SDK_VERSION', 'SdkError', 'init'], esmRefusal: refusal, cjsRefusal: refusal });
+  expect(probe).toEqual({ esm: ['SDK_VERSION', 'SdkError', 'init', 'warmUp'], cjs: ['SDK_VERSION', 'SdkError', 'init', 'warmUp'], esmRefusal: refusal, cjsRefusal: refusal });
 
   // The declarations type an app's code, for `import` and for `require`, under Node's resolution.
   execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(work, 'tsconfig.json')], { cwd: work, encoding: 'utf8' });
