@@ -11,6 +11,15 @@
  * Until the catch-up knows which chats it will ask about (it waits for the stored cache first),
  * every chat's events wait; then those of chats it will not ask about go at once.
  */
+import type { SdkEvent } from '../shared/pushes';
+
+/** The chat a live event is about, if any: the gate holds it until that chat's catch-up. */
+export function chatIdOf(event: SdkEvent): string | undefined {
+  if (event.name === 'incoming_chat') return event.payload.chat.id;
+  const payload = event.payload as { chatId?: unknown } | undefined;
+  return typeof payload?.chatId === 'string' ? payload.chatId : undefined;
+}
+
 export class CatchUpGate<T> {
   /** Which login the gate is closed for; a stale catch-up (the socket dropped, a new login began) cannot open the new one. */
   private login = 0;

@@ -28,7 +28,7 @@ import type { Json } from '../shared/validate';
 import { customerDataFrom } from '../shared/validate-data';
 import { SDK_VERSION } from '../shared/version';
 import { SeenLedger, sameDelivery } from './seen-ledger';
-import { CatchUpGate } from './catch-up-gate';
+import { CatchUpGate, chatIdOf } from './catch-up-gate';
 import { SneakPeekThrottle } from './sneak-peeks';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
@@ -305,7 +305,7 @@ export class Runtime {
     };
     this.tabs.set(hello.tabId, record);
     this.seen.merge(hello.seen);
-    if (Array.isArray(hello.seen) && hello.seen.length > 0) this.tabsHandedSeen = true;
+    if (handedRecord(record)) this.tabsHandedSeen = true;
     if (this.ended) {
       link.post(this.successor ?? { kind: 'destroyed', reason: 'runtime_destroyed' });
       return this.session(record);
@@ -924,7 +924,6 @@ export class Runtime {
   }
 }
 
-/** The methods whose answers the cache keeps (see `cacheSlot`); each is one request. */
 /** A live push's event, and the tab it skips (the one whose request it answered). */
 interface LiveEvent {
   event: SdkEvent;
@@ -943,13 +942,7 @@ function handedRecord(tab: TabRecord): boolean {
   return Array.isArray(tab.hello.seen) && tab.hello.seen.length > 0;
 }
 
-/** The chat a live event is about, if any: its catch-up must come first. */
-function chatIdOf(event: SdkEvent): string | undefined {
-  if (event.name === 'incoming_chat') return event.payload.chat.id;
-  const payload = event.payload as { chatId?: unknown } | undefined;
-  return typeof payload?.chatId === 'string' ? payload.chatId : undefined;
-}
-
+/** The methods whose answers the cache keeps (see `cacheSlot`); each is one request. */
 type CacheableMethod = 'listChats' | 'getChat' | 'listThreads';
 
 type CacheableResult = Outcome<CacheableMethod>['result'];
