@@ -8,7 +8,8 @@
  * ```
  */
 import { resolveConfig } from './config';
-import { createSdk, warmUpRuntime, type CustomerSDK } from './sdk';
+import { createSdk, type CustomerSDK } from './sdk';
+import { warmUpRuntime } from './warm-up';
 import type { InitConfig } from '../shared/types';
 
 export type { CustomerSDK } from './sdk';

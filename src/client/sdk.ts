@@ -4,24 +4,25 @@
  */
 import type * as Comlink from 'comlink';
 import type { DestroyOptions, RuntimeMessage, RuntimeRestarts, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import { uploadUrl, workerName } from '../shared/contract';
+import { uploadUrl } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
 import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
-import { incarnationName, queryLiveIncarnation } from '../shared/supervision';
+import { queryLiveIncarnation } from '../shared/supervision';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { attachTo, type Attached } from './attach';
 import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
-import { SeenEvents, type SeenSnapshot } from '../shared/seen';
+import { SeenEvents } from '../shared/seen';
 import { TIMED_OUT, withDeadline } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, storedTabId, type TabClaim } from './tab';
-import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode, type TransportOptions } from './transport';
+import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode } from './transport';
+import { takeWarmed, transportOptions, workerBase } from './warm-up';
 import type { Outbox } from './outbox';
 import type { SupervisedTab } from './supervise';
 import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS } from './timeouts';
@@ -103,41 +104,6 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
   const promise = new Promise<never>((_, reject) => (fire = () => reject(LOST)));
   promise.catch(() => undefined);
   return { promise, fire };
-}
-
-/** The name of a config's SharedWorker before any incarnation suffix. */
-function workerBase(config: ResolvedConfig): string {
-  return workerName(runtimeConfig(config)) + (config.extendedLifetime ? '' : '|short-lived');
-}
-
-function transportOptions(config: ResolvedConfig, incarnation: number, seen: () => SeenSnapshot[]): TransportOptions {
-  return {
-    name: incarnationName(workerBase(config), incarnation),
-    extendedLifetime: config.extendedLifetime,
-    key: workerName(runtimeConfig(config)),
-    ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
-    seen,
-  };
-}
-
-/** Shared workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
-const warmed = new Map<string, Transport>();
-
-function takeWarmed(base: string): Transport | undefined {
-  const transport = warmed.get(base);
-  warmed.delete(base);
-  return transport;
-}
-
-/**
- * Starts the shared runtime's worker for `config` now, so that a later `init()` with the same
- * config finds it booted. Only the worker starts: no token, socket or login until `init()`.
- * Does nothing where the tab would not use a SharedWorker (dedicated or inline mode).
- */
-export function warmUpRuntime(config: ResolvedConfig): void {
-  if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
-  const base = workerBase(config);
-  if (!warmed.has(base)) warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
 }
 
 export function createSdk(config: ResolvedConfig): CustomerSDK {

@@ -1,0 +1,44 @@
+/**
+ * Where a tab's SharedWorker comes from: its name and options for a config, and the workers
+ * `warmUp()` started before `init()` (see index.ts), which the tab's first attach goes through.
+ */
+import { workerName } from '../shared/contract';
+import type { SeenSnapshot } from '../shared/seen';
+import { incarnationName } from '../shared/supervision';
+import { runtimeConfig, type ResolvedConfig } from './config';
+import { chooseMode, openSharedTransport, type Transport, type TransportOptions } from './transport';
+
+/** The name of a config's SharedWorker before any incarnation suffix. */
+export function workerBase(config: ResolvedConfig): string {
+  return workerName(runtimeConfig(config)) + (config.extendedLifetime ? '' : '|short-lived');
+}
+
+export function transportOptions(config: ResolvedConfig, incarnation: number, seen: () => SeenSnapshot[]): TransportOptions {
+  return {
+    name: incarnationName(workerBase(config), incarnation),
+    extendedLifetime: config.extendedLifetime,
+    key: workerName(runtimeConfig(config)),
+    ...(config.workerUrl ? { workerUrl: config.workerUrl } : {}),
+    seen,
+  };
+}
+
+/** Shared workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
+const warmed = new Map<string, Transport>();
+
+export function takeWarmed(base: string): Transport | undefined {
+  const transport = warmed.get(base);
+  warmed.delete(base);
+  return transport;
+}
+
+/**
+ * Starts the shared runtime's worker for `config` now, so that a later `init()` with the same
+ * config finds it booted. Only the worker starts: no token, socket or login until `init()`.
+ * Does nothing where the tab would not use a SharedWorker (dedicated or inline mode).
+ */
+export function warmUpRuntime(config: ResolvedConfig): void {
+  if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
+  const base = workerBase(config);
+  if (!warmed.has(base)) warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
+}
