@@ -146,7 +146,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     if (destroyed) return;
     switch (message.kind) {
       case 'event': {
-        if (message.name === 'connected' || message.name === 'disconnected') connected = message.name === 'connected';
+        if (message.name === 'connected' || message.name === 'disconnected') {
+          // The app sees `connected` and `disconnected` alternate. A tab that attaches again to the
+          // runtime it is connected through (a dedicated-mode follower attaches to a new leader
+          // both from its announcement and from recovery) gets `connected` replayed once more.
+          if (message.name === 'connected' && connected) return;
+          connected = message.name === 'connected';
+        }
         if (message.name === 'incoming_event') {
           // Told twice (a replaced runtime's catch-up reaches tabs that had it): once is enough.
           if (!seen.noteEvent(message.payload.chatId, message.payload.event)) return;
