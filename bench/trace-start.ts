@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/trace-start.ts [RTT_MS] [cold|warm]`: the network timeline of one start-up of each
+ * `npx tsx bench/trace-start.ts [RTT_MS] [cold|warm|after-page]`: the network timeline of one start-up of each
  * SDK at a round trip (default 150 ms, cold), as the latency proxies see it: every HTTP request and
  * response line and every WebSocket frame, with the time it left the browser (or the server) and the
  * time it arrived, counted from the moment the measured tab was opened. It shows which round trips of
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { startEmulator } from '../emulator/server';
-import { CleanHarness, type Endpoints } from './clean';
+import { CleanHarness, widgetAfterPage, type Endpoints } from './clean';
 import { newOrganization, SDKS, type SdkKind } from './harness';
 import { startLatencyProxy, type ProxyEvent } from './latency-proxy';
 import { RawChromium } from './raw-chromium';
@@ -18,7 +18,7 @@ import { ReportBoard } from './reports';
 import { serveDirectory } from './static-server';
 
 const rttMs = Number(process.argv[2] ?? '150');
-const mode = process.argv[3] === 'warm' ? 'warm' : 'cold';
+const mode = process.argv[3] === 'warm' || process.argv[3] === 'after-page' ? process.argv[3] : 'cold';
 const buildDir = join(import.meta.dirname, '.tmp', 'build');
 
 process.env.BENCH_OUT_DIR = buildDir;
@@ -48,7 +48,8 @@ async function trace(kind: SdkKind): Promise<void> {
       events.length = 0;
       const run = randomUUID();
       const openedAt = performance.now();
-      const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run), run);
+      const extra = mode === 'after-page' ? widgetAfterPage(kind) : {};
+      const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run, extra), run);
       const report = reports[0]!;
       console.log(`\n${kind}, ${mode}, ${rttMs} ms RTT: init() at ${report.initAt.toFixed(0)} ms after navigation start, connected ${(report.connectedAt! - report.initAt).toFixed(0)} ms after init()`);
       console.log('  sent   arrived  connection      bytes  what');

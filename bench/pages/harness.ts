@@ -188,6 +188,18 @@ function reportingAutopilot(state: BenchState): { connected(): void; failed(reas
   };
 }
 
+/**
+ * Runs the widget's start (`init()`): at once, or with `?initAfterLoad=MS` that long after the
+ * page's `load`, as a widget a site loads after its own content. Both SDKs' pages use it alike.
+ */
+export function startWidget(start: () => void): void {
+  const delay = query('initAfterLoad');
+  if (delay === undefined) return start();
+  const later = () => setTimeout(start, Number(delay));
+  if (document.readyState === 'complete') later();
+  else addEventListener('load', later, { once: true });
+}
+
 export function query(name: string): string | undefined {
   return new URLSearchParams(location.search).get(name) ?? undefined;
 }

@@ -3,12 +3,11 @@
  * time from navigation start to `connected` on each page. This SDK asks for SharedWorker
  * `extendedLifetime`, so the worker and its socket outlive each navigation.
  *
- * Clean method (bench/clean.ts; the rows without a prefix and the budget): each page reports by
+ * Clean method (bench/clean.ts; the rows without a prefix): each page reports by
  * itself and starts the next navigation itself, as a visitor's click would, `DWELL_MS` after its
  * `connected`. The old method (Playwright `goto` and `waitForFunction` in the tab) is kept beside it.
  */
 import { BUDGETS } from '../budgets';
-import { ratioBudget } from '../budget-check';
 import { pageUrl, SDKS, waitForOutcome, withTabs, type SdkKind } from '../harness';
 import type { Row, Scenario } from '../results';
 import { summarize } from '../stats';
@@ -70,12 +69,15 @@ export const walk: Scenario = {
       { metric: `${OLD}: pages 2–${PAGES}, p50`, unit: 'ms', official: old.later('official').p50, ours: old.later('ours').p50 },
       { metric: `${OLD}: pages 2–${PAGES}, p99`, unit: 'ms', official: old.later('official').p99, ours: old.later('ours').p99 },
     ];
-    const limit = BUDGETS.startup.walkLaterPagesRatio;
     return {
       rows,
       raw: { walks: results, oldMethod: { walks: oldResults } },
-      notes: [`Clean method: each page reports by beacon and navigates to the next itself ${DWELL_MS} ms after its \`connected\`; see the start-up scenario's note.`],
-      budgets: [ratioBudget(`pages 2–${PAGES} of a walk reach connected ≤ ${limit}× the official SDK (loopback)`, limit, now.later('ours').p50, now.later('official').p50)],
+      notes: [
+        `Clean method: each page reports by beacon and navigates to the next itself ${DWELL_MS} ms after its \`connected\`; see the start-up scenario's note. ` +
+          `The ${BUDGETS.startup.walkLaterPagesRatio}× budget of pages 2–${PAGES} is checked at ${BUDGETS.startup.atRttMs} ms RTT (latency scenario): ` +
+          "on loopback most of a later page's time is loading the page itself, which is the same for both SDKs.",
+      ],
+      budgets: [],
     };
   },
 };

@@ -5,6 +5,7 @@
 import { workerName } from '../shared/contract';
 import type { SeenSnapshot } from '../shared/seen';
 import { incarnationName } from '../shared/supervision';
+import { preloadTokenCode } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { chooseMode, openSharedTransport, type Transport, type TransportOptions } from './transport';
 
@@ -34,11 +35,14 @@ export function takeWarmed(base: string): Transport | undefined {
 
 /**
  * Starts the shared runtime's worker for `config` now, so that a later `init()` with the same
- * config finds it booted. Only the worker starts: no token, socket or login until `init()`.
- * Does nothing where the tab would not use a SharedWorker (dedicated or inline mode).
+ * config finds it booted, and fetches the token code a first tab needs. Only code loads: no token,
+ * socket or login until `init()`. Does nothing where the tab would not use a SharedWorker
+ * (dedicated or inline mode).
  */
 export function warmUpRuntime(config: ResolvedConfig): void {
   if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
   const base = workerBase(config);
-  if (!warmed.has(base)) warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
+  if (warmed.has(base)) return;
+  warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
+  preloadTokenCode(config);
 }
