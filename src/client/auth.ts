@@ -37,8 +37,11 @@ export function createTokenSource(config: AuthConfig): CustomerAuth {
   );
 }
 
-const loadCookieGrant = () => import('./cookie-grant');
-const loadCustomerAuth = () => import('@livechat/customer-auth');
+// One import per module and page, so that a source created after `preloadTokenCode` finds it loaded.
+let cookieGrantModule: Promise<typeof import('./cookie-grant')> | undefined;
+let customerAuthModule: Promise<typeof import('@livechat/customer-auth')> | undefined;
+const loadCookieGrant = () => (cookieGrantModule ??= import('./cookie-grant'));
+const loadCustomerAuth = () => (customerAuthModule ??= import('@livechat/customer-auth'));
 
 /**
  * Fetches the code `createTokenSource` would load on the first token, and asks for no token: a

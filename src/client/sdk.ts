@@ -25,7 +25,7 @@ import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, open
 import { takeWarmed, transportOptions, workerBase } from './warm-up';
 import type { Outbox } from './outbox';
 import type { SupervisedTab } from './supervise';
-import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS } from './timeouts';
+import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS, SUPERVISION_DEFERRAL_MS } from './timeouts';
 import type { UploadFileParams, UploadHandle } from './upload';
 
 /**
@@ -108,6 +108,12 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
 
 export function createSdk(config: ResolvedConfig): CustomerSDK {
   const firstMode = chooseMode(config.mode, config.workerUrl);
+  const base = workerBase(config);
+  const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
+  const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
+  // First of all: the browser routes the connect to the worker (or starts it) while this tab sets
+  // itself up and reads its stored id (a blocking sessionStorage read on a page's first use).
+  const early = locks ? (takeWarmed(base) ?? openSharedTransport(options(0))) : undefined;
   const emitter = new Emitter();
   const auth = createTokenSource(config);
   const runtime = runtimeConfig(config);
@@ -128,6 +134,14 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   /** This tab's wish, sent again when it attaches again (after an eviction, a move, a new leader). */
   let wantsConnection = config.autoConnect;
   const seen = new SeenEvents();
+  /**
+   * Settles at this tab's first `connected` or `disconnected`, or after `SUPERVISION_DEFERRAL_MS`:
+   * what a tab needs only afterwards (watching its runtime) is loaded then, not on the start-up path,
+   * where a chunk's evaluation would delay the token a first tab hands to the runtime.
+   */
+  let startedUp!: () => void;
+  const startUpDone = new Promise<void>((resolve) => (startedUp = resolve));
+  setTimeout(startedUp, SUPERVISION_DEFERRAL_MS);
   /** `outbox: true` only: loaded at init, not paid for by tabs without it. */
   let outbox: Outbox | undefined;
   const outboxReady = config.outbox
@@ -152,6 +166,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
           // both from its announcement and from recovery) gets `connected` replayed once more.
           if (message.name === 'connected' && connected) return;
           connected = message.name === 'connected';
+          startedUp();
         }
         if (message.name === 'incoming_event') {
           // Told twice (a replaced runtime's catch-up reaches tabs that had it): once is enough.
@@ -229,7 +244,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     lost = lossSignal();
     if (next.mode === 'inline') return; // the page is the runtime: it cannot die without the tab
     // Loaded off the start-up path; a tab that moved on meanwhile does not watch this runtime.
-    void supervise().then(({ superviseRuntime, recover }) => {
+    void startUpDone.then(supervise).then(({ superviseRuntime, recover }) => {
       if (destroyed || transport !== next || stopWatch) return;
       stopWatch = superviseRuntime(next, info, heartbeat, (cause) => {
         if (!destroyed && transport === next) recovering ??= recover(supervised, cause, next).finally(() => (recovering = undefined));
@@ -290,11 +305,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   };
 
   const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
-    const base = workerBase(config);
-    const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
-    const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
     const wanted = config.tabId ?? storedTabId() ?? randomId();
-    const settleEarly = locks ? attachEarly(takeWarmed(base) ?? openSharedTransport(options(0)), wanted) : undefined;
+    const settleEarly = early ? attachEarly(early, wanted) : undefined;
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
     const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), locks ? queryLiveIncarnation(locks, base) : -1]);
     claim = tab;

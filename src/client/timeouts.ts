@@ -9,6 +9,11 @@ export const CALL_TIMEOUT_MS = 20_000;
 /** Attaching to the runtime, from the first message to its answer (a cold worker start included). */
 export const ATTACH_TIMEOUT_MS = 15_000;
 
+/**
+ * Longest a tab waits for its first `connected`/`disconnected` before it loads what watches its
+ * runtime (supervise.ts): far below PROBE_INTERVAL_MS, so a runtime dead at start-up is found as soon.
+ */
+export const SUPERVISION_DEFERRAL_MS = 1_000;
 /** How often a tab asks the runtime whether it is alive (a heartbeat) while nothing else is heard. */
 export const PROBE_INTERVAL_MS = 4_000;
 /**
