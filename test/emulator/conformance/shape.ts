@@ -97,14 +97,14 @@ function elements(expected: unknown[], actual: unknown[], path: string, rules: R
   for (const sample of expected) {
     let best: ShapeReport | undefined;
     let bestKinship = -1;
-    // The closest element: fewest problems, then fewest keys beyond the sample, then the most equal
-    // values at its top level: a customer user sample is compared with the customer (`type` equal),
-    // not with an agent whose keys happen to cover it too.
+    // The closest element: fewest problems, then the most equal values at its top level (a customer
+    // user sample is compared with the customer, `type` equal, not with an agent whose keys happen to
+    // cover it too), then fewest keys beyond the sample.
     for (const candidate of actual) {
       const trial: ShapeReport = { problems: [], extra: [] };
       walk(sample, candidate, path, rules, trial);
       const trialKinship = kinship(sample, candidate);
-      if (best === undefined || closer(trial, best) || (tie(trial, best) && trialKinship > bestKinship)) {
+      if (best === undefined || closer(trial, trialKinship, best, bestKinship)) {
         best = trial;
         bestKinship = trialKinship;
       }
@@ -114,13 +114,10 @@ function elements(expected: unknown[], actual: unknown[], path: string, rules: R
   }
 }
 
-function closer(a: ShapeReport, b: ShapeReport): boolean {
+function closer(a: ShapeReport, aKinship: number, b: ShapeReport, bKinship: number): boolean {
   if (a.problems.length !== b.problems.length) return a.problems.length < b.problems.length;
+  if (aKinship !== bKinship) return aKinship > bKinship;
   return a.extra.length < b.extra.length;
-}
-
-function tie(a: ShapeReport, b: ShapeReport): boolean {
-  return a.problems.length === b.problems.length && a.extra.length === b.extra.length;
 }
 
 /** How many top-level primitive values two objects share: only a hint for pairing array elements. */
