@@ -220,7 +220,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const payload = {
       chat_id: chat.id,
       ...openThreadId(chat),
-      user: wireAgent(agent),
+      user: wireAgent(agent, chat),
       reason,
       ...(agent.id === EMULATOR_AGENT.id ? {} : { requester_id: EMULATOR_AGENT.id }),
     };

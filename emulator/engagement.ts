@@ -24,6 +24,22 @@ function buttonIds(greeting: Greeting): string[] {
   );
 }
 
+/**
+ * A button's `user_ids` "Describes users that sent the postback with `"toggled": true`" (data-structures,
+ * Rich message): the customer joins the buttons with that postback id, or leaves them on `toggled: false`.
+ */
+function toggleButton(elements: unknown, postbackId: string, userId: string, toggled: boolean): void {
+  if (!Array.isArray(elements)) return;
+  for (const element of elements) {
+    if (!isObject(element) || !Array.isArray(element.buttons)) continue;
+    for (const button of element.buttons) {
+      if (!isObject(button) || button.postback_id !== postbackId || !Array.isArray(button.user_ids)) continue;
+      const others = button.user_ids.filter((id) => id !== userId);
+      button.user_ids = toggled ? [...others, userId] : others;
+    }
+  }
+}
+
 export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
   accept_greeting: (ctx) => {
     const p = ctx.request.payload;
@@ -94,6 +110,7 @@ export const ENGAGEMENT_HANDLERS: Record<string, Handler> = {
     requiredString(postback.id, 'postback.id');
     if (optionalBoolean(postback.toggled, 'postback.toggled') === undefined) throw invalid('postback.toggled is required and must be a boolean');
     if (event.type !== 'rich_message') throw invalid(`Event ${event.id} is not a rich message`);
+    toggleButton(event.elements, postback.id as string, ctx.customer.id, postback.toggled as boolean);
     const payload = { user_id: ctx.customer.id, chat_id: chat.id, thread_id: thread.id, event_id: event.id, postback };
     return { response: {}, pushes: thread.active ? [{ action: 'incoming_rich_message_postback', payload, echo: true }] : [] };
   },

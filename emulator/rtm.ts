@@ -179,11 +179,18 @@ function login(state: State, session: Session, request: Request, options: RtmOpt
       organization_id: session.organizationId,
       // Groups are online unless the agent API said otherwise; listing the login group makes `availability` follow it.
       online_groups_ids: onlineGroups,
-      customer_groups: { monitoring: { id: session.groupId } },
+      // The widget's configuration files for the group (Login sample); nothing in an SDK fetches them.
+      customer_groups: { monitoring: { id: session.groupId, ...widgetConfigUrls(session.organizationId, session.groupId) } },
     },
     ...(shown === undefined ? {} : { greeting: wireGreeting(shown) }),
   };
   return [{ kind: 'reply', frame: okResponse(request.action, request.requestId, response) }];
+}
+
+/** Where the real service would serve the widget's static and language configuration of a group (relative, as in the docs). */
+function widgetConfigUrls(organizationId: string, groupId: number) {
+  const base = `/licence/${encodeURIComponent(organizationId)}`;
+  return { static_config_url: `${base}/get_static_config.${groupId}.js`, language_config_url: `${base}/v2/localization.en.${groupId}.js` };
 }
 
 function parseBearer(state: State, token: string) {
@@ -283,10 +290,23 @@ function openThread(ctx: Ctx, chat: Chat | undefined, chatInput: Obj) {
     }
     const created = ctx.state.createThread(target, true, threadProps);
     const eventIds = drafts.map((d) => ctx.state.addEvent(target, created, d, ctx.customer.id).id);
+    // "The method updates the requester's events_seen_up_to as if they've seen all chat events" (start_chat,
+    // resume_chat): their own initial events did so already; without any, the new thread is the newest thing.
+    if (eventIds.length === 0) target.seenUpTo[ctx.customer.id] = created.createdAt;
     // `active:false` creates the thread already closed (API), after its initial events were written.
     created.active = active;
     return { chat: target, thread: created, eventIds };
   };
+}
+
+/** `event_ids` of start_chat and resume_chat: "Returned only when the chat was started with initial events." */
+function initialEventIds(eventIds: string[]): { event_ids?: string[] } {
+  return eventIds.length === 0 ? {} : { event_ids: eventIds };
+}
+
+/** The incoming_chat push of the customer's own start or resume: they are its requester. */
+function incomingChat(ctx: Ctx, chat: Chat, thread: Thread) {
+  return { requester_id: ctx.customer.id, chat: wireChat(ctx.state, ctx.session.organizationId, chat, thread) };
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -300,8 +320,8 @@ const HANDLERS: Record<string, Handler> = {
     }
     const { chat, thread, eventIds } = commit();
     return {
-      response: { chat_id: chat.id, thread_id: thread.id, event_ids: eventIds },
-      pushes: [{ action: 'incoming_chat', payload: { chat: wireChat(ctx.state, ctx.session.organizationId, chat, thread) }, echo: true }],
+      response: { chat_id: chat.id, thread_id: thread.id, ...initialEventIds(eventIds) },
+      pushes: [{ action: 'incoming_chat', payload: incomingChat(ctx, chat, thread), echo: true }],
     };
   },
 
@@ -313,8 +333,8 @@ const HANDLERS: Record<string, Handler> = {
     if (isActive(existing)) throw new RtmError('chat_already_active', 'Chat is already active');
     const { chat, thread, eventIds } = commit();
     return {
-      response: { thread_id: thread.id, event_ids: eventIds },
-      pushes: [{ action: 'incoming_chat', payload: { chat: wireChat(ctx.state, ctx.session.organizationId, chat, thread) }, echo: true }],
+      response: { thread_id: thread.id, ...initialEventIds(eventIds) },
+      pushes: [{ action: 'incoming_chat', payload: incomingChat(ctx, chat, thread), echo: true }],
     };
   },
 

@@ -426,6 +426,8 @@ export class State {
     const event: WireEvent = {
       id: `${thread.id}_${thread.events.length + 1}`,
       ...draft,
+      // "Possible values: all (default), agents" (data-structures, Filled form); thread events always carry it.
+      recipients: draft.recipients ?? 'all',
       author_id: authorId,
       created_at: this.timestamp(),
     };
@@ -476,19 +478,24 @@ function customerIdentity(customer: Customer): WireCustomerProfile {
 
 export function wireUsers(state: State, organizationId: string, chat: Chat): WireUser[] {
   const customer = state.customer(organizationId, chat.customerId);
-  const customerUser: WireCustomerUser = { ...customerIdentity(customer), present: true };
-  const users: WireUser[] = [customerUser, ...chat.agents.map((a) => wireAgent(a))];
-  for (const user of users) {
-    const seen = chat.seenUpTo[user.id];
-    if (seen !== undefined) user.events_seen_up_to = seen;
-  }
-  return users;
+  const customerUser: WireCustomerUser = { ...customerIdentity(customer), present: true, events_seen_up_to: eventsSeenUpTo(chat, customer.id) };
+  return [customerUser, ...chat.agents.map((a) => wireAgent(a, chat))];
 }
 
-/** An agent as a chat user: chat users carry no is_bot (greetings and predicted agents do). */
-export function wireAgent(agent: AgentProfile): WireAgentUser {
+/**
+ * When `userId` last caught up with the chat. Every chat user has one (the User samples always carry
+ * `events_seen_up_to`): until a user writes or marks events as seen, it is the chat's start, before
+ * its first event, so nothing counts as seen by someone who has not looked.
+ */
+export function eventsSeenUpTo(chat: Chat, userId: string): string {
+  // A chat is created together with its first thread (rtm.ts openThread), so it always has one here.
+  return chat.seenUpTo[userId] ?? chat.threads[0]!.createdAt;
+}
+
+/** An agent as a user of `chat`: chat users carry no is_bot (greetings and predicted agents do). */
+export function wireAgent(agent: AgentProfile, chat: Chat): WireAgentUser {
   const { is_bot: _bot, ...user } = agent;
-  return { ...user, present: true };
+  return { ...user, present: true, events_seen_up_to: eventsSeenUpTo(chat, agent.id) };
 }
 
 export function wireThread(chat: Chat, thread: Thread): WireThread {
@@ -504,14 +511,13 @@ export function wireThread(chat: Chat, thread: Thread): WireThread {
   };
 }
 
-/** An agent as a greeting names it: no chat-user fields, and no type. */
-function greetingAgent({ id, name, avatar, job_title, is_bot }: AgentProfile) {
-  return { id, name, avatar, job_title, is_bot };
-}
-
-/** The agent `get_predicted_agent` and `request_welcome_message` answer with. */
-export function wirePredictedAgent(agent: AgentProfile) {
-  return { ...greetingAgent(agent), type: 'agent' as const };
+/**
+ * An agent outside a chat, as greetings, `get_predicted_agent` and `request_welcome_message` name it:
+ * no chat-user fields (present, events_seen_up_to), with is_bot and type (the Login sample's
+ * `greeting.agent` has `type`; the incoming_greeting sample leaves it out, the login one is the fuller).
+ */
+export function wirePredictedAgent({ id, name, avatar, job_title, is_bot }: AgentProfile) {
+  return { id, name, avatar, job_title, is_bot, type: 'agent' as const };
 }
 
 export function wireGreeting(greeting: Greeting) {
@@ -524,7 +530,7 @@ export function wireGreeting(greeting: Greeting) {
     ...(greeting.addon === null ? {} : { addon: greeting.addon }),
     is_exit_intent: greeting.isExitIntent,
     event: greeting.event,
-    agent: greetingAgent(greeting.agent),
+    agent: wirePredictedAgent(greeting.agent),
   };
 }
 

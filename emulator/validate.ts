@@ -270,11 +270,18 @@ function richElement(value: unknown, field: string, index: number): Obj {
   return element;
 }
 
-/** Images carry their size and thumbnails; the emulator serves the original for both thumbnails. */
+/**
+ * Images carry their dimensions, byte size and thumbnails (data-structures, File: `size`, `width`,
+ * `height` "only for images"); the emulator serves the original for both thumbnails. The real server
+ * knows the size from the upload; the agent API is told it.
+ */
 function fileDimensions(draft: EventDraft, value: Obj, field: string): void {
-  if (value.width === undefined && value.height === undefined) return;
+  if (value.width === undefined && value.height === undefined && value.size === undefined) return;
   const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
-  if (!ok(value.width) || !ok(value.height)) throw invalid(`${field}.width and ${field}.height must both be positive integers`);
+  if (!ok(value.width) || !ok(value.height) || !ok(value.size)) {
+    throw invalid(`an image needs ${field}.width, ${field}.height and ${field}.size (bytes), all positive integers`);
+  }
+  draft.size = value.size;
   draft.width = value.width;
   draft.height = value.height;
   draft.thumbnail_url = draft.url;

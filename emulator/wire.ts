@@ -125,7 +125,7 @@ export interface WireCustomer extends WireCustomerProfile {
 /** The customer as a user of a chat. */
 export interface WireCustomerUser extends WireCustomerProfile {
   present: boolean;
-  events_seen_up_to?: string;
+  events_seen_up_to: string;
 }
 
 export interface WireAgentUser {
@@ -135,7 +135,7 @@ export interface WireAgentUser {
   avatar: string;
   job_title: string;
   present: boolean;
-  events_seen_up_to?: string;
+  events_seen_up_to: string;
 }
 
 export type WireUser = WireCustomerUser | WireAgentUser;

@@ -62,6 +62,7 @@ describe('agent events', () => {
         properties: {},
         template_id: 'ecommerce',
         elements: [{ ...ecommerce.elements[0], buttons: [{ type: 'url', text: 'Buy', value: 'https://shop.test/buy', target: 'new', postback_id: 'action_0_0', user_ids: [] }] }],
+        recipients: 'all',
         author_id: EMMA,
         created_at: expect.stringMatching(TIMESTAMP),
       },
@@ -86,11 +87,12 @@ describe('agent events', () => {
     await agent('send_event', { organization_id: org, chat_id, author_id: 'emulator-bot@livechat.local', event: { type: 'custom', content: { coupon: 'SPRING10' }, custom_id: 'c-1' } });
     expect((await pushedToAll([a, b], 'incoming_event')).event).toMatchObject({ type: 'custom', content: { coupon: 'SPRING10' }, custom_id: 'c-1', author_id: 'emulator-bot@livechat.local' });
 
-    await agent('send_event', { organization_id: org, chat_id, event: { type: 'file', url: 'https://cdn.test/cat.png', width: 800, height: 600 } });
+    await agent('send_event', { organization_id: org, chat_id, event: { type: 'file', url: 'https://cdn.test/cat.png', width: 800, height: 600, size: 48213 } });
     expect((await pushedToAll([a, b], 'incoming_event')).event).toMatchObject({
       type: 'file',
       name: 'cat.png',
       content_type: 'image/png',
+      size: 48213,
       width: 800,
       height: 600,
       thumbnail_url: 'https://cdn.test/cat.png',
@@ -108,6 +110,7 @@ describe('agent events', () => {
       [{ type: 'form', form_id: 'f', form_type: 'survey', fields: [{ type: 'email', id: 'e' }] }, 'event.form_type'],
       [{ type: 'form', form_id: 'f', form_type: 'prechat', fields: [{ type: 'email' }] }, 'event.fields[0].id'],
       [{ type: 'file', url: 'https://x.test/a.png', width: 10 }, 'event.height'],
+      [{ type: 'file', url: 'https://x.test/a.png', width: 10, height: 10 }, 'event.size'],
     ] as const) {
       const res = await agent('send_event', { organization_id: org, chat_id, event });
       expect(res.status).toBe(400);
@@ -123,7 +126,7 @@ describe('agent events', () => {
     expect(await pushedToAll([a, b], 'event_updated')).toEqual({
       chat_id,
       thread_id,
-      event: { id: body.event_id, type: 'message', text: 'Hello', properties: {}, author_id: EMMA, created_at: expect.stringMatching(TIMESTAMP) },
+      event: { id: body.event_id, type: 'message', text: 'Hello', properties: {}, recipients: 'all', author_id: EMMA, created_at: expect.stringMatching(TIMESTAMP) },
     });
     expect((await a.request('get_chat', { chat_id })).payload.thread.events[1].text).toBe('Hello');
     expect((await agent('update_event', { organization_id: org, chat_id, event_id: 'nope', text: 'x' })).status).toBe(404);
@@ -225,12 +228,14 @@ describe('routing', () => {
 
   it('add_user and remove_user push user_added_to_chat / user_removed_from_chat with reasons, and change the chat users', async () => {
     const { org, a, b, chat_id, thread_id } = await chatWithTwoTabs();
+    const { thread } = (await a.request('get_chat', { chat_id })).payload;
     const res = await agent('add_user', { organization_id: org, chat_id, agent_id: 'second-agent@livechat.local' });
     expect(res.body).toEqual({ delivered: 2 });
     expect(await pushedToAll([a, b], 'user_added_to_chat')).toEqual({
       chat_id,
       thread_id,
-      user: { id: 'second-agent@livechat.local', type: 'agent', name: 'Sam Second', avatar: expect.any(String), job_title: 'Sales', present: true },
+      // Joining, they have seen nothing yet: their marker is the chat's start, before every event.
+      user: { id: 'second-agent@livechat.local', type: 'agent', name: 'Sam Second', avatar: expect.any(String), job_title: 'Sales', present: true, events_seen_up_to: thread.created_at },
       reason: 'manual',
       requester_id: EMMA,
     });

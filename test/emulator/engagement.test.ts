@@ -46,7 +46,7 @@ describe('greetings', () => {
           author_id: 'emulator-agent@livechat.local',
           created_at: expect.stringMatching(TIMESTAMP),
         },
-        agent: { id: 'emulator-agent@livechat.local', name: 'Emma Emulator', avatar: expect.any(String), job_title: 'Support Agent', is_bot: false },
+        agent: { id: 'emulator-agent@livechat.local', name: 'Emma Emulator', avatar: expect.any(String), job_title: 'Support Agent', is_bot: false, type: 'agent' },
       });
     }
     expect(await other.quietFor(50, (f) => f.type === 'push')).toEqual([]);
@@ -321,7 +321,7 @@ describe('group statuses', () => {
 });
 
 describe('send_rich_message_postback', () => {
-  it('answers {} and pushes incoming_rich_message_postback to every tab while the thread is active; validates', async () => {
+  it('answers {}, pushes incoming_rich_message_postback to every tab while the thread is active, toggles the button user_ids; validates', async () => {
     const { org, alice, a, b } = await twoTabs();
     const start = await a.request('start_chat');
     const { chat_id, thread_id } = start.payload;
@@ -340,6 +340,15 @@ describe('send_rich_message_postback', () => {
     });
     expect(errorOf(await a.request('send_rich_message_postback', { chat_id, thread_id, event_id: 'nope', postback }))).toMatchObject({ type: 'not_found' });
     expect(errorOf(await a.request('send_rich_message_postback', { chat_id, thread_id, event_id: `${thread_id}_0`, postback }))).toMatchObject({ type: 'not_found' });
+
+    // The button names who toggled it on, once, and forgets them when they toggle it off.
+    const userIds = async () => (await a.request('get_chat', { chat_id })).payload.thread.events[0].elements[0].buttons[0].user_ids;
+    expect(await userIds()).toEqual([alice.customerId]);
+    await a.request('send_rich_message_postback', { chat_id, thread_id, event_id: body.event_id, postback });
+    expect(await userIds()).toEqual([alice.customerId]);
+    await a.request('send_rich_message_postback', { chat_id, thread_id, event_id: body.event_id, postback: { id: 'action_yes', toggled: false } });
+    expect(await userIds()).toEqual([]);
+    for (const toggled of [true, false]) expect((await b.push('incoming_rich_message_postback')).payload.postback).toEqual({ id: 'action_yes', toggled });
 
     // A closed thread takes the postback, but there is no one to tell.
     await a.request('deactivate_chat', { id: chat_id });

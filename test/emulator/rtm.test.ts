@@ -38,7 +38,13 @@ describe('login', () => {
       },
       has_active_thread: false,
       chats: [],
-      __priv_dynamic_config: { organization_id: org, online_groups_ids: [0], customer_groups: { monitoring: { id: 0 } } },
+      __priv_dynamic_config: {
+        organization_id: org,
+        online_groups_ids: [0],
+        customer_groups: {
+          monitoring: { id: 0, static_config_url: `/licence/${org}/get_static_config.0.js`, language_config_url: `/licence/${org}/v2/localization.en.0.js` },
+        },
+      },
     });
   });
 
@@ -174,8 +180,10 @@ describe('start_chat', () => {
 
     const chat = mine.payload.chat;
     expect(chat).toMatchObject({ id: chat_id, access: { group_ids: [0] }, properties: { source: { page: 'home' } } });
+    expect(mine.payload.requester_id).toBe(alice.customerId);
+    // The customer has seen their own first message; the agent nothing yet (the chat's start).
     expect(chat.users).toEqual([
-      expect.objectContaining({ id: alice.customerId, type: 'customer', present: true }),
+      expect.objectContaining({ id: alice.customerId, type: 'customer', present: true, events_seen_up_to: chat.thread.events[0].created_at }),
       {
         id: 'emulator-agent@livechat.local',
         type: 'agent',
@@ -183,11 +191,12 @@ describe('start_chat', () => {
         avatar: 'https://cdn.livechat.local/avatars/emma.png',
         job_title: 'Support Agent',
         present: true,
+        events_seen_up_to: chat.thread.created_at,
       },
     ]);
     expect(chat.thread).toMatchObject({ id: thread_id, active: true, created_at: expect.stringMatching(TIMESTAMP), user_ids: [alice.customerId, 'emulator-agent@livechat.local'], properties: {} });
     expect(chat.thread.events).toEqual([
-      { id: `${thread_id}_1`, type: 'message', text: 'Hello', custom_id: 'c-1', properties: {}, author_id: alice.customerId, created_at: expect.stringMatching(TIMESTAMP) },
+      { id: `${thread_id}_1`, type: 'message', text: 'Hello', custom_id: 'c-1', properties: {}, recipients: 'all', author_id: alice.customerId, created_at: expect.stringMatching(TIMESTAMP) },
     ]);
 
     expect(await other.quietFor(100, (f) => f.type === 'push')).toEqual([]);
@@ -231,7 +240,7 @@ describe('send_event', () => {
     expect(mine.payload).toEqual({
       chat_id: chatId,
       thread_id: threadId,
-      event: { id: `${threadId}_1`, type: 'message', text: 'second', custom_id: 'x-9', properties: {}, author_id: alice.customerId, created_at: expect.stringMatching(TIMESTAMP) },
+      event: { id: `${threadId}_1`, type: 'message', text: 'second', custom_id: 'x-9', properties: {}, recipients: 'all', author_id: alice.customerId, created_at: expect.stringMatching(TIMESTAMP) },
     });
     expect(theirs.payload).toEqual(mine.payload);
     expect(await other.quietFor(100, (f) => f.type === 'push')).toEqual([]);
