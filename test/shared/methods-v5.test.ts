@@ -402,7 +402,9 @@ describe('getChat', () => {
         queue: null,
       },
     });
-    expect(requesterEvents).toStrictEqual(result.users.map((user) => ({ name: 'user_data', payload: user })));
+    expect(requesterEvents).toStrictEqual(
+      result.users.map((user) => ({ name: 'user_data', payload: user.type === 'customer' ? { ...user, fields: user.sessionFields } : user })),
+    );
   });
 
   it('gives thread null for a chat without a thread, and throws ProtocolError without a chat id', async () => {
