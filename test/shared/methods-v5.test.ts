@@ -722,6 +722,13 @@ describe('setSneakPeek', () => {
   it('still rejects bad arguments with VALIDATION', async () => {
     await rejectsBeforeSending('setSneakPeek', { sneakPeekText: 'x' }, 'chatId');
     await rejectsBeforeSending('setSneakPeek', { chatId: 'C' }, 'sneakPeekText');
+    await rejectsBeforeSending('setSneakPeek', { chatId: 'C', sneakPeekText: 5 }, 'sneakPeekText');
+  });
+
+  it('sends an empty text: the customer emptied the input, so the agent\'s preview empties too', async () => {
+    const { send, sent } = fakeSend({});
+    await executeMethod('setSneakPeek', { chatId: 'C', sneakPeekText: '' }, send);
+    expect(sent).toStrictEqual([{ action: 'send_sneak_peek', payload: { chat_id: 'C', sneak_peek_text: '' } }]);
   });
 });
 
