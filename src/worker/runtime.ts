@@ -221,7 +221,7 @@ export class Runtime {
           this.broadcast({ name: 'customer_id', payload: id });
           this.openCache(id);
         },
-        identityChanged: (previousId, newId) => {
+        identityChanged: (previousId, newId, reported) => {
           // v5: switch to the new identity and keep running. What was learned about the previous
           // customer is dropped (the connected state, the seen-record and the whole cache; the
           // token is already the new one's).
@@ -229,7 +229,8 @@ export class Runtime {
           this.seen.clear();
           this.activeChats.clear();
           for (const tab of this.tabs.values()) delete tab.behind;
-          this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
+          // Once per mismatch: when the server pushed it, its `disconnected` went out already.
+          if (!reported) this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
           // Messages queued by the previous customer are not sent as the new one: their callers hear so.
