@@ -64,7 +64,7 @@ export interface CustomerSDK extends Omit<RequestMethods, 'setSneakPeek'> {
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
-  /** Not in the v5 API: this tab's id, as sent in `login.tab_id`; resolves once the tab has claimed it. */
+  /** Not in the v5 API: this tab's id (the login's `tab_id` while this tab has the focus); resolves once the tab has claimed it. */
   getTabId(): Promise<string>;
   /**
    * Not in the v5 API: the runtime this tab is attached to, its connection state, and `restarts`:

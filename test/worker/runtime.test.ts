@@ -338,6 +338,33 @@ describe('tabs coming and going', () => {
     expect(runtime.status()).toMatchObject({ tabs: 2, notifierTabId: 'b' });
   });
 
+  it('sends one tab_id per login, the focused tab\'s: one connection serves every tab, so one login names one tab', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const logins: unknown[] = [];
+    // What the server receives: the login frames on the socket.
+    const recording = (url: string): SocketLike => {
+      const socket = createSocket(url);
+      const send = socket.send.bind(socket);
+      socket.send = (data: string) => {
+        const frame = JSON.parse(data) as { action: string; payload: { tab_id?: unknown } };
+        if (frame.action === 'login') logins.push(frame.payload.tab_id);
+        send(data);
+      };
+      return socket;
+    };
+    const runtime = newRuntime(env.emulator.url, organizationId, { createSocket: recording });
+    const browser = new Browser(env.emulator.url, organizationId);
+    const tabs = ['a', 'b', 'c'].map((tabId) => new TestTab(runtime, browser, { tabId, focused: tabId === 'b' }));
+    cleanup.push(() => tabs.forEach((tab) => tab.session.detach('destroyed')));
+    for (const tab of tabs) await connected(tab);
+    expect(logins).toEqual(['b']);
+    // The focus moves; the next login (here after the token expired) names the tab focused then.
+    tabs[2]!.session.setFocus(true);
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    for (const tab of tabs) await connected(tab, 2);
+    expect(logins).toEqual(['b', 'c']);
+  });
+
   it('tells the server the focused tab\'s page when the focus moves', async () => {
     const organizationId = `unit-${randomUUID()}`;
     const runtime = newRuntime(env.emulator.url, organizationId);
