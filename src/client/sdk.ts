@@ -10,7 +10,7 @@ import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Chat, ChatEvent, CustomerAuth } from '../shared/types';
-import { optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
+import { fail, optionalBoolean, optionalObject, requireObject, requireString } from '../shared/validate';
 import { queryLiveIncarnation } from '../shared/supervision';
 import { PROTOCOL_VERSION } from '../shared/version';
 import { attachTo, type Attached } from './attach';
@@ -34,7 +34,12 @@ import type { UploadFileParams, UploadHandle } from './upload';
  */
 export type RequestMethods = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
-export interface CustomerSDK extends RequestMethods {
+export interface CustomerSDK extends Omit<RequestMethods, 'setSneakPeek'> {
+  /**
+   * Sends what the customer is typing to the agent, if the chat is active (v5: returns nothing).
+   * Throws VALIDATION at once for bad arguments; a send that fails later is dropped.
+   */
+  setSneakPeek(params: ParamsOf<'setSneakPeek'>): void;
   /** The token source this tab uses (`@livechat/customer-auth`, the app's identityProvider, or the server's cookie grant). */
   readonly auth: CustomerAuth;
   connect(): void;
@@ -59,7 +64,7 @@ export interface CustomerSDK extends RequestMethods {
   on<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   once<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
   off<E extends SdkEventName>(name: E, listener: SdkEventListener<E>): void;
-  /** Not in the v5 API: this tab's id, as sent in `login.tab_id`; resolves once the tab has claimed it. */
+  /** Not in the v5 API: this tab's id (the login's `tab_id` while this tab has the focus); resolves once the tab has claimed it. */
   getTabId(): Promise<string>;
   /**
    * Not in the v5 API: the runtime this tab is attached to, its connection state, and `restarts`:
@@ -506,6 +511,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       teardown(new SdkError('SDK_DESTROYED', 'SDK destroyed.'), 'destroy', clearCache ? { clearCache } : undefined);
     },
     ...(Object.fromEntries(METHOD_NAMES.map((name) => [name, (params: unknown) => request(name, params)])) as RequestMethods),
+    setSneakPeek: (params) => {
+      const { chatId, sneakPeekText } = requireObject(params, 'params');
+      requireString(chatId, 'chatId');
+      if (typeof sneakPeekText !== 'string') fail('sneakPeekText', 'a string', sneakPeekText);
+      // Nothing to hand back: a failure (no connection, destroy()) must not become an unhandled rejection.
+      request('setSneakPeek', params).catch(() => undefined);
+    },
     on: (name, listener) => emitter.on(name, listener),
     once: (name, listener) => emitter.once(name, listener),
     off: (name, listener) => emitter.off(name, listener),

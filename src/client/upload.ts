@@ -128,6 +128,11 @@ export function startUpload(params: unknown, deps: UploadDeps): UploadHandle & {
 
 function validate(params: unknown): UploadFileParams {
   const { file } = requireObject(params, 'params');
+  // The v5 docs also take React Native's `{ uri, type, name }`: this SDK needs a page (tabs, workers),
+  // so it never runs in React Native, and in a browser such an object is a mistake worth naming.
+  if (isPlainObject(file) && typeof file.uri === 'string') {
+    fail('file', "a Blob or File (React Native's { uri, type, name } file objects are not supported: this SDK runs in browsers)", file);
+  }
   if (typeof Blob === 'undefined' || !(file instanceof Blob)) fail('file', 'a Blob or File', file);
   const onProgress = optionalFunction<(progress: number) => void>((params as UploadFileParams).onProgress, 'onProgress');
   return onProgress ? { file, onProgress } : { file };

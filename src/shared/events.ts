@@ -16,6 +16,7 @@ import type {
   ThinkingIndicatorPayload,
   TypingIndicatorPayload,
   User,
+  UserData,
   UserRemovedPayload,
 } from './types';
 
@@ -31,7 +32,7 @@ export interface SdkEventMap {
   incoming_chat: { chat: Chat };
   incoming_event: { chatId: string; event: ChatEvent };
   chat_deactivated: { chatId: string };
-  user_data: User;
+  user_data: UserData;
   availability_updated: { availability: Availability };
   chat_properties_deleted: { chatId: string; properties: PropertyKeys };
   chat_properties_updated: { chatId: string; properties: Properties };

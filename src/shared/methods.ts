@@ -35,7 +35,7 @@ import type {
   UrlInfo,
   WelcomeMessageResult,
 } from './types';
-import { oneOf, optionalBoolean, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
+import { fail, oneOf, optionalBoolean, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
 import { requireGroupIds, requireInteger, requireProperties, requirePropertyKeys, requireStringArray } from './validate-data';
 
 export interface StartChatParams {
@@ -398,7 +398,8 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
       const params = requireObject(value, 'params');
       return {
         action: 'send_sneak_peek',
-        payload: { chat_id: chatId(params), sneak_peek_text: requireString(params.sneakPeekText, 'sneakPeekText') },
+        // An empty text is allowed: it clears the preview when the customer empties the input.
+        payload: { chat_id: chatId(params), sneak_peek_text: optionalString(params.sneakPeekText, 'sneakPeekText') ?? fail('sneakPeekText', 'a string', undefined) },
       };
     },
     parse: () => undefined,

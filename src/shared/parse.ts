@@ -160,6 +160,8 @@ function richMessageButton(value: unknown): RichMessageButton | null {
   } else if (type === 'cancel') {
     button.type = type;
   }
+  // 3.6 returns `button_id` on greeting buttons only: the id `sendGreetingButtonClicked` takes (v5 docs: `buttonId`).
+  if (typeof value.button_id === 'string') button.buttonId = value.button_id;
   if (type === 'url' && typeof value.target === 'string') button.target = value.target;
   if (type === 'webview' && typeof value.webview_height === 'string') {
     button.webviewHeight = value.webview_height;

@@ -21,8 +21,11 @@ import type { Json } from './validate';
 
 export type SdkEvent = { [E in SdkEventName]: { name: E; payload: SdkEventMap[E] } }[SdkEventName];
 
-/** The `user_data` event for one user of a push or of a result. */
-export const userData = (user: User): SdkEvent => ({ name: 'user_data', payload: user });
+/** The `user_data` event for one user of a push or of a result (see `UserData` for the customer's `fields`). */
+export const userData = (user: User): SdkEvent => ({
+  name: 'user_data',
+  payload: user.type === 'customer' ? { ...user, fields: { ...user.sessionFields } } : user,
+});
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

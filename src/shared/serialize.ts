@@ -8,8 +8,11 @@ import { optionalArray, optionalProperties } from './validate-data';
 /** Event types a customer may send (`form` and `rich_message` come only from agents and bots). */
 export const CUSTOMER_EVENT_TYPES = ['message', 'file', 'filled_form', 'system_message', 'custom'] as const;
 
-/** The server rejects messages over 16 KB; checking here gives a clearer error with the field name. */
-const MAX_MESSAGE_LENGTH = 16 * 1024;
+/**
+ * The server rejects messages over 16 KB of raw text, counted in UTF-8 ("one UTF-8 char like emoji
+ * can use up to 4 B", data-structures § Message); checking here gives a clearer error with the field name.
+ */
+const MAX_MESSAGE_BYTES = 16 * 1024;
 
 function withoutUndefined(object: Json): Json {
   for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
@@ -39,7 +42,7 @@ export function serializeEvent(value: unknown, field = 'event'): Json {
   switch (type) {
     case 'message': {
       const text = requireString(event.text, `${field}.text`);
-      if (text.length > MAX_MESSAGE_LENGTH) fail(`${field}.text`, `at most ${MAX_MESSAGE_LENGTH} characters`, text);
+      if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) fail(`${field}.text`, `at most ${MAX_MESSAGE_BYTES} bytes in UTF-8 (16 KB)`, text);
       const postback = optionalObject(event.postback, `${field}.postback`);
       return withoutUndefined({
         type,

@@ -38,6 +38,13 @@ export interface Agent {
 
 export type User = Customer | Agent;
 
+/**
+ * The `user_data` payload. A customer's session fields come as `fields`, the name the v5 docs give
+ * them in `user_data` (and `customer_updated`), and as `sessionFields` too, the name of
+ * `getCustomer()` and of 4.0.2's `user_data`, so that widgets written for either keep working.
+ */
+export type UserData = Agent | (Customer & { fields: Record<string, string> });
+
 export interface Access {
   groupIds?: number[];
 }
@@ -101,6 +108,8 @@ export interface RichMessageButton {
   value?: string;
   target?: string;
   webviewHeight?: string;
+  /** Greeting buttons only: what `sendGreetingButtonClicked({ buttonId })` names. */
+  buttonId?: string;
 }
 
 export interface RichMessageElement {

@@ -76,7 +76,8 @@ export interface ConnectionDeps {
 export interface ConnectionListener {
   stateChanged(state: ConnectionState): void;
   customerId(id: string): void;
-  identityChanged(previousId: string, newId: string): void;
+  /** `reported`: the server said so first (`customer_disconnected` identity_mismatch), and `disconnected` went out then. */
+  identityChanged(previousId: string, newId: string, reported: boolean): void;
   connected(payload: ConnectedPayload): void;
   disconnected(payload: DisconnectedPayload): void;
   unstable(): void;
@@ -106,6 +107,8 @@ export class Connection {
   private region: Region;
   private customer: string | undefined;
   private freshTokenNext = false;
+  /** The server pushed identity_mismatch: the fresh token's customer decides whether the identity changed. */
+  private mismatchReported = false;
   private awaitingPong = false;
   private unstable = false;
   private readonly requests: PendingRequests;
@@ -298,6 +301,8 @@ export class Connection {
       return;
     }
     this.backoff.reset();
+    // Logged in as the customer the server had asked about (same identity after all): nothing pending.
+    this.mismatchReported = false;
     this.setState('connected');
     this.schedulePing();
     this.listener.connected(connected);
@@ -335,7 +340,9 @@ export class Connection {
     } else if (this.customer !== entityId) {
       const previousId = this.customer;
       this.customer = entityId;
-      this.listener.identityChanged(previousId, entityId);
+      const reported = this.mismatchReported;
+      this.mismatchReported = false;
+      this.listener.identityChanged(previousId, entityId, reported);
     }
   }
 
@@ -387,6 +394,7 @@ export class Connection {
         ? new SdkError('MISDIRECTED_CONNECTION', 'Connected to wrong region.')
         : new SdkError('CONNECTION_LOST', `Connection lost (${event.reason}).`);
     this.teardown(pendingError);
+    if (event.reason === 'identity_mismatch') this.mismatchReported = true;
     this.listener.disconnected(event);
     switch (policy.action) {
       case 'reconnect':

@@ -31,6 +31,9 @@ const POLICIES: Readonly<Record<string, ReasonPolicy>> = {
   service_temporarily_unavailable: { action: 'reconnect' },
   too_many_unauthorized_connections: { action: 'reconnect' },
   misdirected_connection: { action: 'switch_region' },
+  // The server says the token is not this connection's customer's: a fresh token names who the
+  // customer is now, and a new one is the v5 identity change (identity_changed, cache cleared).
+  identity_mismatch: { action: 'reconnect', soon: true, freshToken: true },
   inactivity_timeout: { action: 'pause' },
   users_limit_reached: { action: 'pause' },
   // The API says not to reconnect; a license can be renewed, so the instance stays usable.

@@ -30,6 +30,7 @@ import { SDK_VERSION } from '../shared/version';
 import { SeenLedger, sameDelivery } from './seen-ledger';
 import { CatchUpGate, chatIdOf } from './catch-up-gate';
 import { SneakPeekThrottle } from './sneak-peeks';
+import { ActiveChats } from './active-chats';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
 import { systemClock, Timer, withTimeout, type Clock } from './clock';
@@ -147,6 +148,7 @@ export class Runtime {
   /** Drains the outbox again after a send the connection could not take while it stayed up. */
   private readonly outboxRetryTimer: Timer;
   private readonly sneakPeeks: SneakPeekThrottle;
+  private readonly activeChats = new ActiveChats();
   private readonly seen = new SeenLedger();
   private readonly gate = new CatchUpGate<LiveEvent>();
   private readonly cache: ChatCache;
@@ -176,8 +178,8 @@ export class Runtime {
     this.livenessTimer = new Timer(this.clock);
     this.outboxRetryTimer = new Timer(this.clock);
     this.sneakPeeks = new SneakPeekThrottle(this.clock, (payload) =>
-      // Like the official SDK: only while connected, and a failure is nobody's business.
-      this.connection.state === 'connected'
+      // v5 (and the official SDK): only while connected, only to an active chat; a failure is nobody's business.
+      this.connection.state === 'connected' && this.activeChats.has(String(payload.chat_id))
         ? this.connection.request('send_sneak_peek', payload).then(
             () => undefined,
             (error: unknown) => this.log('debug', 'send_sneak_peek failed', error),
@@ -219,14 +221,16 @@ export class Runtime {
           this.broadcast({ name: 'customer_id', payload: id });
           this.openCache(id);
         },
-        identityChanged: (previousId, newId) => {
+        identityChanged: (previousId, newId, reported) => {
           // v5: switch to the new identity and keep running. What was learned about the previous
           // customer is dropped (the connected state, the seen-record and the whole cache; the
           // token is already the new one's).
           this.lastConnected = undefined;
           this.seen.clear();
+          this.activeChats.clear();
           for (const tab of this.tabs.values()) delete tab.behind;
-          this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
+          // Once per mismatch: when the server pushed it, its `disconnected` went out already.
+          if (!reported) this.broadcast({ name: 'disconnected', payload: { reason: 'identity_mismatch' } });
           this.broadcast({ name: 'identity_changed', payload: { previousId, newId } });
           this.broadcast({ name: 'customer_id', payload: newId });
           // Messages queued by the previous customer are not sent as the new one: their callers hear so.
@@ -538,6 +542,8 @@ export class Runtime {
         ? { result: cached, requesterEvents: requesterEventsOf(method, cached as never) }
         : await executeCall(method, call, this.sender(record));
       if (!cached) slot?.store(outcome.result);
+      if (method === 'listChats') this.activeChats.noteList(outcome.result as ListChatsResult);
+      if (method === 'getChat') this.activeChats.noteChat(outcome.result as Chat);
       for (const event of outcome.requesterEvents) this.postTo(record, event);
       return outcome.result;
     }
@@ -708,6 +714,7 @@ export class Runtime {
       if (event.name === 'incoming_event' && !this.seen.noteEvent(event.payload.chatId, event.payload.event)) continue;
       if (event.name === 'incoming_chat') this.seen.noteChat(event.payload.chat);
       for (const tab of this.tabs.values()) tab.behind?.note(event);
+      this.activeChats.noteEvent(event);
       this.broadcast(event, skip);
       // Tabs first; the cache is updated in memory now and written in a batch later.
       this.cache.apply(event);
@@ -757,6 +764,7 @@ export class Runtime {
         }
         for (const event of forAll) this.broadcast(event);
         this.cache.storeChat(chat);
+        this.activeChats.noteChat(chat);
       } catch (error) {
         this.log('warn', `Could not catch up on chat ${chatId} after reconnecting`, error);
       }

@@ -43,10 +43,13 @@ describe('resolveConfig', () => {
       server: 'http://127.0.0.1:8787',
       regionServers: { fra: 'http://127.0.0.1:8788' },
       tabId: 'tab-1',
+      // Accepted so that configs written for the official SDK keep working, and unused: it serves React
+      // Native's AuthWebView only, and this SDK runs in browsers (a documented deviation, README).
       redirectUri: 'https://example.com/back',
     });
     expect(config).toMatchObject({ autoConnect: false, groupId: 3, uniqueGroups: true, region: 'fra', env: 'labs', mode: 'inline' });
     expect(config).toMatchObject({ extendedLifetime: false, debug: true, outbox: true, referrer: '', tabId: 'tab-1' });
+    expect(config.redirectUri).toBe('https://example.com/back');
     expect(config.identityProvider).toBe(identityProvider);
     expect(resolveConfig({ ...base, autoConnect: undefined, region: undefined, groupId: undefined })).toMatchObject({
       autoConnect: true,

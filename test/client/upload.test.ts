@@ -84,6 +84,11 @@ describe('startUpload', () => {
     const attempt = (params: unknown) => failure(startUpload(params, deps()).promise);
     expect(await attempt(undefined)).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('"params"') });
     expect(await attempt({ file: 'not a blob' })).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('"file"') });
+    // A documented deviation (README, migrating): React Native's file object, which this browser-only SDK cannot take.
+    expect(await attempt({ file: { uri: 'file:///photo.jpg', type: 'image/jpeg', name: 'photo.jpg' } })).toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining("React Native's { uri, type, name } file objects are not supported"),
+    });
     expect(await attempt({ file: new Blob(['x']), onProgress: 5 })).toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('"onProgress"'),

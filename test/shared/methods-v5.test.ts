@@ -402,7 +402,9 @@ describe('getChat', () => {
         queue: null,
       },
     });
-    expect(requesterEvents).toStrictEqual(result.users.map((user) => ({ name: 'user_data', payload: user })));
+    expect(requesterEvents).toStrictEqual(
+      result.users.map((user) => ({ name: 'user_data', payload: user.type === 'customer' ? { ...user, fields: user.sessionFields } : user })),
+    );
   });
 
   it('gives thread null for a chat without a thread, and throws ProtocolError without a chat id', async () => {
@@ -614,6 +616,31 @@ describe('listThreads', () => {
   });
 });
 
+describe('the validation rules the README API table documents', () => {
+  it('listChats: limit is 1-25 and cannot come with pageId', async () => {
+    await rejectsBeforeSending('listChats', { limit: 26 }, 'limit');
+    await rejectsBeforeSending('listChats', { pageId: 'p', limit: 5 }, 'limit');
+  });
+
+  it('listThreads: limit and minEventsCount are 1-100, and pageId takes no paging option', async () => {
+    await rejectsBeforeSending('listThreads', { chatId: 'C', minEventsCount: 101 }, 'minEventsCount');
+    await rejectsBeforeSending('listThreads', { chatId: 'C', pageId: 'p', minEventsCount: 3 }, 'minEventsCount');
+    expect(buildCall('listThreads', { chatId: 'C', limit: 100 }).payload).toStrictEqual({ chat_id: 'C', limit: 100 });
+  });
+
+  it('updateCustomer({}) names params; more than 100 session fields names sessionFields', async () => {
+    await rejectsBeforeSending('updateCustomer', {}, 'params');
+    const fields = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`k${index}`, 'v']));
+    await rejectsBeforeSending('updateCustomer', { sessionFields: fields }, 'sessionFields');
+    await rejectsBeforeSending('setCustomerSessionFields', { sessionFields: fields }, 'sessionFields');
+  });
+
+  it('sendEvent: form and rich_message are not a customer\'s to send', async () => {
+    await rejectsBeforeSending('sendEvent', { chatId: 'C', event: { type: 'form', formId: 'f', fields: [] } }, 'event.type');
+    await rejectsBeforeSending('sendEvent', { chatId: 'C', event: { type: 'rich_message', elements: [] } }, 'event.type');
+  });
+});
+
 describe('requestWelcomeMessage', () => {
   it('sends request_welcome_message with the id only when given', () => {
     expect(buildCall('requestWelcomeMessage', undefined)).toStrictEqual({ action: 'request_welcome_message', payload: {} });
@@ -720,6 +747,13 @@ describe('setSneakPeek', () => {
   it('still rejects bad arguments with VALIDATION', async () => {
     await rejectsBeforeSending('setSneakPeek', { sneakPeekText: 'x' }, 'chatId');
     await rejectsBeforeSending('setSneakPeek', { chatId: 'C' }, 'sneakPeekText');
+    await rejectsBeforeSending('setSneakPeek', { chatId: 'C', sneakPeekText: 5 }, 'sneakPeekText');
+  });
+
+  it('sends an empty text: the customer emptied the input, so the agent\'s preview empties too', async () => {
+    const { send, sent } = fakeSend({});
+    await executeMethod('setSneakPeek', { chatId: 'C', sneakPeekText: '' }, send);
+    expect(sent).toStrictEqual([{ action: 'send_sneak_peek', payload: { chat_id: 'C', sneak_peek_text: '' } }]);
   });
 });
 

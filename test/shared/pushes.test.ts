@@ -21,7 +21,8 @@ describe('eventsFromPush', () => {
     expect(events.map((event) => event.name)).toEqual(['user_data', 'user_data', 'incoming_chat']);
     expect(events[0]).toStrictEqual({
       name: 'user_data',
-      payload: { id: 'c1', type: 'customer', sessionFields: {}, present: true },
+      // Session fields under both names: `fields` (v5 docs, "User data") and `sessionFields` (4.0.2, getCustomer).
+      payload: { id: 'c1', type: 'customer', sessionFields: {}, fields: {}, present: true },
     });
     expect(events[1]).toStrictEqual({
       name: 'user_data',

@@ -159,12 +159,20 @@ describe('serializeEvent', () => {
     expect(validationError(() => serializeEvent({ type: 'message', text: 5 })).message).toContain('"event.text"');
   });
 
-  it('accepts 16384 characters of text and rejects 16385', () => {
+  it('accepts 16384 bytes of text and rejects 16385', () => {
     const max = 'a'.repeat(16 * 1024);
     expect(serializeEvent({ type: 'message', text: max })).toStrictEqual({ type: 'message', text: max });
     const error = validationError(() => serializeEvent({ type: 'message', text: `${max}a` }));
     expect(error.message).toContain('"event.text"');
-    expect(error.message).toContain('16384');
+    expect(error.message).toContain('16384 bytes');
+  });
+
+  it('counts the 16 KB in UTF-8, as the API does ("one UTF-8 char like emoji can use up to 4 B")', () => {
+    const emoji = '😁'.repeat(4096); // 4 bytes each in UTF-8, 2 UTF-16 units: 16384 bytes, 8192 units
+    expect(serializeEvent({ type: 'message', text: emoji })).toStrictEqual({ type: 'message', text: emoji });
+    expect(validationError(() => serializeEvent({ type: 'message', text: `${emoji}a` })).message).toContain('"event.text"');
+    // 8193 characters, far below 16384, but 16386 bytes.
+    expect(validationError(() => serializeEvent({ type: 'message', text: 'é'.repeat(8193) })).message).toContain('"event.text"');
   });
 
   it('rejects a bad properties shape, naming the namespace', () => {

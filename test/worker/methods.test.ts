@@ -3,9 +3,10 @@
  * answers on a real socket, and the pushes the request causes reach the other tabs as SDK events.
  * Only actions the emulator implements are here; the rest are covered by test/shared unit tests.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { Chat, ChatEvent, Customer } from '../../src/shared/types';
-import { connectedTabs, rejection, startChat } from './harness';
+import { Browser, connected, connectedTabs, newRuntime, rejection, startChat, TestTab } from './harness';
 import { useEmulator } from '../support/emulator';
 
 const env = useEmulator();
@@ -130,13 +131,48 @@ describe('other requests', () => {
     expect(await rejection(a.session.request('listGroupStatuses', { groupIds: ['3'] }))).toMatchObject({ code: 'VALIDATION' });
   });
 
-  it('setSneakPeek resolves undefined after the server took it, even for an unknown chat', async () => {
-    const { organizationId, a } = await twoTabs();
-    const chat = await startChat(a);
-    await expect(a.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'what is the price for your ' })).resolves.toBeUndefined();
-    expect(env.emulator.stats(organizationId).requests.send_sneak_peek).toBe(1);
+  it('setSneakPeek goes to the server only for a chat known active (v5 docs), whichever tab started it', async () => {
+    const { organizationId, a, b } = await twoTabs();
+    const sent = () => env.emulator.stats(organizationId).requests.send_sneak_peek ?? 0;
+    // Never heard of: not active, nothing sent (and nothing to reject: the v5 method returns nothing).
     await expect(a.session.request('setSneakPeek', { chatId: 'NOSUCHCHAT', sneakPeekText: 'x' })).resolves.toBeUndefined();
-    expect(env.emulator.stats(organizationId).requests.send_sneak_peek).toBe(2);
+    expect(sent()).toBe(0);
+    const chat = await startChat(a);
+    // Started in tab a, typed in tab b: one runtime knows it for both.
+    await expect(b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'what is the price for your ' })).resolves.toBeUndefined();
+    expect(sent()).toBe(1);
+    await a.session.request('deactivateChat', { id: chat.id });
+    await vi.waitFor(() => expect(b.payloads('chat_deactivated')).toEqual([{ chatId: chat.id }]));
+    await b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'after the end' });
+    // Past the once-a-second throttle's window too: a text held for its end is not sent either.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(sent()).toBe(1);
+    await a.session.request('resumeChat', { chat: { id: chat.id } });
+    await b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'back' });
+    await vi.waitFor(() => expect(sent()).toBe(2));
+  });
+
+  it.each(['listChats', 'getChat'] as const)('setSneakPeek: a runtime that did not see the chat start learns it is active from %s', async (method) => {
+    const organizationId = `methods-${randomUUID()}`;
+    const browser = new Browser(env.emulator.url, organizationId);
+    // Two runtimes of one customer (as a reload gets a fresh one): the second saw no incoming_chat.
+    const a = new TestTab(newRuntime(env.emulator.url, organizationId), browser, { tabId: 'a' });
+    env.cleanup.push(() => a.session.detach('destroyed'));
+    await connected(a);
+    const chat = await startChat(a);
+    // Attached once the browser has its cookie: the same customer.
+    const b = new TestTab(newRuntime(env.emulator.url, organizationId), browser, { tabId: 'b' });
+    env.cleanup.push(() => b.session.detach('destroyed'));
+    await connected(b);
+    expect(b.payloads('customer_id')).toEqual(a.payloads('customer_id'));
+    const sent = () => env.emulator.stats(organizationId).requests.send_sneak_peek ?? 0;
+    await b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'x' });
+    expect(sent()).toBe(0);
+    await b.session.request(method, method === 'getChat' ? { chatId: chat.id } : undefined);
+    // The chat's throttle window, opened by 'x', is over before the next text.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await b.session.request('setSneakPeek', { chatId: chat.id, sneakPeekText: 'y' });
+    await vi.waitFor(() => expect(sent()).toBe(1));
   });
 });
 

@@ -19,8 +19,10 @@ function track<T>(promise: Promise<T>) {
 }
 
 describe('reasonPolicy', () => {
-  // The 14 disconnection reasons of the Customer SDK v5 docs, except identity_mismatch (not a server reason here).
+  // The 14 disconnection reasons of the Customer SDK v5 docs. identity_mismatch, pushed by the server,
+  // reconnects with a fresh token, whose customer tells whether the identity changed.
   it.each([
+    ['identity_mismatch', { action: 'reconnect', freshToken: true }],
     ['access_token_expired', { action: 'reconnect', freshToken: true }],
     ['connection_lost', { action: 'reconnect' }],
     ['internal_error', { action: 'reconnect' }],

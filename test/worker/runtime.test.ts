@@ -338,6 +338,33 @@ describe('tabs coming and going', () => {
     expect(runtime.status()).toMatchObject({ tabs: 2, notifierTabId: 'b' });
   });
 
+  it('sends one tab_id per login, the focused tab\'s: one connection serves every tab, so one login names one tab', async () => {
+    const organizationId = `unit-${randomUUID()}`;
+    const logins: unknown[] = [];
+    // What the server receives: the login frames on the socket.
+    const recording = (url: string): SocketLike => {
+      const socket = createSocket(url);
+      const send = socket.send.bind(socket);
+      socket.send = (data: string) => {
+        const frame = JSON.parse(data) as { action: string; payload: { tab_id?: unknown } };
+        if (frame.action === 'login') logins.push(frame.payload.tab_id);
+        send(data);
+      };
+      return socket;
+    };
+    const runtime = newRuntime(env.emulator.url, organizationId, { createSocket: recording });
+    const browser = new Browser(env.emulator.url, organizationId);
+    const tabs = ['a', 'b', 'c'].map((tabId) => new TestTab(runtime, browser, { tabId, focused: tabId === 'b' }));
+    cleanup.push(() => tabs.forEach((tab) => tab.session.detach('destroyed')));
+    for (const tab of tabs) await connected(tab);
+    expect(logins).toEqual(['b']);
+    // The focus moves; the next login (here after the token expired) names the tab focused then.
+    tabs[2]!.session.setFocus(true);
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    for (const tab of tabs) await connected(tab, 2);
+    expect(logins).toEqual(['b', 'c']);
+  });
+
   it('tells the server the focused tab\'s page when the focus moves', async () => {
     const organizationId = `unit-${randomUUID()}`;
     const runtime = newRuntime(env.emulator.url, organizationId);
@@ -420,6 +447,49 @@ describe('identity', () => {
       expect((tab.payloads('connected')[1] as { customer: { id: string } }).customer.id).toBe(newId);
     }
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  });
+});
+
+describe('identity: identity_mismatch pushed by the server', () => {
+  it('a fresh token naming another customer: every tab gets one disconnected, identity_changed, the new customer_id, connected', async () => {
+    const { organizationId, browser, tabs } = setup(2);
+    for (const tab of tabs) await connected(tab);
+    const previousId = tabs[0]!.payloads('customer_id')[0] as string;
+    // The accounts service no longer knows this browser (cookies lost): its next token is a new customer's.
+    await post(env.emulator.url, '/__emulator/identity', { organization_id: organizationId, from_customer_id: previousId });
+    const tokensBefore = browser.tokenRequests;
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'identity_mismatch' });
+    for (const tab of tabs) await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    const newId = tabs[0]!.payloads('customer_id')[1] as string;
+    expect(newId).toEqual(expect.any(String));
+    expect(newId).not.toBe(previousId);
+    for (const tab of tabs) {
+      expect(tab.names().slice(2)).toEqual(['disconnected', 'identity_changed', 'customer_id', 'connected']);
+      expect(tab.payloads('disconnected')).toEqual([{ reason: 'identity_mismatch' }]);
+      expect(tab.payloads('identity_changed')).toEqual([{ previousId, newId }]);
+      expect((tab.payloads('connected')[1] as { customer: { id: string } }).customer.id).toBe(newId);
+    }
+    // A fresh token, not the cached one: that is how the runtime learns who the customer is now.
+    expect(browser.tokenRequests).toBe(tokensBefore + 1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 2 });
+  });
+
+  it('a fresh token naming the same customer: disconnected once, then connected again as that customer', async () => {
+    const { organizationId, browser, tabs } = setup(1);
+    const tab = tabs[0]!;
+    await connected(tab);
+    const tokensBefore = browser.tokenRequests;
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'identity_mismatch' });
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(2));
+    expect(tab.names()).toEqual(['customer_id', 'connected', 'disconnected', 'connected']);
+    expect(browser.tokenRequests).toBe(tokensBefore + 1);
+    // A later mismatch found locally is still reported in full: the server's was settled by this login.
+    const otherBrowser = new Browser(env.emulator.url, organizationId);
+    tab.tokenProvider = () => otherBrowser.token();
+    await post(env.emulator.url, '/__emulator/disconnect', { organization_id: organizationId, reason: 'access_token_expired' });
+    await vi.waitFor(() => expect(tab.count('connected')).toBe(3));
+    expect(tab.payloads('disconnected')).toEqual([{ reason: 'identity_mismatch' }, { reason: 'access_token_expired' }, { reason: 'identity_mismatch' }]);
+    expect(tab.count('identity_changed')).toBe(1);
   });
 });
 
