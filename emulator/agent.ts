@@ -20,7 +20,7 @@ import {
   type State,
   type Thread,
 } from './state';
-import { FORM_TYPES, RtmError, agentEvent, formFieldsOf, invalid, isFormType, messageText, optionalBoolean, optionalObject, optionalString, requiredGroupId, requiredString, type Obj } from './validate';
+import { FORM_TYPES, RtmError, agentEvent, withGreetingButtonIds, formFieldsOf, invalid, isFormType, messageText, optionalBoolean, optionalObject, optionalString, requiredGroupId, requiredString, type Obj } from './validate';
 import type { WireEvent } from './wire';
 
 interface AgentContext {
@@ -277,7 +277,7 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
     const subtype = optionalString(body.subtype, 'subtype') || 'greeting';
     const addon = optionalString(body.addon, 'addon') ?? null;
     const isExitIntent = optionalBoolean(body.is_exit_intent, 'is_exit_intent') ?? false;
-    const draft = agentDraft(body, 'Hi! Can I help you?');
+    const draft = withGreetingButtonIds(agentDraft(body, 'Hi! Can I help you?'));
     if (draft.type !== 'message' && draft.type !== 'rich_message') throw invalid('event.type must be message or rich_message');
 
     const uniqueId = ctx.state.newId();

@@ -14,12 +14,12 @@ function shownGreeting(ctx: Ctx, uniqueId: string): Greeting {
   return greeting;
 }
 
-/** Ids a customer can click on in a greeting: the postback ids (or ids) of its rich message buttons. */
+/** Ids a customer can click on in a greeting: its rich message buttons' `button_id`s. */
 function buttonIds(greeting: Greeting): string[] {
   const elements = Array.isArray(greeting.event.elements) ? greeting.event.elements : [];
   return elements.flatMap((element: unknown) =>
     isObject(element) && Array.isArray(element.buttons)
-      ? element.buttons.flatMap((b: unknown) => (isObject(b) ? [b.postback_id, b.id].filter((id): id is string => typeof id === 'string') : []))
+      ? element.buttons.flatMap((b: unknown) => (isObject(b) && typeof b.button_id === 'string' ? [b.button_id] : []))
       : [],
   );
 }

@@ -101,7 +101,8 @@ export function optionalAccess(value: unknown, field: string): WireAccess | unde
 
 export function messageText(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalid(`${field} is required and must be a string`);
-  if (value.length > MAX_MESSAGE_LENGTH) throw invalid(`${field} is too long (max ${MAX_MESSAGE_LENGTH} characters)`);
+  // "max 16 KB" (rtm-reference, send_event): counted in UTF-8 bytes, as the SDKs count it.
+  if (Buffer.byteLength(value, 'utf8') > MAX_MESSAGE_LENGTH) throw invalid(`${field} is too long (max ${MAX_MESSAGE_LENGTH} bytes)`);
   return value;
 }
 
@@ -268,6 +269,21 @@ function richElement(value: unknown, field: string, index: number): Obj {
   const ecommerce = optionalObject(value.ecommerce, `${field}.ecommerce`);
   if (ecommerce !== undefined) element.ecommerce = ecommerce;
   return element;
+}
+
+/**
+ * A greeting's buttons also carry `button_id` ("Returned only for greetings", data-structures, Rich
+ * message), the id `send_greeting_button_clicked` names: the agent's `button_id` or `id`, else the
+ * button's postback id.
+ */
+export function withGreetingButtonIds(draft: EventDraft): EventDraft {
+  if (draft.type !== 'rich_message' || !Array.isArray(draft.elements)) return draft;
+  const elements = draft.elements.map((element: unknown) =>
+    isObject(element) && Array.isArray(element.buttons)
+      ? { ...element, buttons: element.buttons.map((b: unknown) => (isObject(b) ? { ...b, button_id: b.button_id ?? b.id ?? b.postback_id } : b)) }
+      : element,
+  );
+  return { ...draft, elements };
 }
 
 /**

@@ -122,7 +122,12 @@ describe('greetings', () => {
     const shown = await a.push('incoming_greeting');
     expect(shown.payload).toMatchObject({
       subtype: 'announcement',
-      event: { type: 'rich_message', template_id: 'quick_replies', elements: [{ buttons: [{ postback_id: 'show_sale', user_ids: [] }, { postback_id: 'action_0_1' }] }] },
+      event: {
+        type: 'rich_message',
+        template_id: 'quick_replies',
+        // Greeting buttons carry the button_id a click names ("Returned only for greetings").
+        elements: [{ buttons: [{ postback_id: 'show_sale', button_id: 'show_sale', user_ids: [] }, { postback_id: 'action_0_1', button_id: 'action_0_1' }] }],
+      },
     });
 
     const click = await a.request('send_greeting_button_clicked', { greeting_unique_id: body.unique_id, button_id: 'show_sale' });

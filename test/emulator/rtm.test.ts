@@ -275,6 +275,8 @@ describe('send_event', () => {
       [{ chat_id: chatId, event: { type: 'rich_message' } }, 'validation', /event\.type/],
       [{ chat_id: chatId, event: { type: 'message' } }, 'validation', /event\.text/],
       [{ chat_id: chatId, event: { type: 'message', text: 'x'.repeat(16385) } }, 'validation', /event\.text.*16384/],
+      // 16 KB of UTF-8: 5462 three-byte characters are 16386 bytes, though only 5462 UTF-16 units.
+      [{ chat_id: chatId, event: { type: 'message', text: '€'.repeat(5462) } }, 'validation', /event\.text.*16384 bytes/],
       [{ chat_id: chatId, event: { type: 'message', text: 'x', properties: 'p' } }, 'validation', /event\.properties/],
       [{ chat_id: chatId, event: { type: 'file' } }, 'validation', /event\.url/],
     ];
@@ -284,6 +286,8 @@ describe('send_event', () => {
     }
     const ok = await a.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'x'.repeat(16384) } });
     expect(ok.success).toBe(true);
+    const multibyte = await a.request('send_event', { chat_id: chatId, event: { type: 'message', text: '€'.repeat(5461) } });
+    expect(multibyte.success).toBe(true);
     // Another customer's chat is indistinguishable from a missing one.
     const foreign = await other.request('send_event', { chat_id: chatId, event: { type: 'message', text: 'hi' } });
     expect(errorOf(foreign).type).toBe('not_found');
