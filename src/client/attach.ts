@@ -5,7 +5,7 @@
  * dedicated-mode leader on its own worker (leader.ts) and by the leader for each follower (relay.ts).
  */
 import * as Comlink from 'comlink';
-import type { AttachInfo, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';
+import type { AttachInfo, RuntimeBatch, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';
 import type { Envelope, SdkErrorCode } from '../shared/errors';
 import { TIMED_OUT, withDeadline, type Timers } from './deadline';
 
@@ -30,7 +30,11 @@ export async function attachTo(
 ): Promise<Attached> {
   const channel = new MessageChannel();
   // Listening before asking: the runtime replays its state on the port before it answers.
-  channel.port1.onmessage = (event: MessageEvent<RuntimeMessage>) => onMessage(event.data);
+  channel.port1.onmessage = (event: MessageEvent<RuntimeBatch>) => {
+    const { data } = event;
+    if (Array.isArray(data)) for (const message of data) onMessage(message);
+    else onMessage(data);
+  };
   let envelope: Envelope<AttachInfo>;
   try {
     const answer = await withDeadline(

@@ -108,7 +108,13 @@ export interface TabHooks {
   getCustomerData(): Promise<Envelope<unknown>>;
 }
 
-/** What the runtime posts to a tab on its event port. */
+/**
+ * What the runtime posts to a tab on its event port: one message, or (`RuntimeBatch`) the messages
+ * of one of its tasks together, so that a tab handles a replay in one task instead of one per message.
+ */
+export type RuntimeBatch = RuntimeMessage | RuntimeMessage[];
+
+/** One message of the runtime to a tab. */
 export type RuntimeMessage =
   | { [E in SdkEventName]: { kind: 'event'; name: E; payload: SdkEventMap[E] } }[SdkEventName]
   /** The runtime ended this tab's instance (a terminal server reason); no further messages follow. */

@@ -18,7 +18,7 @@ import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/err
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
-import type { SocketFactory } from './connection';
+import type { Logger, SocketFactory } from './connection';
 import { watchGenerations, type Generation } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
 import { holdLifeLock, newerIncarnation, predecessorHung, StallGuard } from './supervision';
@@ -44,6 +44,8 @@ export class RuntimeHost {
   private readonly supersededAtStart: Promise<string | undefined>;
   private readonly createSocket: SocketFactory;
   private readonly predecessorHung: RuntimeDeps['predecessorHung'];
+  /** Where a message no tab could be sent is reported. */
+  readonly deliveryLog: Logger;
 
   constructor(
     readonly mode: RuntimeStatus['mode'],
@@ -52,6 +54,7 @@ export class RuntimeHost {
     const epoch = Math.random().toString(36).slice(2, 12);
     this.lifeLock = deps.workerName ? holdLifeLock(deps.workerName, epoch) : Promise.resolve(undefined);
     this.createSocket = deps.createSocket;
+    this.deliveryLog = deps.log ?? (() => undefined);
     const { generation } = deps;
     this.supersededAtStart = generation ? newerIncarnation(generation.name).catch(() => undefined) : Promise.resolve(undefined);
     this.predecessorHung = generation ? () => predecessorHung(generation.name) : deps.predecessorHung;
@@ -172,8 +175,9 @@ class PortApi implements TabPortApi {
       }
       // Attaching again (after an eviction or a runtime restart): let go of the old session first.
       this.release?.();
+      const outgoing = batchedPort(events, this.host.deliveryLog);
       const session = runtime.attach(hello, {
-        post: (message: RuntimeMessage) => events.postMessage(message),
+        post: outgoing.post,
         getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
         getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()),
       });
@@ -186,7 +190,7 @@ class PortApi implements TabPortApi {
         this.detached = true;
         session.detach('gone');
         hooks[Comlink.releaseProxy]();
-        events.close();
+        outgoing.close();
       };
       this.watchLock(hello.lockName);
       return { epoch: runtime.epoch, protocol: PROTOCOL_VERSION, sdkVersion: SDK_VERSION, ...(lifeLock ? { lifeLock } : {}) };
@@ -259,4 +263,44 @@ class PortApi implements TabPortApi {
     };
     locks.request(lockName, gone).catch(gone);
   }
+}
+
+/**
+ * A tab's event port that posts the messages of one task as one batch, at the end of the task: a
+ * replay (status, notifier, customer, `connected`, …) then costs the tab one task and one structured
+ * clone, not one per message, and nothing of the tab's own start-up comes between its messages.
+ * `close()` sends what is pending first. A batch that cannot be cloned goes message by message, so
+ * one bad message does not cost the others.
+ */
+export function batchedPort(events: MessagePort, log: Logger): { post(message: RuntimeMessage): void; close(): void } {
+  let batch: RuntimeMessage[] | undefined;
+  const flush = () => {
+    const messages = batch;
+    batch = undefined;
+    if (!messages) return;
+    try {
+      events.postMessage(messages.length === 1 ? messages[0] : messages);
+    } catch {
+      for (const message of messages) {
+        try {
+          events.postMessage(message);
+        } catch (error) {
+          log('warn', `Could not deliver a "${message.kind}" message to a tab`, error);
+        }
+      }
+    }
+  };
+  return {
+    post(message) {
+      if (batch) batch.push(message);
+      else {
+        batch = [message];
+        queueMicrotask(flush);
+      }
+    },
+    close() {
+      flush();
+      events.close();
+    },
+  };
 }
