@@ -269,11 +269,18 @@ export async function expectEveryTabOnce<Payload = unknown>(
 ): Promise<Array<TabEvent<Payload>>> {
   if (tabs.length === 0) throw new RangeError('expectEveryTabOnce: no tabs');
   const matching = async () => Promise.all(tabs.map(async (page) => (await tabEvents<Payload>(page)).filter((event) => predicate(event))));
-  const counts = async () => (await matching()).map((events) => events.length);
   const once = tabs.map(() => 1);
-  await expect.poll(counts, { message: 'matching events per tab (every tab should have exactly 1)', timeout: options.timeout ?? 10_000 }).toEqual(once);
+  const deadline = Date.now() + (options.timeout ?? 10_000);
+  let counts: number[];
+  // Polled by hand rather than with expect.poll: a tab that already has two fails at once, not at the timeout.
+  for (;;) {
+    counts = (await matching()).map((events) => events.length);
+    if (counts.some((n) => n > 1) || counts.every((n) => n === 1) || Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(counts, 'matching events per tab (every tab should have exactly 1)').toEqual(once);
   await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 300));
   const final = await matching();
-  expect(final.map((events) => events.length), 'matching events per tab, a moment later (a duplicate arrived)').toEqual(once);
+  expect(final.map((events) => events.length), `matching events per tab, ${options.settleMs ?? 300} ms later (a duplicate arrived)`).toEqual(once);
   return final.map((events) => events[0]!);
 }
