@@ -100,7 +100,10 @@ test('the emulator package ships its build only; the SDK package does not depend
   for (const path of ['dist/index.js', 'dist/client.js', 'dist/playwright.js', 'dist/cli.js', 'dist/types/index.d.ts', 'dist/types/client.d.ts', 'dist/types/playwright.d.ts']) {
     expect(emulatorFiles).toContain(path);
   }
-  const installedSdk = JSON.parse(readFileSync(join(project, 'node_modules/livechat-multitab-sdk/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const installedSdk = JSON.parse(readFileSync(join(project, 'node_modules/livechat-multitab-sdk/package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const installedEmulator = JSON.parse(readFileSync(join(project, 'node_modules/livechat-multitab-emulator/package.json'), 'utf8')) as { version: string };
+  // Versioned with the SDK, as the README says.
+  expect(installedEmulator.version).toBe(installedSdk.version);
   expect(Object.keys(installedSdk.dependencies ?? {})).not.toContain('ws');
   expect(Object.keys(installedSdk.dependencies ?? {})).not.toContain('livechat-multitab-emulator');
   // The project resolves the emulator's three entries from the installed package, not from this repository.
