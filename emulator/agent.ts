@@ -2,6 +2,7 @@
 // router do to a customer's chats, each turned into the pushes the Customer Chat API sends for it.
 // Every action takes a JSON body with `organization_id`; the answers are small JSON objects.
 import { formKey } from './content';
+import type { AgentActionName, AgentActions, AgentBody, AgentIdentity, ChatBody, GroupBody, RemovalReason, SendEventBody, Unchecked } from './control';
 import { apiError } from './errors';
 import type { Hub } from './hub';
 import {
@@ -28,19 +29,20 @@ interface AgentContext {
   hub: Hub;
 }
 
-type AgentAction = (ctx: AgentContext, body: Obj) => object;
+/** One action: it reads only the fields its body type declares (control.ts), and answers its response type. */
+type AgentAction<K extends AgentActionName> = (ctx: AgentContext, body: Unchecked<AgentActions[K]['body']>) => AgentActions[K]['response'];
 
 /** Reasons the API gives for a user leaving a chat (v5 `user_removed_from_chat.reason`). */
-const REMOVAL_REASONS = ['disconnected', 'signed_out', 'remotely_signed_out', 'deleted', 'chat_deactivated', 'manual', 'inactive', 'other'] as const;
+const REMOVAL_REASONS: readonly RemovalReason[] = ['disconnected', 'signed_out', 'remotely_signed_out', 'deleted', 'chat_deactivated', 'manual', 'inactive', 'other'];
 
-function organization(ctx: AgentContext, body: Obj): Organization {
+function organization(ctx: AgentContext, body: Unchecked<AgentBody>): Organization {
   const id = requiredString(body.organization_id, 'organization_id');
   const org = ctx.state.orgs.get(id);
   if (org === undefined) throw apiError(404, 'not_found', `Organization ${id} not found`);
   return org;
 }
 
-function chatOf(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat } {
+function chatOf(ctx: AgentContext, body: Unchecked<ChatBody>): { org: Organization; chat: Chat } {
   const org = organization(ctx, body);
   const chat = org.chats.get(requiredString(body.chat_id, 'chat_id'));
   if (chat === undefined) throw apiError(404, 'not_found', 'Chat not found');
@@ -48,7 +50,7 @@ function chatOf(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat }
 }
 
 /** The chat's open thread: most agent actions only make sense while the customer is there. */
-function activeChat(ctx: AgentContext, body: Obj): { org: Organization; chat: Chat; thread: Thread } {
+function activeChat(ctx: AgentContext, body: Unchecked<ChatBody>): { org: Organization; chat: Chat; thread: Thread } {
   const { org, chat } = chatOf(ctx, body);
   const thread = lastThread(chat);
   if (thread === undefined || !thread.active) throw apiError(409, 'chat_inactive', 'Chat is inactive');
@@ -56,7 +58,7 @@ function activeChat(ctx: AgentContext, body: Obj): { org: Organization; chat: Ch
 }
 
 /** An agent named by id: one the emulator knows, or a new one described by `name` (and optionally avatar, job_title). */
-function agentFrom(body: Obj, idField: string, fallback?: AgentProfile): AgentProfile {
+function agentFrom(body: Unchecked<AgentIdentity & { agent_id?: string }>, idField: 'agent_id', fallback?: AgentProfile): AgentProfile {
   const id = optionalString(body[idField], idField);
   if (id === undefined || id === '') {
     if (fallback !== undefined) return fallback;
@@ -90,7 +92,7 @@ function push(ctx: AgentContext, org: Organization, chat: Chat, action: string, 
 }
 
 /** The organization and group a group setting names (group_status, group, form). */
-function groupTarget(body: Obj): { organizationId: string; groupId: number } {
+function groupTarget(body: Unchecked<GroupBody>): { organizationId: string; groupId: number } {
   return { organizationId: requiredString(body.organization_id, 'organization_id'), groupId: requiredGroupId(body.group_id, 'group_id') };
 }
 
@@ -101,13 +103,13 @@ function openThreadId(chat: Chat): { thread_id?: string } {
 }
 
 /** What the agent sends: `text` (a message; `defaultText` when neither is given) or an `event`, not both. */
-function agentDraft(body: Obj, defaultText?: string): EventDraft {
+function agentDraft(body: Unchecked<Pick<SendEventBody, 'text' | 'event'>>, defaultText?: string): EventDraft {
   if (body.event === undefined) return { type: 'message', properties: {}, text: messageText(body.text ?? defaultText, 'text') };
   if (body.text !== undefined) throw invalid('give text or event, not both');
   return agentEvent(body.event, 'event');
 }
 
-const AGENT_ACTIONS: Record<string, AgentAction> = {
+const AGENT_ACTIONS: { [K in AgentActionName]: AgentAction<K> } = {
   /** `{chat_id, text}` or `{chat_id, event}` (message, file, form, rich_message, system_message, custom), optional `author_id`. */
   send_event: (ctx, body) => {
     // The body's own fields first, so a bad request says what is wrong before "not found".
@@ -308,11 +310,11 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
   /** `{group_id, status}`: online / online_for_queue / offline; customers logged in to that group get `groups_status_updated`. */
   group_status: (ctx, body) => {
     const { organizationId, groupId } = groupTarget(body);
-    const status = body.status;
-    if (!(GROUP_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${GROUP_STATUSES.join(', ')}`);
+    if (!(GROUP_STATUSES as readonly unknown[]).includes(body.status)) throw invalid(`status must be one of ${GROUP_STATUSES.join(', ')}`);
+    const status = body.status as GroupStatus;
     const org = ctx.state.org(organizationId);
     const changed = ctx.state.groupStatus(organizationId, groupId) !== status;
-    org.groupStatuses.set(groupId, status as GroupStatus);
+    org.groupStatuses.set(groupId, status);
     // Only a change is news; setting the same status again stays quiet.
     const delivered = changed ? ctx.hub.pushToGroup(organizationId, groupId, 'groups_status_updated', { groups: [{ id: groupId, status }] }) : 0;
     return { group_id: groupId, status, delivered };
@@ -356,7 +358,8 @@ const AGENT_ACTIONS: Record<string, AgentAction> = {
  * control API. Other refusals are 404 (nothing by that id) or 409 (not in a state that allows it).
  */
 export function runAgentAction(ctx: AgentContext, name: string, body: Obj): object {
-  const action = AGENT_ACTIONS[name];
+  // Own keys only: `constructor` and the like are no actions.
+  const action = Object.hasOwn(AGENT_ACTIONS, name) ? (AGENT_ACTIONS[name as AgentActionName] as (ctx: AgentContext, body: Obj) => object) : undefined;
   if (action === undefined) throw apiError(404, 'not_found', `No agent action ${name}; known: ${Object.keys(AGENT_ACTIONS).join(', ')}`);
   try {
     return action(ctx, body);

@@ -1,7 +1,9 @@
-// Standalone emulator: `npx tsx emulator/cli.ts [--port N] [--host H] [...]` (see --help).
+#!/usr/bin/env node
+// Standalone emulator: `livechat-emulator [--port N] [--host H] [...]` from the livechat-multitab-emulator
+// package (its bin), `npm run emulator -- …` in this repository (see --help).
 import { startEmulator, type Emulator, type EmulatorOptions } from './server';
 
-const USAGE = `Usage: tsx emulator/cli.ts [options]
+const USAGE = `Usage: livechat-emulator [options]      (in the SDK's repository: npm run emulator -- [options])
 
 Local emulator of the LiveChat Customer Chat API (RTM 3.6 and 3.5, and the file upload), its customer token endpoint
 and an agent control API (/__emulator/*).

@@ -3,7 +3,34 @@
 // that plays the agent and drives tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from './hub';
-import type { EmulatorStats } from './server';
+import type {
+  BanBody,
+  ChatSnapshot,
+  CustomerSnapshot,
+  DisconnectBody,
+  DisconnectResponse,
+  EmulatorStats,
+  FaultType,
+  FaultsBody,
+  FaultsResponse,
+  GreetingSnapshot,
+  HealthResponse,
+  IdentityBody,
+  LatencyBody,
+  LatencyResponse,
+  OkResponse,
+  OrganizationBody,
+  OrganizationResponse,
+  OrganizationScope,
+  OutageBody,
+  OutageResponse,
+  PauseBody,
+  RestartBody,
+  RestartResponse,
+  ResumeBody,
+  SocketSnapshot,
+  Unchecked,
+} from './control';
 import type { State } from './state';
 import { runAgentAction } from './agent';
 import { HttpError, apiError } from './errors';
@@ -89,7 +116,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   switch (path) {
     case '/':
     case '/__emulator/health':
-      return get(() => sendJson(req, res, 200, { ok: true, name: 'livechat-emulator', api_version: API_VERSION, api_versions: API_VERSIONS }));
+      return get(() => sendJson(req, res, 200, health()));
     case '/__emulator/stats':
       return get(() => sendJson(req, res, 200, ctx.stats(org)));
     case '/__emulator/chats':
@@ -126,10 +153,14 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
         ctx.resume();
         ctx.state.clear();
         ctx.hub.closeAll(1000);
-        sendJson(req, res, 200, { ok: true });
+        sendJson(req, res, 200, { ok: true } satisfies OkResponse);
       });
   }
   throw apiError(404, 'not_found', `No route for ${method} ${path}`);
+}
+
+function health(): HealthResponse {
+  return { ok: true, name: 'livechat-emulator', api_version: API_VERSION, api_versions: API_VERSIONS };
 }
 
 function methodNotAllowed(allowed: string): Promise<void> {
@@ -247,7 +278,7 @@ function serveFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, 
 
 // ---- control API ----------------------------------------------------------------------------
 
-function listChats(ctx: HttpContext, organizationId: string | undefined) {
+function listChats(ctx: HttpContext, organizationId: string | undefined): ChatSnapshot[] {
   return organizationsOf(ctx, organizationId).flatMap((org) =>
     [...org.chats.values()].map((chat) => ({
       id: chat.id,
@@ -270,7 +301,7 @@ function organizationsOf(ctx: HttpContext, organizationId: string | undefined) {
 }
 
 /** The customers an agent would see: profile, where they are, how many sockets, whether banned. */
-function listCustomers(ctx: HttpContext, organizationId: string | undefined) {
+function listCustomers(ctx: HttpContext, organizationId: string | undefined): CustomerSnapshot[] {
   return organizationsOf(ctx, organizationId).flatMap((org) =>
     [...org.customers.values()].map((customer) => {
       const sockets = ctx.hub.customerConnections(org.id, customer.id);
@@ -291,7 +322,7 @@ function listCustomers(ctx: HttpContext, organizationId: string | undefined) {
  * The organization's customer sockets, open and recently closed, oldest first: when they opened and
  * closed, who logged in, and how many frames the server received on each and when the last came.
  */
-function listSockets(ctx: HttpContext, organizationId: string | undefined) {
+function listSockets(ctx: HttpContext, organizationId: string | undefined): SocketSnapshot[] {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
   return organizationsOf(ctx, organizationId).flatMap((org) =>
     org.sockets.map((log) => ({
@@ -308,20 +339,20 @@ function listSockets(ctx: HttpContext, organizationId: string | undefined) {
   );
 }
 
-function listGreetings(ctx: HttpContext, organizationId: string | undefined) {
+function listGreetings(ctx: HttpContext, organizationId: string | undefined): GreetingSnapshot[] {
   return organizationsOf(ctx, organizationId).flatMap((org) =>
     [...org.greetings.values()].map((g) => ({ ...wireGreeting(g), customer_id: g.customerId, status: g.status, button_clicks: g.clicks })),
   );
 }
 
-const FAULT_TYPES = ['internal', 'service_unavailable'] as const;
+const FAULT_TYPES: readonly FaultType[] = ['internal', 'service_unavailable'];
 
 /**
  * `{type, count? = 1, action?, organization_id?}`: the next `count` requests (of that action, else
  * any but login and ping; of that organization, else any) are answered with that error instead.
  * `count: 0` drops the pending faults that match instead.
  */
-function faults(ctx: HttpContext, body: Obj): { pending: Array<{ organization_id: string | null; action: string | null; type: string; remaining: number }> } {
+function faults(ctx: HttpContext, body: Unchecked<FaultsBody>): FaultsResponse {
   const organizationId = scopeOf(body);
   const action = field(() => optionalString(body.action, 'action')) || undefined;
   const count = body.count ?? 1;
@@ -333,31 +364,31 @@ function faults(ctx: HttpContext, body: Obj): { pending: Array<{ organization_id
     }
   } else {
     const type = body.type;
-    if (!FAULT_TYPES.includes(type as (typeof FAULT_TYPES)[number])) throw validationError(`type must be one of ${FAULT_TYPES.join(', ')}`);
-    ctx.state.faults.push({ type: type as (typeof FAULT_TYPES)[number], remaining: count, ...(organizationId === undefined ? {} : { organizationId }), ...(action === undefined ? {} : { action }) });
+    if (!FAULT_TYPES.includes(type as FaultType)) throw validationError(`type must be one of ${FAULT_TYPES.join(', ')}`);
+    ctx.state.faults.push({ type: type as FaultType, remaining: count, ...(organizationId === undefined ? {} : { organizationId }), ...(action === undefined ? {} : { action }) });
   }
   return {
     pending: ctx.state.faults.map((f) => ({ organization_id: f.organizationId ?? null, action: f.action ?? null, type: f.type, remaining: f.remaining })),
   };
 }
 
-function pause(ctx: HttpContext, body: Obj): { paused: true } {
+function pause(ctx: HttpContext, body: Unchecked<PauseBody>): { paused: true } {
   ctx.pause(scopeOf(body), nonNegativeNumber(body.duration_ms, 'duration_ms'));
   return { paused: true };
 }
 
-function resume(ctx: HttpContext, body: Obj): { paused: false } {
+function resume(ctx: HttpContext, body: Unchecked<ResumeBody>): { paused: false } {
   ctx.resume(scopeOf(body));
   return { paused: false };
 }
 
-function restart(ctx: HttpContext, body: Obj): { closed: number; kept_state: boolean } {
+function restart(ctx: HttpContext, body: Unchecked<RestartBody>): RestartResponse {
   const keepState = field(() => optionalBoolean(body.keep_state, 'keep_state')) ?? true;
   const downMs = nonNegativeNumber(body.down_ms, 'down_ms') ?? 0;
   return { closed: ctx.restart(keepState, downMs), kept_state: keepState };
 }
 
-function disconnect(ctx: HttpContext, body: Obj): { disconnected: number } {
+function disconnect(ctx: HttpContext, body: Unchecked<DisconnectBody>): DisconnectResponse {
   const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
   const customerId = field(() => optionalString(body.customer_id, 'customer_id'));
   const reason = field(() => requiredString(body.reason, 'reason'));
@@ -365,7 +396,7 @@ function disconnect(ctx: HttpContext, body: Obj): { disconnected: number } {
   return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, reason, data) };
 }
 
-function latency(ctx: HttpContext, body: Obj): { latency_ms: number } {
+function latency(ctx: HttpContext, body: Unchecked<LatencyBody>): LatencyResponse {
   const ms = nonNegativeNumber(body.latency_ms, 'latency_ms');
   if (ms === undefined) throw validationError('latency_ms is required and must be a non-negative number');
   return { latency_ms: ctx.latency(ms) };
@@ -374,7 +405,7 @@ function latency(ctx: HttpContext, body: Obj): { latency_ms: number } {
 const ORGANIZATION_STATUSES: readonly OrganizationStatus[] = ['active', 'expired', 'missing'];
 
 /** Sets an organization's subscription status and/or region (`region: null` = served everywhere again). */
-function organization(ctx: HttpContext, body: Obj): { organization_id: string; status: OrganizationStatus; region: string | null } {
+function organization(ctx: HttpContext, body: Unchecked<OrganizationBody>): OrganizationResponse {
   const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
   const status = body.status;
   if (status !== undefined && !ORGANIZATION_STATUSES.includes(status as OrganizationStatus)) {
@@ -392,21 +423,21 @@ function organization(ctx: HttpContext, body: Obj): { organization_id: string; s
   return { organization_id: org.id, status: org.status, region: org.region ?? null };
 }
 
-function ban(ctx: HttpContext, body: Obj): { disconnected: number } {
+function ban(ctx: HttpContext, body: Unchecked<BanBody>): DisconnectResponse {
   const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
   const customerId = field(() => requiredString(body.customer_id, 'customer_id'));
   ctx.state.org(organizationId).banned.add(customerId);
   return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, 'customer_banned') };
 }
 
-function outage(ctx: HttpContext, body: Obj): { terminated: number; duration_ms: number } {
+function outage(ctx: HttpContext, body: Unchecked<OutageBody>): OutageResponse {
   const durationMs = nonNegativeNumber(body.duration_ms, 'duration_ms');
   if (durationMs === undefined) throw validationError('duration_ms is required and must be a non-negative number');
   const organizationId = scopeOf(body);
   return { terminated: ctx.outage(durationMs, organizationId), duration_ms: durationMs };
 }
 
-function identity(ctx: HttpContext, body: Obj): { ok: true } {
+function identity(ctx: HttpContext, body: Unchecked<IdentityBody>): OkResponse {
   const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
   const customerId = field(() => requiredString(body.from_customer_id, 'from_customer_id'));
   ctx.state.org(organizationId).identitySwaps.add(customerId);
@@ -414,7 +445,7 @@ function identity(ctx: HttpContext, body: Obj): { ok: true } {
 }
 
 /** The organization a control call is narrowed to; none (or "") means every organization. */
-function scopeOf(body: Obj): string | undefined {
+function scopeOf(body: Unchecked<OrganizationScope>): string | undefined {
   return field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
 }
 

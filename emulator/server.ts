@@ -7,9 +7,12 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
 import { Hub, isPaused, type Connection, type Endpoint } from './hub';
 import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
-import { State, TOKEN_LIFETIME_S, addCounters, emptyCounters, type Counters } from './state';
+import type { EmulatorStats } from './control';
+import { State, TOKEN_LIFETIME_S, addCounters, emptyCounters } from './state';
 import { RtmError } from './validate';
 import { API_VERSION, errorResponse, isApiVersion } from './wire';
+
+export type { EmulatorStats } from './control';
 
 export interface EmulatorOptions {
   /** Default 8787; 0 = a random free port. */
@@ -72,11 +75,6 @@ export interface Emulator {
   stats(organizationId?: string): EmulatorStats;
 }
 
-/** The server's counters (see `Counters`), summed over the organizations asked for, and the sockets open now. */
-export interface EmulatorStats extends Counters {
-  /** Open customer WebSocket connections (authorized or not). */
-  openConnections: number;
-}
 
 /** What emulators sharing one state (regions) have in common. */
 interface Service {

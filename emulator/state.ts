@@ -1,6 +1,9 @@
 // In-memory model of the emulated service: browser identities, access tokens and, per organization,
 // customers, chats, threads, events and counters. Nothing here knows about sockets or HTTP.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Counters, GroupStatus, OrganizationStatus, WireForm } from './control';
+// The control API's types live in control.ts (shared with the typed client); re-exported for the emulator's modules.
+export type { Counters, GroupStatus, OrganizationStatus, WireForm } from './control';
 import type {
   WireQueue,
   Properties,
@@ -42,8 +45,7 @@ export const AGENTS: ReadonlyMap<string, AgentProfile> = new Map(
 );
 
 /** Statuses a group can have (`list_group_statuses`, `groups_status_updated`); a group never set is online. */
-export const GROUP_STATUSES = ['online', 'online_for_queue', 'offline'] as const;
-export type GroupStatus = (typeof GROUP_STATUSES)[number];
+export const GROUP_STATUSES: readonly GroupStatus[] = ['online', 'online_for_queue', 'offline'];
 
 export interface Customer {
   id: string;
@@ -115,28 +117,7 @@ export interface Fault {
   remaining: number;
 }
 
-/** A form as `get_form` answers it. */
-export interface WireForm {
-  id: string;
-  fields: Array<Record<string, unknown>>;
-}
 
-export interface Counters {
-  /** Customer WebSocket connections ever opened. */
-  totalConnections: number;
-  /** Successful logins so far. */
-  logins: number;
-  /** Count of requests received per action name. */
-  requests: Record<string, number>;
-  /** Logins refused with `too_many_connections`. */
-  refusedConnections: number;
-  /** `ping` actions plus WebSocket control pings received. */
-  pings: number;
-  /** Requests to the upload_file endpoint naming this organization, successful or not. */
-  uploads: number;
-  /** Pushes written to sockets, per action (after version and subscription filtering). */
-  pushes: Record<string, number>;
-}
 
 /** Counters of an organization nothing has happened to yet; the key order is the stats JSON's. */
 export function emptyCounters(): Counters {
@@ -176,8 +157,6 @@ export interface SocketLog {
 /** Socket logs kept per organization; the oldest closed ones go first beyond this. */
 export const MAX_SOCKET_LOGS = 200;
 
-/** What the control API can make of an organization's subscription. */
-export type OrganizationStatus = 'active' | 'expired' | 'missing';
 
 export interface Organization {
   id: string;

@@ -2,6 +2,7 @@
 // field, because the point of an emulator is to tell the SDK author exactly what was wrong.
 import type { ErrorType, Properties, WireAccess } from './wire';
 import { CUSTOMER_EVENT_TYPES, MAX_MESSAGE_LENGTH } from './wire';
+import type { FormType } from './control';
 import type { EventDraft } from './state';
 
 /** Thrown by handlers; the dispatcher turns it into an error response. */
@@ -186,8 +187,8 @@ const RICH_MESSAGE_TEMPLATES = ['cards', 'quick_replies', 'sticker', 'ecommerce'
 const BUTTON_TYPES = ['message', 'phone', 'url', 'webview', 'cancel'];
 
 /** Form types: what `get_form` asks for and what a form event carries; `ticket` is what the SDK asks when no agent is online. */
-export const FORM_TYPES = ['prechat', 'postchat', 'ask_for_email', 'ticket'] as const;
-export type FormType = (typeof FORM_TYPES)[number];
+export const FORM_TYPES: readonly FormType[] = ['prechat', 'postchat', 'ask_for_email', 'ticket'];
+export type { FormType };
 
 export function isFormType(value: unknown): value is FormType {
   return (FORM_TYPES as readonly unknown[]).includes(value);
