@@ -3,9 +3,14 @@
  * The runtime keeps the queue; here the customId is fixed before the call, so the caller's
  * promise settles on whichever comes first: the answer, or the event sent later from the queue.
  */
-import { isOutboxReceipt, type RuntimeMessage } from '../shared/contract';
+import type { OutboxReceipt, RuntimeMessage } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { ChatEvent } from '../shared/types';
+
+/** Here, not in the contract, because only this module (loaded with `outbox: true`) checks receipts. */
+export function isOutboxReceipt(value: unknown): value is OutboxReceipt {
+  return typeof value === 'object' && value !== null && (value as OutboxReceipt).outbox === 'queued' && typeof (value as OutboxReceipt).customId === 'string';
+}
 import { randomId } from './tab';
 
 export interface Outbox {

@@ -4,7 +4,6 @@
  */
 import type * as Comlink from 'comlink';
 import type { DestroyOptions, RuntimeMessage, RuntimeRestarts, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../shared/contract';
-import { uploadUrl } from '../shared/contract';
 import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/errors';
 import type { SdkEventListener, SdkEventName } from '../shared/events';
 import { METHOD_NAMES } from '../shared/method-names';
@@ -541,7 +540,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         upload?.abort(error);
       };
       const promise = import('./upload').then(
-        ({ startUpload }) => {
+        ({ startUpload, uploadUrl }) => {
           // Canceled or destroyed while the code loaded: nothing is started, no token asked for.
           if (stopped) return Promise.reject(stopped);
           // The region the tab was configured with: a misdirect learned by the runtime is not known here.

@@ -6,8 +6,10 @@
  * progress here (`xhr.upload.onprogress`; fetch cannot), and the token comes from the tab's own
  * token source (`auth.getToken()`), which is where the runtime gets its tokens from anyway.
  */
+import { apiOrigin, type RuntimeConfig } from '../shared/contract';
 import { SdkError } from '../shared/errors';
-import type { Token } from '../shared/types';
+import type { Region, Token } from '../shared/types';
+import { API_VERSION } from '../shared/wire';
 import { fail, isPlainObject, optionalFunction, requireObject } from '../shared/validate';
 
 /** The API's limit: 10 × 1024 × 1024 bytes. */
@@ -31,8 +33,16 @@ export interface UploadHandle {
   cancel(): void;
 }
 
+/**
+ * The customer file upload endpoint: the same host as the RTM socket, over HTTP. Here, not beside
+ * `rtmUrl` in the contract, because only this module (loaded on the first upload) needs it.
+ */
+export function uploadUrl(config: RuntimeConfig, region: Region): string {
+  return `${apiOrigin(config, region)}/v${API_VERSION}/customer/action/upload_file?organization_id=${encodeURIComponent(config.organizationId)}`;
+}
+
 export interface UploadDeps {
-  /** The upload_file URL (see `uploadUrl` in shared/contract). */
+  /** The upload_file URL (`uploadUrl`). */
   url: string;
   getToken(): Promise<Token>;
   /** For tests; `new XMLHttpRequest()` by default. */

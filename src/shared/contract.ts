@@ -77,10 +77,6 @@ export interface OutboxReceipt {
   customId: string;
 }
 
-export function isOutboxReceipt(value: unknown): value is OutboxReceipt {
-  return typeof value === 'object' && value !== null && (value as OutboxReceipt).outbox === 'queued' && typeof (value as OutboxReceipt).customId === 'string';
-}
-
 /** `destroy()` options: `clearCache` wipes the customer's cache when the last tab goes. */
 export interface DestroyOptions {
   clearCache?: boolean;
@@ -204,9 +200,4 @@ export function apiOrigin(config: RuntimeConfig, region: Region): string {
 export function rtmUrl(config: RuntimeConfig, region: Region): string {
   const origin = apiOrigin(config, region).replace(/^http/, 'ws');
   return `${origin}/v${API_VERSION}/customer/rtm/ws?organization_id=${encodeURIComponent(config.organizationId)}`;
-}
-
-/** The customer file upload endpoint (`uploadFile`): the same host as the RTM socket, over HTTP. */
-export function uploadUrl(config: RuntimeConfig, region: Region): string {
-  return `${apiOrigin(config, region)}/v${API_VERSION}/customer/action/upload_file?organization_id=${encodeURIComponent(config.organizationId)}`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { rtmUrl, runtimeKey, uploadUrl, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { uploadUrl } from '../../src/client/upload';
+import { rtmUrl, runtimeKey, workerName, type RuntimeConfig } from '../../src/shared/contract';
 import { SDK_VERSION } from '../../src/shared/version';
 
 const base: RuntimeConfig = {
