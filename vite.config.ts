@@ -11,7 +11,7 @@ const outDir = process.env.DEMO_OUT_DIR ? resolve(process.env.DEMO_OUT_DIR) : re
  * `DEMO_OUT_DIR` builds elsewhere than `dist/demo`.
  */
 export default defineConfig({
-  define: process.env.SDK_VERSION ? { __SDK_VERSION__: JSON.stringify(process.env.SDK_VERSION) } : {},
+  define: { 'globalThis.__LIVECHAT_PROFILE__': 'false', ...(process.env.SDK_VERSION ? { __SDK_VERSION__: JSON.stringify(process.env.SDK_VERSION) } : {}) },
   root: resolve(root, 'demo'),
   server: { host: '127.0.0.1', port: 5173, strictPort: true, fs: { allow: [root] } },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },

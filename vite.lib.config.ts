@@ -78,7 +78,7 @@ function publishedWorkerUrls(target: LibTarget): Plugin {
 }
 
 function libConfig(target: LibTarget): UserConfig {
-  const define = { __LIVECHAT_BUNDLED_WORKER__: JSON.stringify(target === 'es') };
+  const define = { __LIVECHAT_BUNDLED_WORKER__: JSON.stringify(target === 'es'), 'globalThis.__LIVECHAT_PROFILE__': 'false' };
   const common: UserConfig = {
     publicDir: false,
     logLevel: 'warn',

@@ -10,6 +10,8 @@ const pages = resolve(import.meta.dirname, 'pages');
  */
 export default defineConfig({
   root: pages,
+  // The start-up profiler's build (bench/profile-start.ts) keeps the SDK's profiling steps; every other drops them.
+  define: { 'globalThis.__LIVECHAT_PROFILE__': JSON.stringify(process.env.BENCH_PROFILE === '1') },
   logLevel: 'warn',
   worker: { format: 'es' },
   build: {

@@ -3,6 +3,7 @@
  * when `connected` came, stamps each agent message's arrival, and runs send loops inside the page,
  * so a measurement never includes a Playwright round trip. No DOM work, so the numbers are the SDK's.
  */
+import { installProfileSteps } from '../../src/shared/profile';
 
 /** What both SDKs offer that the benchmarks use (same names and shapes in 4.0.2 and v5). */
 export interface BenchSdk {
@@ -68,6 +69,8 @@ export interface PageReport {
   reason?: string;
   /** `sends`: each sendEvent's round trip, in order. */
   rtts?: number[];
+  /** The profiler's build only: the SDK's start-up steps, in ms after `init()` (bench/profile-start.ts). */
+  steps?: Array<[step: string, ms: number]>;
 }
 
 /** The bench sends agent messages with texts starting with this; anything else is not counted. */
@@ -77,6 +80,13 @@ declare global {
   interface Window {
     bench: BenchState;
   }
+}
+
+/** The profiler's build: the SDK's start-up steps from this page and its worker, as they are posted. */
+const profileSteps: Array<[string, number]> = [];
+if (globalThis.__LIVECHAT_PROFILE__) {
+  installProfileSteps();
+  new BroadcastChannel('livechat-multitab:profile').onmessage = (event: MessageEvent<[string, number]>) => profileSteps.push(event.data);
 }
 
 export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: number): void {
@@ -166,7 +176,11 @@ function reportingAutopilot(state: BenchState): { connected(): void; failed(reas
   };
   return {
     connected() {
-      post({ type: 'connected', connectedAt: state.connectedAt! });
+      if (globalThis.__LIVECHAT_PROFILE__) {
+        // The worker's last steps cross a BroadcastChannel: give them a moment to arrive.
+        const initEpoch = performance.timeOrigin + state.initAt;
+        setTimeout(() => post({ type: 'connected', connectedAt: state.connectedAt!, steps: profileSteps.map(([step, at]) => [step, at - initEpoch]) }), 100);
+      } else post({ type: 'connected', connectedAt: state.connectedAt! });
       const pages = Number(query('walk') ?? '0');
       if (step < pages) {
         const next = new URL(location.href);

@@ -18,6 +18,7 @@ export function cookieGrant(config: AuthConfig, server: string): CustomerAuth {
   let pending: Promise<Token> | undefined;
 
   const fetchToken = async (): Promise<Token> => {
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: token request sent');
     const response = await fetch(base + path, {
       method: 'POST',
       credentials: 'include',
@@ -32,6 +33,7 @@ export function cookieGrant(config: AuthConfig, server: string): CustomerAuth {
       }),
     });
     const body = (await response.json()) as Record<string, unknown>;
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: token response read');
     if (typeof body.identity_exception === 'string') throw new SdkError('SSO_IDENTITY_EXCEPTION', body.identity_exception);
     if (typeof body.oauth_exception === 'string') throw new SdkError('SSO_OAUTH_EXCEPTION', body.oauth_exception);
     if (typeof body.access_token !== 'string' || typeof body.entity_id !== 'string') {

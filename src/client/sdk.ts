@@ -111,6 +111,7 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
 }
 
 export function createSdk(config: ResolvedConfig): CustomerSDK {
+  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: createSdk');
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const base = workerBase(config);
   const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
@@ -118,6 +119,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   // First of all: the browser routes the connect to the worker (or starts it) while this tab sets
   // itself up and reads its stored id (a blocking sessionStorage read on a page's first use).
   const early = locks ? (takeWarmed(base) ?? openSharedTransport(options(0))) : undefined;
+  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   const emitter = new Emitter();
   const auth = createTokenSource(config);
   const runtime = runtimeConfig(config);
@@ -154,8 +156,10 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
 
   // Keeps the hooks proxy strongly referenced for the tab's life: Comlink drops calls to a collected proxy.
   const hooks: TabHooks = {
-    getToken: (fresh): Promise<Envelope<Awaited<ReturnType<CustomerAuth['getToken']>>>> =>
-      toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken())),
+    getToken: (fresh): Promise<Envelope<Awaited<ReturnType<CustomerAuth['getToken']>>>> => {
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: asked for a token');
+      return toEnvelope(() => (fresh ? auth.getFreshToken() : auth.getToken()));
+    },
     // Plain data as the app returned it: the runtime checks it (see customerDataFrom).
     getCustomerData: () => toEnvelope(() => config.customerDataProvider?.() ?? null),
   };
@@ -170,6 +174,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
           // both from its announcement and from recovery) gets `connected` replayed once more.
           if (message.name === 'connected' && connected) return;
           connected = message.name === 'connected';
+          if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.(`tab: ${message.name}`);
           startedUp();
         }
         if (message.name === 'incoming_event') {
@@ -229,7 +234,9 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       hasCustomerDataProvider: !!config.customerDataProvider,
       ...(tab.provisional ? { provisional: true } : {}),
     };
-    return Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS), next.failed]);
+    const attached = Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS), next.failed]);
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: attach posted');
+    return attached;
   };
 
   /**
@@ -314,6 +321,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
     const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), locks ? queryLiveIncarnation(locks, base) : -1]);
     claim = tab;
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: id claimed, live incarnation found');
     // No runtime alive: the one just started will ask this tab for a token; ask for it now, while it boots.
     if (live === -1 && locks && wantsConnection) void auth.getToken().catch(() => undefined);
     let mode = firstMode;

@@ -228,6 +228,7 @@ export class Connection {
     const fresh = this.freshTokenNext;
     this.freshTokenNext = false;
     const token = this.deps.getToken(fresh);
+    if (globalThis.__LIVECHAT_PROFILE__) void token.then(() => globalThis.__livechatProfileStep?.('worker: token received'), () => undefined);
     // The token names the customer before any socket opens: learning it now lets the runtime open
     // that customer's cache while the service is still unreachable. Errors are handled in login().
     token.then(
@@ -239,6 +240,7 @@ export class Connection {
     let socket: SocketLike;
     try {
       socket = this.deps.createSocket(this.deps.url(this.region));
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
     } catch (error) {
       this.deps.log('error', 'Could not create the WebSocket', error);
       this.scheduleReconnect(this.backoff.next());
@@ -247,6 +249,7 @@ export class Connection {
     this.socket = socket;
     const current = () => generation === this.generation;
     socket.onopen = () => {
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket open');
       if (current()) void this.login(generation, socket, token);
     };
     socket.onmessage = (event: { data: unknown }) => {
@@ -287,7 +290,9 @@ export class Connection {
     const payload = { ...loginPayload, token: `${token.tokenType} ${token.accessToken}` };
     let response: Json;
     try {
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: login sent');
       response = await this.send(socket, 'login', payload, {}, API_VERSION);
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: login answered');
     } catch (error) {
       if (current()) this.loginFailed(SdkError.from(error));
       return;

@@ -291,6 +291,7 @@ export class Runtime {
   }
 
   attach(hello: TabHello, link: TabLink): TabSession {
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: tab attached');
     if (this.tabs.has(hello.tabId)) {
       // The same tab again (a reload that kept its tabId, or a re-registration): the new link wins.
       this.detachTab(hello.tabId, 'gone');

@@ -5,6 +5,7 @@
 import type { SocketLike } from './connection';
 import { RuntimeHost } from './host';
 import { consoleLogger } from './log';
+import { installProfileSteps } from '../shared/profile';
 import { idbStorage } from './storage';
 
 declare const self: SharedWorkerGlobalScope;
@@ -32,7 +33,10 @@ const host = new RuntimeHost('shared', {
   workerName: self.name,
 });
 
+if (globalThis.__LIVECHAT_PROFILE__) installProfileSteps();
+
 self.addEventListener('connect', (event: MessageEvent) => {
+  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: connect event');
   const port = event.ports[0];
   if (port) host.serve(port, () => port.close());
 });
