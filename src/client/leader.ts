@@ -29,6 +29,7 @@ import type { SeenSnapshot } from '../shared/seen';
 import { attachTo, failure } from './attach';
 import {
   inboxChannelName,
+  postTo,
   invokeApi,
   LeaderRelay,
   leaderLockName,
@@ -357,12 +358,6 @@ class DedicatedTab implements TabPortApi {
       case 'resign':
         if (this.route?.kind === 'relay' && this.route.leaderId === message.leaderId) this.switchRoute(undefined);
         return;
-      case 'call':
-        if (this.leadership && message.to === this.nodeId) void this.leadership.server.onCall(message);
-        return;
-      case 'hook-reply':
-        if (this.leadership && message.to === this.nodeId) this.leadership.server.onHookReply(message);
-        return;
     }
   }
 
@@ -377,8 +372,16 @@ class DedicatedTab implements TabPortApi {
   // ── Following ───────────────────────────────────────────────────────────────────────────────
 
   private onInbox(message: InboxMessage): void {
+    if (typeof message !== 'object' || message === null) return;
+    // To this tab as the leader (which keeps serving its followers after its own instance closed).
+    if (message.kind === 'call' || message.kind === 'hook-reply') {
+      if (this.retired || !this.leadership || message.to !== this.nodeId) return;
+      if (message.kind === 'call') void this.leadership.server.onCall(message);
+      else this.leadership.server.onHookReply(message);
+      return;
+    }
     const route = this.route;
-    if (this.closed || typeof message !== 'object' || message === null) return;
+    if (this.closed) return;
     if (route?.kind !== 'relay' || message.from !== route.leaderId || message.to !== this.nodeId) return;
     this.lastHeard = Date.now();
     switch (message.kind) {
@@ -404,7 +407,7 @@ class DedicatedTab implements TabPortApi {
       ? await call().catch((error: unknown) => failure<never>('TOKEN_UNAVAILABLE', String(error)))
       : failure<never>('TOKEN_UNAVAILABLE', 'This tab is not attached.');
     if (this.closed) return;
-    this.relay.postMessage({ kind: 'hook-reply', to: message.from, from: this.nodeId, id: message.id, envelope } satisfies RelayMessage);
+    postTo(this.key, message.from, { kind: 'hook-reply', to: message.from, from: this.nodeId, id: message.id, envelope });
   }
 
   /** Posts a runtime message into this tab's own event port, as the runtime would. */
@@ -555,7 +558,7 @@ class DedicatedTab implements TabPortApi {
       const timer = setTimeout(() => settle(TIMED_OUT), Math.max(0, ms));
       this.pending.set(id, { route, settle });
       try {
-        this.relay.postMessage({ kind: 'call', to: route.leaderId, from: this.nodeId, id, op, args } satisfies RelayMessage);
+        postTo(this.key, route.leaderId, { kind: 'call', to: route.leaderId, from: this.nodeId, id, op, args });
       } catch (error) {
         // A DataCloneError (a function in params) is the caller's mistake; the SDK reports it as such.
         clearTimeout(timer);

@@ -3,10 +3,12 @@
  * serves follower tabs through the leader's dedicated Worker.
  *
  * Channels (all named after `workerName(runtime)`, so SDK versions and configs never mix):
- * - `livechat-multitab:<key>:relay`, shared by every tab of the key: leadership (`who-leads`,
- *   `leader`, `resign`) and follower → leader traffic (`call`, `hook-reply`);
- * - `livechat-multitab:<key>:relay:<nodeId>`, one inbox per follower: leader → follower traffic
- *   (`reply`, `event`, `hook`), so a push costs one delivery per follower, not one per tab pair.
+ * - `livechat-multitab:<key>:relay`, shared by every tab of the key: leadership only (`who-leads`,
+ *   `leader`, `resign`);
+ * - `livechat-multitab:<key>:relay:<nodeId>`, one inbox per tab: leader → follower traffic (`reply`,
+ *   `event`, `hook`) and, in the leader's, follower → leader traffic (`call`, `hook-reply`). A
+ *   follower opens the leader's inbox for one message at a time (see `postTo`), so no other tab
+ *   holds it open: a call or a push costs one delivery, not one per tab.
  *
  * Only plain data crosses a BroadcastChannel: a follower's `hooks` and `events` stay in the
  * follower. For each follower the leader opens its own MessagePort to the worker and attaches with
@@ -29,13 +31,13 @@ export type RelayMessage =
   /** Sent by a tab when it becomes the leader or restarts its runtime (`term`), and in answer to `who-leads`. */
   | { kind: 'leader'; leaderId: string; term?: number }
   /** The leader is going away on purpose (its SDK instance ended); the next tab in line takes over. */
-  | { kind: 'resign'; leaderId: string }
+  | { kind: 'resign'; leaderId: string };
+
+/** On a tab's inbox channel: from the leader to a follower, or (`call`, `hook-reply`) to the leader. */
+export type InboxMessage =
   /** A follower calls a TabPortApi method; `attach` carries only the TabHello. */
   | { kind: 'call'; to: string; from: string; id: number; op: RelayOp; args: unknown[] }
-  | { kind: 'hook-reply'; to: string; from: string; id: number; envelope: Envelope<unknown> };
-
-/** On a follower's inbox channel. */
-export type InboxMessage =
+  | { kind: 'hook-reply'; to: string; from: string; id: number; envelope: Envelope<unknown> }
   | { kind: 'reply'; to: string; from: string; id: number; envelope: Envelope<unknown> }
   /** A message the runtime posted on this follower's event port. */
   | { kind: 'event'; to: string; from: string; message: RuntimeMessage }
@@ -45,6 +47,19 @@ export type InboxMessage =
 export const leaderLockName = (key: string) => `livechat-multitab:${key}:leader`;
 export const relayChannelName = (key: string) => `livechat-multitab:${key}:relay`;
 export const inboxChannelName = (key: string, nodeId: string) => `livechat-multitab:${key}:relay:${nodeId}`;
+
+/**
+ * Posts one message to a tab's inbox through a channel opened for it alone: a channel a tab kept
+ * open would also receive what every other tab posts there. Delivery does not wait for the sender.
+ */
+export function postTo(key: string, nodeId: string, message: InboxMessage): void {
+  const channel = new BroadcastChannel(inboxChannelName(key, nodeId));
+  try {
+    channel.postMessage(message);
+  } finally {
+    channel.close();
+  }
+}
 
 /** The leader does not know this follower (it never attached, or it was dropped): attach again. */
 export const NOT_ATTACHED = 'NOT_ATTACHED';
@@ -89,7 +104,7 @@ export class LeaderRelay {
     return Comlink.wrap<TabPortApi>(channel.port1);
   }
 
-  async onCall(message: Extract<RelayMessage, { kind: 'call' }>): Promise<void> {
+  async onCall(message: Extract<InboxMessage, { kind: 'call' }>): Promise<void> {
     const { from, id, op } = message;
     const args = Array.isArray(message.args) ? message.args : [];
     let envelope: Envelope<unknown>;
@@ -111,7 +126,7 @@ export class LeaderRelay {
     if (link && (op === 'destroy' || op === 'leave')) this.dispose(from, link);
   }
 
-  onHookReply(message: Extract<RelayMessage, { kind: 'hook-reply' }>): void {
+  onHookReply(message: Extract<InboxMessage, { kind: 'hook-reply' }>): void {
     const call = this.hookCalls.get(message.id);
     if (call && call.from === message.from) call.settle(message.envelope);
   }
