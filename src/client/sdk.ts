@@ -165,6 +165,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   };
 
   const onMessage = (message: RuntimeMessage) => {
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.(`tab: runtime message ${message.kind === 'event' ? message.name : message.kind}`);
     if (destroyed) return;
     switch (message.kind) {
       case 'event': {
@@ -502,6 +503,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     }
   }
 
+  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: init() returns');
   return {
     auth,
     connect: () => {

@@ -193,6 +193,7 @@ class PortApi implements TabPortApi {
         outgoing.close();
       };
       this.watchLock(hello.lockName);
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: attach answered');
       return { epoch: runtime.epoch, protocol: PROTOCOL_VERSION, sdkVersion: SDK_VERSION, ...(lifeLock ? { lifeLock } : {}) };
     });
   }
