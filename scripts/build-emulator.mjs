@@ -6,9 +6,10 @@
  * the type declarations. Nothing of src/ is involved, and nothing of this reaches the SDK's build.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { addDeclarationExtensions, walk } from './declarations.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'packages/emulator/dist');
@@ -42,28 +43,8 @@ if (!cliCode.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${cliCod
 chmodSync(cli, 0o755);
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.emulator.json')], { cwd: root, stdio: 'inherit' });
-for (const file of walk(typesDir)) {
-  if (file.endsWith('.d.ts')) writeFileSync(file, withExtensions(readFileSync(file, 'utf8'), dirname(file)));
-}
+addDeclarationExtensions(typesDir);
 
 const files = [...walk(outDir)].map((path) => path.slice(outDir.length + 1)).sort();
 console.log(`packages/emulator/dist: ${files.length} files (${files.filter((f) => f.endsWith('.js')).join(', ')})`);
 
-/** The sources import `./server`; Node's ESM resolution (TypeScript's `node16`/`nodenext`) needs `./server.js` in the published declarations. */
-function withExtensions(code, dir) {
-  return code.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g, (match, prefix, quote, specifier) => {
-    if (/\.(?:js|cjs|mjs)$/.test(specifier)) return match;
-    const target = resolve(dir, specifier);
-    const path = existsSync(`${target}.d.ts`) ? `${specifier}.js` : existsSync(join(target, 'index.d.ts')) ? `${specifier}/index.js` : undefined;
-    if (!path) throw new Error(`build-emulator: cannot resolve ${specifier} from ${dir}`);
-    return `${prefix}${quote}${path}${quote}`;
-  });
-}
-
-function* walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* walk(path);
-    else yield path;
-  }
-}

@@ -4,9 +4,10 @@
  * vite.lib.config.ts), then the type declarations, then a size report of what ships.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { addDeclarationExtensions, walk } from './declarations.mjs';
 import { weigh, weighPackageTab } from '../bench/weigh.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,9 +22,7 @@ execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '
   cwd: root,
   stdio: 'inherit',
 });
-for (const file of walk(typesDir)) {
-  if (file.endsWith('.d.ts')) writeFileSync(file, withExtensions(readFileSync(file, 'utf8'), dirname(file)));
-}
+addDeclarationExtensions(typesDir);
 // One entry per module system: under `moduleResolution: node16`, TypeScript reads a `.d.ts` in a
 // `"type": "module"` package as ESM and a `.d.cts` as CommonJS, matching index.js and index.cjs.
 const entry = "export * from './types/client/index.js';\n";
@@ -31,28 +30,6 @@ writeFileSync(join(outDir, 'index.d.ts'), entry);
 writeFileSync(join(outDir, 'index.d.cts'), entry);
 
 report();
-
-/**
- * The sources import `./sdk`, which bundlers resolve; Node's ESM resolution (TypeScript's
- * `node16`/`nodenext`) needs `./sdk.js` or `./dir/index.js` in the published declarations.
- */
-function withExtensions(code, dir) {
-  return code.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g, (match, prefix, quote, specifier) => {
-    if (/\.(?:js|cjs|mjs)$/.test(specifier)) return match;
-    const target = resolve(dir, specifier);
-    const path = existsSync(`${target}.d.ts`) ? `${specifier}.js` : existsSync(join(target, 'index.d.ts')) ? `${specifier}/index.js` : undefined;
-    if (!path) throw new Error(`build-lib: cannot resolve ${specifier} from ${dir}`);
-    return `${prefix}${quote}${path}${quote}`;
-  });
-}
-
-function* walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* walk(path);
-    else yield path;
-  }
-}
 
 /**
  * Raw and gzip bytes of every script the package ships, and of what a tab loads before it talks
