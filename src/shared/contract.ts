@@ -19,8 +19,7 @@ import type { SdkEventMap, SdkEventName } from './events';
 import type { MethodName } from './methods';
 import type { SeenSnapshot } from './seen';
 import type { ChatEvent, Page, Region, Token } from './types';
-import { API_VERSION } from './wire';
-import { SDK_VERSION } from './version';
+import { API_VERSION, SDK_VERSION } from './version';
 
 /** What identifies one connection: tabs with an equal key share one socket and one login. */
 export interface RuntimeConfig {
@@ -192,12 +191,6 @@ export function apiOrigin(config: RuntimeConfig, region: Region): string {
   if (server) return server.replace(/\/+$/, '');
   const env = config.env === 'production' ? '' : `.${config.env}`;
   return `https://api-${region}${env}.livechatinc.com`;
-}
-
-/** The RTM WebSocket URL for a config and the region currently in force. */
-export function rtmUrl(config: RuntimeConfig, region: Region): string {
-  const origin = apiOrigin(config, region).replace(/^http/, 'ws');
-  return `${origin}/v${API_VERSION}/customer/rtm/ws?organization_id=${encodeURIComponent(config.organizationId)}`;
 }
 
 /** The customer file upload endpoint (`uploadFile`): the same host as the RTM socket, over HTTP. */

@@ -8,7 +8,7 @@
  * `listChats` summaries and the latest thread of a `getChat` (including the catch-up after a
  * reconnect) say either way. A chat never heard of is not active, as in 4.0.2.
  */
-import type { SdkEvent } from '../shared/pushes';
+import type { SdkEvent } from '../protocol/pushes';
 import type { Chat, ListChatsResult } from '../shared/types';
 
 export class ActiveChats {

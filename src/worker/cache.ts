@@ -36,8 +36,8 @@ import {
   type MetaRecord,
   type OutboxEntry,
   type OutboxRecord,
-} from '../shared/cache-records';
-import type { SdkEvent } from '../shared/pushes';
+} from './cache-records';
+import type { SdkEvent } from '../protocol/pushes';
 import type { SeenSnapshot } from '../shared/seen';
 import type { CachedStatePayload, Chat, ConnectedPayload, Greeting, ListChatsResult, ListThreadsResult } from '../shared/types';
 import { Timer, withTimeout, type Clock } from './clock';

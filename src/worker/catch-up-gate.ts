@@ -11,7 +11,7 @@
  * Until the catch-up knows which chats it will ask about (it waits for the stored cache first),
  * every chat's events wait; then those of chats it will not ask about go at once.
  */
-import type { SdkEvent } from '../shared/pushes';
+import type { SdkEvent } from '../protocol/pushes';
 
 /** The chat a live event is about, if any: the gate holds it until that chat's catch-up. */
 export function chatIdOf(event: SdkEvent): string | undefined {

@@ -17,11 +17,11 @@
  * `close` or message from a replaced socket can never disturb the current one.
  */
 import { SdkError } from '../shared/errors';
-import type { IndirectPush } from '../shared/methods';
-import { parseDisconnected, parseLoginResponse } from '../shared/parse';
+import type { IndirectPush } from '../protocol/method-table';
+import { parseDisconnected, parseLoginResponse } from '../protocol/parse';
 import type { ConnectedPayload, DisconnectedPayload, Region, Token } from '../shared/types';
 import { isPlainObject, type Json } from '../shared/validate';
-import { API_VERSION } from '../shared/wire';
+import { API_VERSION } from '../shared/version';
 import { Backoff } from './backoff';
 import { Timer, type Clock } from './clock';
 import { reasonPolicy } from './reasons';

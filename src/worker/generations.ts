@@ -8,7 +8,7 @@
  * Within one version, a later incarnation of the same worker name (`<name>#2`, started by the tabs
  * when this one hung) is newer too: a hung runtime that wakes up retires in favour of it.
  */
-import { compareVersions } from '../shared/semver';
+import { compareVersions } from '../protocol/semver';
 import { parseIncarnation } from '../shared/supervision';
 
 export interface Generation {

@@ -10,22 +10,22 @@
  */
 import { SdkError } from '../shared/errors';
 import type { OutboxReceipt, RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
-import { rtmUrl } from '../shared/contract';
-import type { OutboxEntry } from '../shared/cache-records';
+import { rtmUrl } from '../protocol/wire';
+import type { OutboxEntry } from './cache-records';
 import {
   buildCall,
   executeCall,
   executeMethod,
   isMethodName,
   requesterEventsOf,
-  type MethodName,
   type Outcome,
   type Send,
-} from '../shared/methods';
-import { eventsFromPush, type SdkEvent } from '../shared/pushes';
+} from '../protocol/method-table';
+import type { MethodName } from '../shared/methods';
+import { eventsFromPush, type SdkEvent } from '../protocol/pushes';
 import type { Chat, ChatEvent, ConnectedPayload, CustomerData, ListChatsResult, ListThreadsResult, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
-import { customerDataFrom } from '../shared/validate-data';
+import { customerDataFrom } from '../protocol/validate-data';
 import { SDK_VERSION } from '../shared/version';
 import { SeenLedger, sameDelivery } from './seen-ledger';
 import { CatchUpGate, chatIdOf } from './catch-up-gate';

@@ -6,8 +6,8 @@
  * `get_chat` per chat recorded here, and a customer's chats only ever accumulate. The bound lives
  * here, not in SeenEvents, because that class ships in every tab.
  */
-import { CACHED_CHATS } from '../shared/cache-records';
-import type { SdkEvent } from '../shared/pushes';
+import { CACHED_CHATS } from './cache-records';
+import type { SdkEvent } from '../protocol/pushes';
 import { SeenEvents, type ChatRecord, type SeenSnapshot } from '../shared/seen';
 import type { Chat } from '../shared/types';
 

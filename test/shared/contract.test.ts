@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { rtmUrl, runtimeKey, uploadUrl, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { runtimeKey, uploadUrl, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { rtmUrl } from '../../src/protocol/wire';
 import { SDK_VERSION } from '../../src/shared/version';
 
 const base: RuntimeConfig = {

@@ -9,8 +9,8 @@
  * exactly what the server would answer, or is given up: each function returns `undefined` when
  * it cannot tell, and the caller then asks the network.
  */
-import type { SeenSnapshot } from './seen';
-import { isPlainObject } from './validate';
+import type { SeenSnapshot } from '../shared/seen';
+import { isPlainObject } from '../shared/validate';
 import type {
   Availability,
   CachedStatePayload,
@@ -22,7 +22,7 @@ import type {
   ListChatsResult,
   ListThreadsResult,
   Thread,
-} from './types';
+} from '../shared/types';
 
 /** Bump when a record's shape changes: records of another schema are discarded on load. */
 export const CACHE_SCHEMA = 1;

@@ -30,8 +30,8 @@ import type {
   UrlInfo,
   User,
   WelcomeMessageResult,
-} from './types';
-import { isPlainObject, type Json } from './validate';
+} from '../shared/types';
+import { isPlainObject, type Json } from '../shared/validate';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';

@@ -2,7 +2,7 @@
  * Server push → SDK events. Pure: the runtime parses a push once and fans the result out
  * unchanged to every tab.
  */
-import type { SdkEventMap, SdkEventName } from './events';
+import type { SdkEventMap, SdkEventName } from '../shared/events';
 import {
   object,
   parseChat,
@@ -16,8 +16,8 @@ import {
   requiredProperties,
   string,
 } from './parse';
-import type { ChatTransferredPayload, CustomerUpdatedPayload, Queue, ThinkingIndicatorPayload, User } from './types';
-import type { Json } from './validate';
+import type { ChatTransferredPayload, CustomerUpdatedPayload, Queue, ThinkingIndicatorPayload, User } from '../shared/types';
+import type { Json } from '../shared/validate';
 
 export type SdkEvent = { [E in SdkEventName]: { name: E; payload: SdkEventMap[E] } }[SdkEventName];
 
