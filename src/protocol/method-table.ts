@@ -40,7 +40,7 @@ export interface WireCall {
 export type Send = (action: string, payload: Json, resolvedBy?: IndirectPush) => Promise<Json>;
 
 /** A method's result, and the events only the asking tab gets with it. */
-export interface Outcome<M extends MethodName> {
+export interface ResultWithEvents<M extends MethodName> {
   result: ResultOf<M>;
   requesterEvents: SdkEvent[];
 }
@@ -64,7 +64,7 @@ interface SingleRequestSpec<M extends MethodName> {
 
 /** A method made of several requests (e.g. `rateChat`: find the thread, then set its rating). Validates before sending. */
 interface CompoundSpec<M extends MethodName> {
-  run(params: unknown, send: Send): Promise<Outcome<M>>;
+  run(params: unknown, send: Send): Promise<ResultWithEvents<M>>;
 }
 
 type MethodSpec<M extends MethodName> = SingleRequestSpec<M> | CompoundSpec<M>;
@@ -357,7 +357,7 @@ export function isMethodName(name: unknown): name is MethodName {
  * Runs one SDK method: validates its parameters (rejecting with VALIDATION before anything is
  * sent), sends its request(s) through `send`, and parses the answer.
  */
-export async function executeMethod<M extends MethodName>(method: M, params: unknown, send: Send): Promise<Outcome<M>> {
+export async function executeMethod<M extends MethodName>(method: M, params: unknown, send: Send): Promise<ResultWithEvents<M>> {
   const spec = specs[method] as MethodSpec<M>;
   if ('run' in spec) return spec.run(params, send);
   return executeCall(method, spec.build(params), send);
@@ -367,7 +367,7 @@ export async function executeMethod<M extends MethodName>(method: M, params: unk
  * Sends a single-request method's call, already built (`buildCall`), and parses the answer: what
  * `executeMethod` does after validating, for a caller that needed the call first (the cache's key).
  */
-export async function executeCall<M extends MethodName>(method: M, call: WireCall, send: Send): Promise<Outcome<M>> {
+export async function executeCall<M extends MethodName>(method: M, call: WireCall, send: Send): Promise<ResultWithEvents<M>> {
   const spec = specs[method] as MethodSpec<M>;
   if ('run' in spec) throw new Error(`${method} is made of several requests`);
   let answer: Json;

@@ -13,7 +13,8 @@ import type { Chat, ChatEvent } from './types';
 /** Event ids remembered per chat; enough to recognise a redelivery, bounded for long chats. */
 const REMEMBERED_EVENTS = 500;
 
-export interface ChatRecord {
+/** What was delivered of one chat: its latest thread and the ids of recent events. */
+export interface SeenChat {
   threadId: string | null;
   ids: Set<string>;
 }
@@ -33,7 +34,7 @@ const SNAPSHOT_EVENTS = 50;
  * top of it is `SeenLedger` (src/worker/seen-ledger.ts).
  */
 export class SeenEvents {
-  protected readonly chats = new Map<string, ChatRecord>();
+  protected readonly chats = new Map<string, SeenChat>();
 
   /** Records an event; false when the tabs were already told of it (a duplicate to drop). */
   noteEvent(chatId: string, event: ChatEvent): boolean {
@@ -59,13 +60,13 @@ export class SeenEvents {
     }));
   }
 
-  protected record(chatId: string): ChatRecord {
+  protected record(chatId: string): SeenChat {
     let record = this.chats.get(chatId);
     if (!record) this.chats.set(chatId, (record = { threadId: null, ids: new Set() }));
     return record;
   }
 
-  protected remember(record: ChatRecord, id: string): void {
+  protected remember(record: SeenChat, id: string): void {
     if (!id) return;
     record.ids.add(id);
     if (record.ids.size > REMEMBERED_EVENTS) record.ids.delete(record.ids.values().next().value as string);

@@ -41,7 +41,7 @@ import type { SdkEvent } from '../protocol/pushes';
 import type { SeenSnapshot } from '../shared/seen';
 import type { CachedStatePayload, Chat, ConnectedPayload, Greeting, ListChatsResult, ListThreadsResult } from '../shared/types';
 import { Timer, withTimeout, type Clock } from './clock';
-import type { Logger } from './connection';
+import type { Logger } from './log';
 import type { KeyValueStore } from './storage';
 
 export interface CacheDeps {

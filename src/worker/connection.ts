@@ -24,6 +24,7 @@ import { isPlainObject, type Json } from '../shared/validate';
 import { API_VERSION } from '../shared/version';
 import { Backoff } from './backoff';
 import { Timer, type Clock } from './clock';
+import type { Logger } from './log';
 import { reasonPolicy } from './reasons';
 import { PendingRequests, type Answer } from './requests';
 
@@ -51,9 +52,6 @@ export interface SocketLike {
 }
 
 export type SocketFactory = (url: string) => SocketLike;
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type Logger = (level: LogLevel, message: string, detail?: unknown) => void;
 
 export interface ConnectionDeps {
   url(region: Region): string;

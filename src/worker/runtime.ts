@@ -18,7 +18,7 @@ import {
   executeMethod,
   isMethodName,
   requesterEventsOf,
-  type Outcome,
+  type ResultWithEvents,
   type Send,
 } from '../protocol/method-table';
 import type { MethodName } from '../shared/methods';
@@ -34,7 +34,8 @@ import { ActiveChats } from './active-chats';
 import { ChatCache } from './cache';
 import type { KeyValueStore } from './storage';
 import { systemClock, Timer, withTimeout, type Clock } from './clock';
-import { Connection, type ConnectionState, type Logger, type SocketFactory } from './connection';
+import { Connection, type ConnectionState, type SocketFactory } from './connection';
+import type { Logger } from './log';
 import type { Answer } from './requests';
 
 /** How the runtime reaches one tab. The host adapts it to a MessagePort, a function call, … */
@@ -538,7 +539,7 @@ export class Runtime {
       const call = buildCall(method, params);
       const slot = this.cacheSlot(method, call.payload);
       const cached = slot && this.cacheIsExactFor(record) ? slot.read() : undefined;
-      const outcome: Outcome<CacheableMethod> = cached
+      const outcome: ResultWithEvents<CacheableMethod> = cached
         ? { result: cached, requesterEvents: requesterEventsOf(method, cached as never) }
         : await executeCall(method, call, this.sender(record));
       if (!cached) slot?.store(outcome.result);
@@ -953,7 +954,7 @@ function handedRecord(tab: TabRecord): boolean {
 /** The methods whose answers the cache keeps (see `cacheSlot`); each is one request. */
 type CacheableMethod = 'listChats' | 'getChat' | 'listThreads';
 
-type CacheableResult = Outcome<CacheableMethod>['result'];
+type CacheableResult = ResultWithEvents<CacheableMethod>['result'];
 
 interface CacheSlot {
   read(): CacheableResult | undefined;

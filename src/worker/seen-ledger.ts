@@ -8,7 +8,7 @@
  */
 import { CACHED_CHATS } from './cache-records';
 import type { SdkEvent } from '../protocol/pushes';
-import { SeenEvents, type ChatRecord, type SeenSnapshot } from '../shared/seen';
+import { SeenEvents, type SeenChat, type SeenSnapshot } from '../shared/seen';
 import type { Chat } from '../shared/types';
 
 export class SeenLedger extends SeenEvents {
@@ -72,7 +72,7 @@ export class SeenLedger extends SeenEvents {
   }
 
   /** Every note goes through here: the chat becomes the most recently active one. */
-  protected override record(chatId: string): ChatRecord {
+  protected override record(chatId: string): SeenChat {
     const record = super.record(chatId);
     // Map order is the recency order: re-inserting moves the chat to the end.
     this.chats.delete(chatId);
