@@ -1,12 +1,13 @@
 /**
- * The catch-up after a login: what the known chats received while the socket was down, delivered
- * once, in order with the live pushes (which `CatchUpGate` holds per chat meanwhile). Also what a
- * tab that attaches with its own record of what it was told still lacks.
+ * What a tab is told beyond the live pushes: on attach, the state a fresh instance would have
+ * learned (replay, or the cache to paint); after a login, what the known chats received while
+ * the socket was down, delivered once and in order with the live pushes (`CatchUpGate` holds
+ * them per chat meanwhile); and what a tab that brings its own seen-record still lacks.
  */
 import type { SdkEvent } from '../protocol/pushes';
 import type { TabHello } from '../shared/contract';
 import type { SeenSnapshot } from '../shared/seen';
-import type { Chat } from '../shared/types';
+import type { CachedStatePayload, Chat, ConnectedPayload } from '../shared/types';
 import { CatchUpGate, chatIdOf } from './catch-up-gate';
 import type { Logger } from './log';
 import { SeenLedger, sameDelivery } from './seen-ledger';
@@ -32,6 +33,8 @@ export interface CatchUpDeps<T extends CatchUpTab> {
   fetchChat(chatId: string): Promise<Chat>;
   cache: {
     readonly ready: Promise<unknown>;
+    readonly customerId: string | undefined;
+    cachedState(): CachedStatePayload | undefined;
     getChat(chatId: string): Chat | undefined;
     storeChat(chat: Chat): void;
     outbox(): ReadonlyArray<{ chatId: string }>;
@@ -64,6 +67,28 @@ export class CatchUp<T extends CatchUpTab> {
   attached(tab: T): void {
     this.seen.merge(tab.hello.seen);
     if (handedRecord(tab)) this.tabsHandedSeen = true;
+  }
+
+  /**
+   * A tab that joins late gets at once what a fresh instance would have learned, before any live
+   * event: the customer id, and `connected` (when connected) or else what the cache holds, to
+   * paint until `connected`.
+   */
+  replay(tab: T, customerId: string | undefined, connected: ConnectedPayload | undefined): void {
+    if (customerId !== undefined) this.deps.postTo(tab, { name: 'customer_id', payload: customerId });
+    if (connected) {
+      this.deps.postTo(tab, { name: 'connected', payload: connected });
+    } else if (customerId !== undefined && this.deps.cache.customerId === customerId && !handedRecord(tab)) {
+      const state = this.deps.cache.cachedState();
+      if (state) this.deps.postTo(tab, { name: 'cached_state', payload: state });
+    }
+  }
+
+  /** The cache was loaded before the login completed: the tabs paint what it holds. */
+  paintFromCache(): void {
+    const state = this.deps.cache.cachedState();
+    if (!state) return;
+    for (const tab of this.deps.tabs()) if (tab.wantsConnection && !handedRecord(tab)) this.deps.postTo(tab, { name: 'cached_state', payload: state });
   }
 
   /** The stored seen-record of the customer, loaded from the cache. */

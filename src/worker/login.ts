@@ -1,11 +1,11 @@
 /**
- * What a login needs from the tabs: a customer token (auth needs a page, so a live tab is asked;
- * the token stays in memory here) and the login payload, with the focused tab's page and the
- * app's customer data.
+ * What the server hears of the customer: a token for the login (auth needs a page, so a live tab
+ * is asked; the token stays in memory here), the login payload with the focused tab's page and
+ * the app's customer data, and that page again whenever the focused tab's page changes.
  */
 import type { TabHello } from '../shared/contract';
 import { SdkError } from '../shared/errors';
-import type { CustomerData, Token } from '../shared/types';
+import type { CustomerData, Page, Token } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
 import { customerDataFrom } from '../protocol/validate-data';
@@ -33,6 +33,8 @@ export interface LoginBrokerDeps<T extends LoginTab> {
   tabs(): Iterable<T>;
   /** Whether the tab is still the one attached under its id. */
   isCurrent(tab: T): boolean;
+  connected(): boolean;
+  request(action: string, payload: Json): Promise<Json>;
   groupId: number;
   clock: Clock;
   log: Logger;
@@ -42,12 +44,15 @@ export interface LoginBrokerDeps<T extends LoginTab> {
 
 export class LoginBroker<T extends LoginTab> {
   private token: Token | undefined;
+  /** The page the server last heard about (login or update_customer_page), as JSON. */
+  private sentPage: string | undefined;
 
   constructor(private readonly deps: LoginBrokerDeps<T>) {}
 
   /** The login payload, as `tab` (the one that speaks for the customer, if any) sees it. */
   async loginPayload(tab: T | undefined): Promise<Json> {
     const customer = tab?.hello.hasCustomerDataProvider ? await this.customerData(tab) : undefined;
+    this.sentPage = tab?.hello.page ? JSON.stringify(tab.hello.page) : undefined;
     const payload: Json = {
       customer: customerDataToWire(customer),
       customer_side_storage: {},
@@ -59,6 +64,17 @@ export class LoginBroker<T extends LoginTab> {
     if (tab?.hello.page) payload.customer_page = { ...tab.hello.page };
     if (tab?.hello.referrer !== undefined) payload.referrer = tab.hello.referrer;
     return payload;
+  }
+
+  /** Tells the server which page the customer is on (the focused tab's), if it is not the one it heard of last. */
+  reportPage(page: Page | undefined): void {
+    if (!page || !this.deps.connected()) return;
+    const key = JSON.stringify(page);
+    if (key === this.sentPage) return;
+    this.sentPage = key;
+    this.deps.request('update_customer_page', { ...page }).catch((error: unknown) => {
+      this.deps.log('debug', 'update_customer_page failed', error);
+    });
   }
 
   /** The cached token while it is far from expiry, else one asked of the tabs, newest first. */

@@ -9,13 +9,12 @@ import { eventsFromPush, type SdkEvent } from '../protocol/pushes';
 import { rtmUrl } from '../protocol/wire';
 import type { RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello } from '../shared/contract';
 import { SdkError } from '../shared/errors';
-import type { MethodName } from '../shared/methods';
 import type { ConnectedPayload } from '../shared/types';
 import type { Json } from '../shared/validate';
 import { SDK_VERSION } from '../shared/version';
 import { ActiveChats } from './active-chats';
 import { ChatCache } from './cache';
-import { CatchUp, handedRecord, type LiveEvent } from './catch-up';
+import { CatchUp, type LiveEvent } from './catch-up';
 import { systemClock, type Clock } from './clock';
 import { Connection, type ConnectionState, type SocketFactory } from './connection';
 import type { Logger } from './log';
@@ -24,9 +23,9 @@ import { OutboxSender } from './outbox-sender';
 import type { Answer } from './requests';
 import type { KeyValueStore } from './storage';
 import { TabRequests } from './tab-requests';
-import { TabRegistry, type TabLink, type TabRecord } from './tabs';
+import { TabRegistry, type TabLink, type TabRecord, type TabSession } from './tabs';
 
-export type { TabLink } from './tabs';
+export type { TabLink, TabSession } from './tabs';
 
 export interface RuntimeDeps {
   createSocket: SocketFactory;
@@ -59,23 +58,6 @@ export interface RuntimeDeps {
   predecessorHung?: () => Promise<boolean>;
 }
 
-/** What a tab can do; one per attached tab. */
-export interface TabSession {
-  readonly tabId: string;
-  request(method: MethodName, params: unknown): Promise<unknown>;
-  connect(): void;
-  disconnect(): void;
-  setFocus(focused: boolean): void;
-  /** The tab is alive (it answered a ping, or woke up). */
-  heartbeat(): void;
-  /**
-   * The tab leaves: `destroyed` by `destroy()`, `gone` when it navigated away or died. Its
-   * listeners, requests and duties are dropped. `clearCache` (with `destroyed`) wipes the
-   * customer's cache if this was the last tab.
-   */
-  detach(reason?: 'destroyed' | 'gone', options?: { clearCache?: boolean }): void;
-}
-
 const DEFAULT_LINGER_MS = 10_000;
 const DEFAULT_TAB_TTL_MS = 60_000;
 
@@ -95,8 +77,6 @@ export class Runtime {
   private ended = false;
   /** Set when a newer generation took over: where the tabs should go. */
   private successor: Extract<RuntimeMessage, { kind: 'moved' }> | undefined;
-  /** The page the server last heard about (login or update_customer_page), as JSON. */
-  private sentPage: string | undefined;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -156,19 +136,19 @@ export class Runtime {
     this.login = new LoginBroker({
       tabs,
       isCurrent: (tab) => this.tabs.isCurrent(tab),
+      connected,
+      request: (action, payload) => this.connection.request(action, payload),
       groupId: config.groupId,
       clock,
       log,
       tokenTimeoutMs: deps.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
     });
     this.requests = new TabRequests<TabRecord>({
-      sender: (tab) => this.sender(tab),
-      assertCanSend: (tab) => this.assertCanSend(tab),
       postTo,
-      cacheIsExactFor: (tab) => !this.ended && tab.wantsConnection && connected(),
       pageChanged: () => this.sendFocusedPage(),
       connected,
-      request: (action, payload) => this.connection.request(action, payload),
+      ended: () => this.ended,
+      request: (action, payload, options) => this.connection.request(action, payload, options),
       cache: this.cache,
       activeChats: this.activeChats,
       outbox: this.outbox,
@@ -183,7 +163,7 @@ export class Runtime {
         clock,
         ...(deps.random ? { random: deps.random } : {}),
         getToken: (fresh) => this.login.getToken(fresh),
-        loginPayload: () => this.loginPayload(),
+        loginPayload: () => this.login.loginPayload(this.tabs.focusedTab()),
         log,
         ...(deps.predecessorHung ? { predecessorHung: deps.predecessorHung } : {}),
       },
@@ -372,21 +352,7 @@ export class Runtime {
 
   /** Tells the server which page the customer is on when the focused tab changed. */
   private sendFocusedPage(): void {
-    const page = this.tabs.focusedTab()?.hello.page;
-    if (!page || this.connection.state !== 'connected') return;
-    const key = JSON.stringify(page);
-    if (key === this.sentPage) return;
-    this.sentPage = key;
-    this.connection.request('update_customer_page', { ...page }).catch((error: unknown) => {
-      this.log('debug', 'update_customer_page failed', error);
-    });
-  }
-
-  private async loginPayload(): Promise<Json> {
-    const tab = this.tabs.focusedTab();
-    const payload = await this.login.loginPayload(tab);
-    this.sentPage = tab?.hello.page ? JSON.stringify(tab.hello.page) : undefined;
-    return payload;
+    this.login.reportPage(this.tabs.focusedTab()?.hello.page);
   }
 
   private publishStatus(): void {
@@ -427,24 +393,12 @@ export class Runtime {
     void this.cache.open(customerId).then((loaded) => {
       if (this.cache.customerId !== customerId) return;
       if (loaded) this.catchUp.loadedSeen(loaded.seen);
-      if (this.connection.state === 'connected' || this.ended) return;
-      const state = this.cache.cachedState();
-      if (!state) return;
-      for (const tab of this.tabs.values()) if (tab.wantsConnection && !handedRecord(tab)) this.tabs.postEvent(tab, { name: 'cached_state', payload: state });
+      if (this.connection.state !== 'connected' && !this.ended) this.catchUp.paintFromCache();
     });
   }
 
-  /** A tab that joins late gets at once what a fresh instance would have learned, before any live event. */
   private replayState(record: TabRecord): void {
-    const customerId = this.connection.customerId;
-    if (customerId !== undefined) this.tabs.postEvent(record, { name: 'customer_id', payload: customerId });
-    if (this.connection.state === 'connected' && this.lastConnected) {
-      this.tabs.postEvent(record, { name: 'connected', payload: this.lastConnected });
-    } else if (customerId !== undefined && this.cache.customerId === customerId && !handedRecord(record)) {
-      // Attached while (re)connecting: what the cache holds, to paint until `connected`.
-      const state = this.cache.cachedState();
-      if (state) this.tabs.postEvent(record, { name: 'cached_state', payload: state });
-    }
+    this.catchUp.replay(record, this.connection.customerId, this.connection.state === 'connected' ? this.lastConnected : undefined);
   }
 
   /** A terminal server reason: every tab's instance ends (each got `disconnected` already). */
@@ -459,17 +413,4 @@ export class Runtime {
    * tab (the one waiting for a queued message recognises its customId).
    */
   private readonly ownerless: Send = (action, payload, resolvedBy) => this.connection.request(action, payload, resolvedBy ? { resolvedBy } : {});
-
-  /** How a tab's request reaches the connection: only while it wants the connection; pushes answering it go to it alone. */
-  private sender(record: TabRecord): Send {
-    return (action, payload, resolvedBy) => {
-      this.assertCanSend(record);
-      return this.connection.request(action, payload, resolvedBy ? { resolvedBy, owner: record.tabId } : { owner: record.tabId });
-    };
-  }
-
-  private assertCanSend(record: TabRecord): void {
-    if (this.ended) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
-    if (!record.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
-  }
 }

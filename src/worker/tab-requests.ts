@@ -8,6 +8,7 @@ import {
   executeMethod,
   isMethodName,
   requesterEventsOf,
+  type IndirectPush,
   type ResultWithEvents,
   type Send,
 } from '../protocol/method-table';
@@ -32,17 +33,14 @@ export interface RequestingTab {
 }
 
 export interface TabRequestsDeps<T extends RequestingTab> {
-  /** How the tab's requests reach the connection (they throw while it may not send). */
-  sender(tab: T): Send;
-  assertCanSend(tab: T): void;
   postTo(tab: T, event: SdkEvent): void;
-  /** The cache answers only while it is exact for this tab (see the runtime). */
-  cacheIsExactFor(tab: T): boolean;
   /** The tab's page changed: tell the server if it is the page the customer is looking at. */
   pageChanged(tab: T): void;
   connected(): boolean;
-  /** A request of the runtime's own on the connection (sneak peeks). */
-  request(action: string, payload: Json): Promise<Json>;
+  /** The runtime ended (a terminal reason, or a newer generation took over). */
+  ended(): boolean;
+  /** A request on the connection; `owner` routes the pushes answering it to that tab alone. */
+  request(action: string, payload: Json, options?: { resolvedBy?: IndirectPush; owner?: string }): Promise<Json>;
   cache: ChatCache;
   activeChats: ActiveChats;
   outbox: Pick<OutboxSender, 'sendEvent'>;
@@ -84,7 +82,7 @@ export class TabRequests<T extends RequestingTab> {
     listThreads: (tab, params) => this.cached('listThreads', tab, params),
     sendEvent: async (tab, params) =>
       tab.hello.outbox === true
-        ? this.deps.outbox.sendEvent(params, { assertCanSend: () => this.deps.assertCanSend(tab), send: (given) => this.send(tab, 'sendEvent', given) })
+        ? this.deps.outbox.sendEvent(params, { assertCanSend: () => this.assertCanSend(tab), send: (given) => this.send(tab, 'sendEvent', given) })
         : this.send(tab, 'sendEvent', params),
   };
 
@@ -109,7 +107,7 @@ export class TabRequests<T extends RequestingTab> {
   private async send(tab: T, method: MethodName, params: unknown): Promise<unknown> {
     // Parameters are validated inside executeMethod before `send` runs, so a bad argument is
     // reported as VALIDATION even when the tab is not connected.
-    const { result, requesterEvents } = await executeMethod(method, params, this.deps.sender(tab));
+    const { result, requesterEvents } = await executeMethod(method, params, this.sender(tab));
     for (const event of requesterEvents) this.deps.postTo(tab, event);
     return result;
   }
@@ -119,15 +117,33 @@ export class TabRequests<T extends RequestingTab> {
     // the cache lookup, is what goes on the wire on a miss, and keys what the answer is kept as.
     const call = buildCall(method, params);
     const slot = this.cacheSlot(method, call.payload);
-    const cached = slot && this.deps.cacheIsExactFor(tab) ? slot.read() : undefined;
+    const cached = slot && this.cacheIsExactFor(tab) ? slot.read() : undefined;
     const outcome: ResultWithEvents<CacheableMethod> = cached
       ? { result: cached, requesterEvents: requesterEventsOf(method, cached as never) }
-      : await executeCall(method, call, this.deps.sender(tab));
+      : await executeCall(method, call, this.sender(tab));
     if (!cached) slot?.store(outcome.result);
     if (method === 'listChats') this.deps.activeChats.noteList(outcome.result as ListChatsResult);
     if (method === 'getChat') this.deps.activeChats.noteChat(outcome.result as Chat);
     for (const event of outcome.requesterEvents) this.deps.postTo(tab, event);
     return outcome.result;
+  }
+
+  /** How a tab's request reaches the connection: only while it wants the connection; pushes answering it go to it alone. */
+  private sender(tab: T): Send {
+    return (action, payload, resolvedBy) => {
+      this.assertCanSend(tab);
+      return this.deps.request(action, payload, resolvedBy ? { resolvedBy, owner: tab.tabId } : { owner: tab.tabId });
+    };
+  }
+
+  private assertCanSend(tab: T): void {
+    if (this.deps.ended()) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
+    if (!tab.wantsConnection) throw new SdkError('NO_CONNECTION', 'No connection: this tab is disconnected.');
+  }
+
+  /** The cache answers only while this tab is connected: it is exact only while every push reaches it. */
+  private cacheIsExactFor(tab: T): boolean {
+    return !this.deps.ended() && tab.wantsConnection && this.deps.connected();
   }
 
   /**

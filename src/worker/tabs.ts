@@ -4,6 +4,7 @@
  */
 import type { RuntimeMessage, TabHello } from '../shared/contract';
 import type { SdkEvent } from '../protocol/pushes';
+import type { MethodName } from '../shared/methods';
 import type { Token } from '../shared/types';
 import { Timer, type Clock } from './clock';
 import type { Logger } from './log';
@@ -15,6 +16,23 @@ export interface TabLink {
   getToken(fresh: boolean): Promise<Token>;
   /** Runs the tab's `customerDataProvider`; undefined or null without one. Unchecked: it is the app's value. */
   getCustomerData(): Promise<unknown>;
+}
+
+/** What a tab can do; one per attached tab. */
+export interface TabSession {
+  readonly tabId: string;
+  request(method: MethodName, params: unknown): Promise<unknown>;
+  connect(): void;
+  disconnect(): void;
+  setFocus(focused: boolean): void;
+  /** The tab is alive (it answered a ping, or woke up). */
+  heartbeat(): void;
+  /**
+   * The tab leaves: `destroyed` by `destroy()`, `gone` when it navigated away or died. Its
+   * listeners, requests and duties are dropped. `clearCache` (with `destroyed`) wipes the
+   * customer's cache if this was the last tab.
+   */
+  detach(reason?: 'destroyed' | 'gone', options?: { clearCache?: boolean }): void;
 }
 
 export interface TabRecord {
