@@ -1,12 +1,7 @@
 /**
- * Which chat events have been delivered, per chat, so that after a reconnect the runtime can
- * deliver what happened while it was away, and never deliver anything twice.
- *
- * Pushes sent while the socket was down are lost; after the next login the runtime asks for each
- * known chat's latest thread (`get_chat`) and emits the events the tabs have not seen, as the
- * ordinary `incoming_event`s (or `incoming_chat` for a thread started meanwhile). Tabs keep a
- * small copy too and hand it to a runtime they attach to, so a runtime that starts afresh (a new
- * leader tab, a worker restarted with its memory wiped) still knows what to catch up on.
+ * Which chat events a tab was told of, per chat: tabs hand it to a runtime they attach to, so a
+ * runtime that starts afresh knows what to catch up on (docs/architecture.md, "Catch-up after a
+ * reconnect"). The runtime's side is src/worker/seen-ledger.ts.
  */
 import type { Chat, ChatEvent } from './types';
 

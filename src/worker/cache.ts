@@ -1,12 +1,8 @@
 /**
- * The chat cache: what the runtime knows of one customer (the last `connected` state, the chat
- * list, each chat's latest thread, greetings, the seen-record and the outbox), in memory and in
- * storage (`cache-persistence.ts`). The runtime is its only writer; tabs get events first.
- *
- * A cached answer is given out only while it is known exact: it came from the server during the
- * current login and every push since kept it so (`current`). Anything else goes to the network.
- * What was loaded from storage is never current: it is for painting (`cached_state`) and for
- * catching up (the seen-record), not for answering.
+ * The chat cache's model: what the runtime knows of one customer (the `connected` state, the chat
+ * list, latest threads, greetings, the outbox). A cached answer is given out only while it is
+ * known exact (`current`: from the server this login, kept so by every push since); what was
+ * loaded from storage is for painting and catching up, never for answering.
  */
 import type { SdkEvent } from '../protocol/pushes';
 import type { SeenSnapshot } from '../shared/seen';

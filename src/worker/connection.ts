@@ -1,20 +1,7 @@
 /**
  * The one connection: a single explicit state machine that owns the socket, the login, the ping,
- * the reconnect schedule and the reaction to every disconnection reason.
- *
- * ```
- *            start()                 socket open + token            login ok
- *   idle ───────────► connecting ─────────────────► logging_in ─────────────► connected
- *    ▲                  ▲    │ socket closed / login failed                        │
- *    │ stop()           │    ▼                                                      │ socket lost,
- *    │                  └─ reconnecting ◄──────────────────────────────────────────┘ server reason
- *    │                       (backoff timer, or now on `online`)                    │
- *    └───────── paused ◄─── reasons that wait for connect()  ◄──────────────────────┤
- *               destroyed ◄─ reasons that end the session, destroy()  ◄─────────────┘
- * ```
- *
- * Every socket gets a generation number; callbacks from an older socket are ignored, so a late
- * `close` or message from a replaced socket can never disturb the current one.
+ * the reconnect schedule and the reaction to every disconnection reason. States and transitions:
+ * docs/architecture.md ("The connection").
  */
 import { SdkError } from '../shared/errors';
 import type { IndirectPush } from '../protocol/method-table';

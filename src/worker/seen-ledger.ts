@@ -1,10 +1,7 @@
 /**
  * The runtime's side of the seen-record (src/shared/seen.ts): merging what tabs hand over, and
- * finding what a chat gained while the socket was down.
- *
- * Bounded to the CACHED_CHATS most recently active chats: the catch-up after every login costs one
- * `get_chat` per chat recorded here, and a customer's chats only ever accumulate. The bound lives
- * here, not in SeenEvents, because that class ships in every tab.
+ * finding what a chat gained while the socket was down. Bounded to the CACHED_CHATS most recently
+ * active chats (each costs a `get_chat` per login); the bound is here, as SeenEvents ships in tabs.
  */
 import { CACHED_CHATS } from './cache-records';
 import type { SdkEvent } from '../protocol/pushes';
