@@ -86,6 +86,14 @@ function write<M extends SuccessMethod>(action: string, payload: (params: Json) 
   };
 }
 
+/** `startChat` and `resumeChat`: answered by the `incoming_chat` push that starts the thread. */
+function chatStart<M extends 'startChat' | 'resumeChat'>(action: string, options: { resume: boolean }): SingleRequestSpec<M> {
+  return {
+    build: (params) => ({ action, payload: serializeChatStart(params, options), resolvedBy: 'incoming_chat' }),
+    parse: (payload) => ({ chat: parseChat(payload.chat) }) as ResultOf<M>,
+  };
+}
+
 const chatId = (params: Json) => requireString(params.chatId, 'chatId');
 const threadId = (params: Json) => requireString(params.threadId, 'threadId');
 const eventId = (params: Json) => requireString(params.eventId, 'eventId');
@@ -106,14 +114,7 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
     build: () => ({ action: 'get_customer', payload: {} }),
     parse: (payload) => parseCustomer(payload),
   },
-  startChat: {
-    build: (params) => ({
-      action: 'start_chat',
-      payload: serializeChatStart(params, { resume: false }),
-      resolvedBy: 'incoming_chat',
-    }),
-    parse: (payload) => ({ chat: parseChat(payload.chat) }),
-  },
+  startChat: chatStart('start_chat', { resume: false }),
   sendEvent: {
     build: (value) => {
       const params = requireObject(value, 'params');
@@ -266,14 +267,7 @@ const specs: { [M in MethodName]: MethodSpec<M> } = {
     },
     parse: (payload) => parseWelcomeMessage(payload),
   },
-  resumeChat: {
-    build: (params) => ({
-      action: 'resume_chat',
-      payload: serializeChatStart(params, { resume: true }),
-      resolvedBy: 'incoming_chat',
-    }),
-    parse: (payload) => ({ chat: parseChat(payload.chat) }),
-  },
+  resumeChat: chatStart('resume_chat', { resume: true }),
   sendGreetingButtonClicked: write('send_greeting_button_clicked', (params) => ({
     greeting_unique_id: requireString(params.greetingUniqueId, 'greetingUniqueId'),
     button_id: requireString(params.buttonId, 'buttonId'),
