@@ -9,7 +9,7 @@
 import { apiOrigin, type RuntimeConfig } from '../shared/contract';
 import { SdkError } from '../shared/errors';
 import type { Region, Token } from '../shared/types';
-import { API_VERSION } from '../shared/wire';
+import { API_VERSION } from '../shared/version';
 import { fail, isPlainObject, optionalFunction, requireObject } from '../shared/validate';
 
 /** The API's limit: 10 × 1024 × 1024 bytes. */

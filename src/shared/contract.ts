@@ -1,26 +1,15 @@
 /**
- * The contract between a tab and the runtime that owns the connection.
- *
- * ```
- *  tab                                   runtime (SharedWorker / dedicated Worker / inline)
- *   │  holds Web Lock `lockName` (released only when the tab dies or leaves)
- *   │── attach(hello, hooks, eventPort) ──►  registers the tab, requests `lockName` (granted = tab gone)
- *   │◄─ envelope {epoch}  ─────────────────  then replays state on eventPort: customer_id, connected …
- *   │── request(method, params) ─────────►  answered only to this tab
- *   │◄─ eventPort: {kind:'event', …} ─────  every push, to every attached tab that wants the connection
- *   │◄─ hooks.getToken(fresh) ────────────  the runtime asks a live tab for tokens (auth needs a page)
- *   │── destroy() ────────────────────────►  detaches the tab; the socket closes when no tab wants it
- * ```
- *
- * Calls return `Envelope`s instead of throwing so that error codes survive Comlink.
+ * The contract between a tab and the runtime that owns the connection: what a tab sends
+ * (`TabHello`, `TabPortApi`), what the runtime posts back (`RuntimeMessage`), and the names and
+ * URLs both derive from a config. Calls return `Envelope`s so that error codes survive Comlink.
+ * The exchange, drawn: docs/architecture.md ("The contract").
  */
 import type { Envelope, SdkErrorData } from './errors';
 import type { SdkEventMap, SdkEventName } from './events';
 import type { MethodName } from './methods';
 import type { SeenSnapshot } from './seen';
 import type { ChatEvent, Page, Region, Token } from './types';
-import { API_VERSION } from './wire';
-import { SDK_VERSION } from './version';
+import { API_VERSION, SDK_VERSION } from './version';
 
 /** What identifies one connection: tabs with an equal key share one socket and one login. */
 export interface RuntimeConfig {
@@ -196,8 +185,3 @@ export function apiOrigin(config: RuntimeConfig, region: Region): string {
   return `https://api-${region}${env}.livechatinc.com`;
 }
 
-/** The RTM WebSocket URL for a config and the region currently in force. */
-export function rtmUrl(config: RuntimeConfig, region: Region): string {
-  const origin = apiOrigin(config, region).replace(/^http/, 'ws');
-  return `${origin}/v${API_VERSION}/customer/rtm/ws?organization_id=${encodeURIComponent(config.organizationId)}`;
-}

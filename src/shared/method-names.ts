@@ -1,6 +1,6 @@
 /**
- * The names of every request method, for the tab-side facade. Kept apart from `methods.ts` so the
- * tab bundle does not carry the serializers and parsers (they run in the runtime). The `Record`
+ * The names of every request method, for the tab-side facade. Kept apart from the request table
+ * (`src/protocol/method-table.ts`) so the tab bundle does not carry the serializers and parsers. The `Record`
  * type makes the compiler reject a method added to `MethodMap` but missing here.
  */
 import type { MethodName } from './methods';

@@ -1,19 +1,15 @@
 /**
- * Which chat events have been delivered, per chat, so that after a reconnect the runtime can
- * deliver what happened while it was away, and never deliver anything twice.
- *
- * Pushes sent while the socket was down are lost; after the next login the runtime asks for each
- * known chat's latest thread (`get_chat`) and emits the events the tabs have not seen, as the
- * ordinary `incoming_event`s (or `incoming_chat` for a thread started meanwhile). Tabs keep a
- * small copy too and hand it to a runtime they attach to, so a runtime that starts afresh (a new
- * leader tab, a worker restarted with its memory wiped) still knows what to catch up on.
+ * Which chat events a tab was told of, per chat: tabs hand it to a runtime they attach to, so a
+ * runtime that starts afresh knows what to catch up on (docs/architecture.md, "Catch-up after a
+ * reconnect"). The runtime's side is src/worker/seen-ledger.ts.
  */
 import type { Chat, ChatEvent } from './types';
 
 /** Event ids remembered per chat; enough to recognise a redelivery, bounded for long chats. */
 const REMEMBERED_EVENTS = 500;
 
-export interface ChatRecord {
+/** What was delivered of one chat: its latest thread and the ids of recent events. */
+export interface SeenChat {
   threadId: string | null;
   ids: Set<string>;
 }
@@ -33,7 +29,7 @@ const SNAPSHOT_EVENTS = 50;
  * top of it is `SeenLedger` (src/worker/seen-ledger.ts).
  */
 export class SeenEvents {
-  protected readonly chats = new Map<string, ChatRecord>();
+  protected readonly chats = new Map<string, SeenChat>();
 
   /** Records an event; false when the tabs were already told of it (a duplicate to drop). */
   noteEvent(chatId: string, event: ChatEvent): boolean {
@@ -59,13 +55,13 @@ export class SeenEvents {
     }));
   }
 
-  protected record(chatId: string): ChatRecord {
+  protected record(chatId: string): SeenChat {
     let record = this.chats.get(chatId);
     if (!record) this.chats.set(chatId, (record = { threadId: null, ids: new Set() }));
     return record;
   }
 
-  protected remember(record: ChatRecord, id: string): void {
+  protected remember(record: SeenChat, id: string): void {
     if (!id) return;
     record.ids.add(id);
     if (record.ids.size > REMEMBERED_EVENTS) record.ids.delete(record.ids.values().next().value as string);

@@ -1,11 +1,7 @@
 /**
- * Names that let tabs supervise the runtime, shared by both sides.
- *
- * A runtime in a worker holds a Web Lock for its whole life (`lifeLockName`); a tab that asks for
- * the same lock is granted it only once the runtime is gone (crashed, terminated, reclaimed), which
- * no port event reports. A hung runtime keeps its lock and its SharedWorker name forever, so its
- * replacement starts under the next incarnation of the name (`<name>#1`, `#2`, …); the live
- * incarnation is the highest one whose lock is held.
+ * Names that let tabs supervise the runtime, shared by both sides: the Web Lock a runtime holds
+ * for its life (`lifeLockName`) and the incarnations of a worker name (`<name>#1`, `#2`, …).
+ * Why: docs/architecture.md ("Generations and supervision").
  */
 
 const LIFE_LOCK_PREFIX = 'livechat-multitab:runtime|';

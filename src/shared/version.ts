@@ -6,5 +6,8 @@
 declare const __SDK_VERSION__: string | undefined;
 export const SDK_VERSION: string = typeof __SDK_VERSION__ === 'string' ? __SDK_VERSION__ : '0.1.0';
 
+/** The Customer Chat API version this SDK speaks (`/v3.6/…` paths, `version` in frames). */
+export const API_VERSION = '3.6';
+
 /** Version of the tab⇄worker message contract in `contract.ts`; bump on any incompatible change. */
 export const PROTOCOL_VERSION = 1;

@@ -1,14 +1,9 @@
 /**
- * Which chats the runtime knows to be active, for `setSneakPeek`: the v5 docs send a sneak peek
- * "only if the target chat is active" (4.0.2 checks its own record the same way). One record for
- * every tab, so a chat started in one tab takes sneak peeks typed in another.
- *
- * Learned from what passes through the runtime anyway: a new thread (`incoming_chat`, also the
- * answer to `startChat`/`resumeChat`) makes a chat active, `chat_deactivated` inactive, and
- * `listChats` summaries and the latest thread of a `getChat` (including the catch-up after a
- * reconnect) say either way. A chat never heard of is not active, as in 4.0.2.
+ * Which chats the runtime knows to be active, for `setSneakPeek` (v5 sends one "only if the
+ * target chat is active"), learned from what passes through the runtime anyway. One record for
+ * every tab; a chat never heard of is not active, as in 4.0.2.
  */
-import type { SdkEvent } from '../shared/pushes';
+import type { SdkEvent } from '../protocol/pushes';
 import type { Chat, ListChatsResult } from '../shared/types';
 
 export class ActiveChats {

@@ -1,68 +1,35 @@
 /**
- * The chat cache: what the runtime knows of one customer (the last `connected` state, the chat
- * list, each chat's latest thread, greetings, the seen-record and the outbox), in memory and in
- * a `KeyValueStore` (IndexedDB in browsers). The runtime is its only writer.
- *
- * - Tabs get events first; writes follow in batches, one transaction per flush.
- * - A cached answer is given out only while it is known exact: it came from the server during the
- *   current login and every push since kept it so (`current`). Anything else goes to the network.
- *   What was loaded from storage is never current: it is for painting (`cached_state`) and for
- *   catching up (the seen-record), not for answering.
- * - Storage that fails (missing, blocked, over quota, closed) turns the cache into memory only,
- *   with one warning; no storage error ever reaches a caller.
+ * The chat cache's model: what the runtime knows of one customer (the `connected` state, the chat
+ * list, latest threads, greetings, the outbox). A cached answer is given out only while it is
+ * known exact (`current`: from the server this login, kept so by every push since); what was
+ * loaded from storage is for painting and catching up, never for answering.
  */
+import type { SdkEvent } from '../protocol/pushes';
+import type { SeenSnapshot } from '../shared/seen';
+import type { CachedStatePayload, Chat, ConnectedPayload, Greeting, ListChatsResult, ListThreadsResult } from '../shared/types';
 import {
   boundChat,
   cachedStatePayload,
   CACHED_CHATS,
-  CACHED_GREETINGS,
   CACHE_SCHEMA,
-  chatDeactivated,
   chatKey,
-  chatSeen,
-  chatWithEvent,
   decodeChat,
   decodeMeta,
   decodeOutbox,
-  listWithChat,
-  listWithEvent,
-  listWithSummary,
   metaKey,
-  OUTBOX_LIMIT,
   outboxKey,
-  summarySeen,
-  threadsWithEvent,
   type ChatRecord,
   type MetaRecord,
   type OutboxEntry,
   type OutboxRecord,
-} from '../shared/cache-records';
-import type { SdkEvent } from '../shared/pushes';
-import type { SeenSnapshot } from '../shared/seen';
-import type { CachedStatePayload, Chat, ConnectedPayload, Greeting, ListChatsResult, ListThreadsResult } from '../shared/types';
-import { Timer, withTimeout, type Clock } from './clock';
-import type { Logger } from './connection';
-import type { KeyValueStore } from './storage';
+} from './cache-records';
+import { CachePersistence, type PersistenceDeps, type RecordKey } from './cache-persistence';
+import { cacheChanges, type CacheChange, type CachedChat, type CacheView } from './cache-reducer';
+import { OutboxQueue } from './outbox-queue';
 
-export interface CacheDeps {
-  /** Absent: memory only. */
-  store: KeyValueStore | undefined;
-  clock: Clock;
-  log: Logger;
+export interface CacheDeps extends PersistenceDeps {
   /** The runtime's seen-record, written with every flush. */
   seen(): SeenSnapshot[];
-  /** Delay that gathers the writes of a burst of events into one transaction. */
-  flushDelayMs?: number;
-  /** A storage call slower than this counts as unavailable (a blocked open never settles). */
-  timeoutMs?: number;
-}
-
-interface CachedChat {
-  chat: Chat;
-  /** The thread holds all of its events. */
-  complete: boolean;
-  /** Came from the server during this login and kept up to date since. */
-  current: boolean;
 }
 
 /** What a load from storage found, for the runtime to act on. */
@@ -70,11 +37,7 @@ export interface LoadedCache {
   seen: SeenSnapshot[];
 }
 
-const DEFAULT_FLUSH_DELAY_MS = 50;
-const DEFAULT_TIMEOUT_MS = 3_000;
-
-export class ChatCache {
-  private store: KeyValueStore | undefined;
+export class ChatCache implements CacheView {
   private customer: string | undefined;
   private loading: Promise<LoadedCache | undefined> = Promise.resolve(undefined);
   private savedAt = 0;
@@ -86,15 +49,18 @@ export class ChatCache {
   private readonly chats = new Map<string, CachedChat>();
   /** `listThreads` answers of this login, per chat, by request. Memory only. */
   private readonly pages = new Map<string, Map<string, ListThreadsResult>>();
-  private outboxEntries: OutboxEntry[] = [];
-  private readonly dirty = new Set<'meta' | 'outbox' | `chat:${string}`>();
-  private readonly deleted = new Set<string>();
-  private readonly flushTimer: Timer;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly queue = new OutboxQueue(() => {
+    this.touch('outbox');
+    return this.flush();
+  });
+  private readonly persistence: CachePersistence;
 
   constructor(private readonly deps: CacheDeps) {
-    this.store = deps.store;
-    this.flushTimer = new Timer(deps.clock);
+    this.persistence = new CachePersistence(deps, {
+      customerId: () => this.customer,
+      loaded: () => this.loading,
+      record: (customerId, key) => this.record(customerId, key),
+    });
   }
 
   get customerId(): string | undefined {
@@ -103,7 +69,7 @@ export class ChatCache {
 
   /** Whether records are written to storage (false: memory only). */
   get persistent(): boolean {
-    return this.store !== undefined;
+    return this.persistence.persistent;
   }
 
   /** Settles when the current customer's records have been read (or given up on). */
@@ -117,10 +83,10 @@ export class ChatCache {
    */
   open(customerId: string): Promise<LoadedCache | undefined> {
     if (this.customer === customerId) return this.loading;
-    const carried = this.customer === undefined ? this.outboxEntries : [];
+    const carried = this.customer === undefined ? this.queue.take() : [];
     this.reset();
     this.customer = customerId;
-    this.outboxEntries = carried;
+    this.queue.replace(carried);
     if (carried.length > 0) this.touch('outbox');
     this.loading = this.load(customerId);
     return this.loading;
@@ -136,10 +102,10 @@ export class ChatCache {
     const known = [...this.chats.keys()];
     this.reset();
     // Records written by an earlier session may name chats this one never loaded.
-    const [rawMeta] = (await this.read([metaKey(customerId)])) ?? [];
+    const [rawMeta] = (await this.persistence.read([metaKey(customerId)])) ?? [];
     const listed = decodeMeta(rawMeta, customerId)?.chatIds ?? [];
     const keys = [metaKey(customerId), outboxKey(customerId), ...new Set([...known, ...listed].map((id) => chatKey(customerId, id)))];
-    await this.write([], keys);
+    await this.persistence.write([], keys);
   }
 
   // ---- answers -----------------------------------------------------------------------------
@@ -166,10 +132,6 @@ export class ChatCache {
 
   listThreads(chatId: string, request: string): ListThreadsResult | undefined {
     return this.pages.get(chatId)?.get(request);
-  }
-
-  outbox(): readonly OutboxEntry[] {
-    return this.outboxEntries;
   }
 
   // ---- what the runtime learns ---------------------------------------------------------------
@@ -206,155 +168,106 @@ export class ChatCache {
 
   /** Keeps the cache in step with an event the tabs were just given. */
   apply(event: SdkEvent): void {
-    switch (event.name) {
-      case 'incoming_chat': {
-        const { chat } = event.payload;
-        this.storeChat(chat);
-        // A new thread changes how the chat's history pages.
-        this.pages.delete(chat.id);
-        this.updateList((list, limit) => listWithChat(list, limit, chat));
-        return;
-      }
-      case 'incoming_event': {
-        const { chatId, event: chatEvent } = event.payload;
-        const entry = this.chats.get(chatId);
-        if (entry) {
-          const next = chatWithEvent(entry.chat, chatEvent);
-          if (next) {
-            const { chat, trimmed } = boundChat(next);
-            this.putChat(chatId, { chat, complete: entry.complete && !trimmed, current: entry.current });
-          } else {
-            entry.current = false;
-          }
-        }
-        const pages = this.pages.get(chatId);
-        if (pages) for (const [request, page] of pages) pages.set(request, threadsWithEvent(page, chatEvent));
-        this.updateList((list) => listWithEvent(list, chatId, chatEvent));
-        this.touch('meta');
-        return;
-      }
-      case 'chat_deactivated': {
-        const { chatId } = event.payload;
-        this.updateChat(chatId, chatDeactivated);
-        this.pages.delete(chatId);
-        this.updateList((list) => listWithSummary(list, chatId, (summary) => ({ ...summary, active: false })));
-        return;
-      }
-      case 'events_marked_as_seen': {
-        const { chatId, userId, seenUpTo } = event.payload;
-        this.updateChat(chatId, (chat) => chatSeen(chat, userId, seenUpTo));
-        this.updateList((list) => listWithSummary(list, chatId, (summary) => summarySeen(summary, userId, seenUpTo)));
-        return;
-      }
-      case 'incoming_greeting': {
-        const greeting = event.payload;
-        this.greetings = [...this.greetings.filter((known) => known.uniqueId !== greeting.uniqueId), greeting].slice(-CACHED_GREETINGS);
-        this.touch('meta');
-        return;
-      }
-      case 'greeting_accepted':
-      case 'greeting_canceled': {
-        const { uniqueId } = event.payload;
-        this.greetings = this.greetings.filter((known) => known.uniqueId !== uniqueId);
-        this.touch('meta');
-        return;
-      }
-      case 'availability_updated':
-        if (this.connected) this.setConnected({ ...this.connected, availability: event.payload.availability });
-        return;
-      case 'customer_updated': {
-        const { name, email, avatar, fields } = event.payload;
-        if (this.connected) {
-          const customer = { ...this.connected.customer };
-          if (name !== undefined) customer.name = name;
-          if (email !== undefined) customer.email = email;
-          if (avatar !== undefined) customer.avatar = avatar;
-          if (fields !== undefined) customer.sessionFields = fields;
-          this.setConnected({ ...this.connected, customer });
-        }
-        // Chats and summaries embed the customer as a user: no longer exact.
-        this.sessionEnded();
-        return;
-      }
-      case 'chat_properties_updated':
-      case 'chat_properties_deleted':
-      case 'chat_transferred':
-      case 'user_added_to_chat':
-      case 'user_removed_from_chat':
-      case 'event_updated':
-      case 'event_properties_updated':
-      case 'event_properties_deleted':
-        this.staleChat(event.payload.chatId, true);
-        return;
-      case 'thread_properties_updated':
-      case 'thread_properties_deleted':
-      case 'queue_position_updated':
-        // Summaries carry neither thread properties nor queues: only the chat is affected.
-        this.staleChat(event.payload.chatId, false);
-        return;
-      default:
-        return;
-    }
+    for (const change of cacheChanges(this, event)) this.change(change);
+  }
+
+  // ---- CacheView (what the reducer reads) --------------------------------------------------
+
+  cachedChat(chatId: string): CachedChat | undefined {
+    return this.chats.get(chatId);
+  }
+
+  get connectedState(): ConnectedPayload | null {
+    return this.connected;
+  }
+
+  get greetingList(): readonly Greeting[] {
+    return this.greetings;
   }
 
   // ---- the outbox ----------------------------------------------------------------------------
 
+  outbox(): readonly OutboxEntry[] {
+    return this.queue.list();
+  }
+
   /** Queues an entry and writes it at once (it must survive a reload); false when the outbox is full. */
-  async enqueue(entry: OutboxEntry): Promise<boolean> {
-    if (this.outboxEntries.length >= OUTBOX_LIMIT) return false;
-    this.outboxEntries = [...this.outboxEntries, entry];
-    this.touch('outbox');
-    await this.flush();
-    return true;
+  enqueue(entry: OutboxEntry): Promise<boolean> {
+    return this.queue.enqueue(entry);
   }
 
   /** The entry was sent (or found on the server, or refused for good): drop it now. */
-  async settle(customId: string): Promise<void> {
-    this.outboxEntries = this.outboxEntries.filter((entry) => entry.customId !== customId);
-    this.touch('outbox');
-    await this.flush();
+  settle(customId: string): Promise<void> {
+    return this.queue.settle(customId);
   }
 
-  // ---- storage -------------------------------------------------------------------------------
-
   /** Writes what changed since the last flush, in one transaction. */
-  async flush(): Promise<void> {
-    this.flushTimer.clear();
-    const customerId = this.customer;
-    if (customerId === undefined) return;
-    // Writing before the load finished would replace stored records with a partial picture.
-    await this.loading;
-    if (customerId !== this.customer) return;
-    const puts: Array<[string, unknown]> = [];
-    for (const key of this.dirty) {
-      if (key === 'meta') puts.push([metaKey(customerId), this.metaRecord(customerId)]);
-      else if (key === 'outbox') puts.push([outboxKey(customerId), this.outboxRecord(customerId)]);
-      else {
-        const chatId = key.slice('chat:'.length);
-        const entry = this.chats.get(chatId);
-        if (entry) puts.push([chatKey(customerId, chatId), this.chatRecord(customerId, entry)]);
+  flush(): Promise<void> {
+    return this.persistence.flush();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private change(change: CacheChange): void {
+    switch (change.kind) {
+      case 'put':
+        return this.putChat(change.chatId, change.entry);
+      case 'edit': {
+        const entry = this.chats.get(change.chatId);
+        if (!entry) return;
+        entry.chat = change.chat;
+        return this.touch(`chat:${change.chatId}`);
       }
+      case 'not-current': {
+        const entry = this.chats.get(change.chatId);
+        if (entry) entry.current = false;
+        return;
+      }
+      case 'stale': {
+        const entry = this.chats.get(change.chatId);
+        if (entry) entry.current = false;
+        this.pages.delete(change.chatId);
+        if (change.list) this.listCurrent = false;
+        return;
+      }
+      case 'list': {
+        if (!this.chatList || !this.listCurrent) return;
+        const next = change.change(this.chatList.result, this.chatList.limit);
+        if (next) this.chatList = { limit: this.chatList.limit, result: next };
+        else this.listCurrent = false;
+        return this.touch('meta');
+      }
+      case 'pages': {
+        if (change.change === 'drop') {
+          this.pages.delete(change.chatId);
+          return;
+        }
+        const pages = this.pages.get(change.chatId);
+        if (pages) for (const [request, page] of pages) pages.set(request, change.change(page));
+        return;
+      }
+      case 'greetings':
+        this.greetings = change.greetings;
+        return this.touch('meta');
+      case 'connected':
+        return this.setConnected(change.payload);
+      case 'session-ended':
+        return this.sessionEnded();
+      case 'meta':
+        return this.touch('meta');
     }
-    const deletes = [...this.deleted];
-    this.dirty.clear();
-    this.deleted.clear();
-    if (puts.length > 0 || deletes.length > 0) await this.write(puts, deletes);
   }
 
   private async load(customerId: string): Promise<LoadedCache | undefined> {
-    const [rawMeta, rawOutbox] = (await this.read([metaKey(customerId), outboxKey(customerId)])) ?? [];
+    const [rawMeta, rawOutbox] = (await this.persistence.read([metaKey(customerId), outboxKey(customerId)])) ?? [];
     if (this.customer !== customerId) return undefined;
     const outbox = decodeOutbox(rawOutbox, customerId);
-    if (rawOutbox !== undefined && !outbox) this.discard(outboxKey(customerId), 'outbox');
-    if (outbox) {
-      const queued = new Set(this.outboxEntries.map((entry) => entry.customId));
-      // Stored entries are older than anything queued since this runtime started.
-      this.outboxEntries = [...outbox.entries.filter((entry) => !queued.has(entry.customId)), ...this.outboxEntries];
-    }
+    if (rawOutbox !== undefined && !outbox) this.persistence.discard(outboxKey(customerId), 'outbox');
+    if (outbox) this.queue.restore(outbox.entries);
     const meta = decodeMeta(rawMeta, customerId);
-    if (rawMeta !== undefined && !meta) this.discard(metaKey(customerId), 'customer');
+    if (rawMeta !== undefined && !meta) this.persistence.discard(metaKey(customerId), 'customer');
     if (!meta) return undefined;
-    const rawChats = (await this.read(meta.chatIds.map((chatId) => chatKey(customerId, chatId)))) ?? [];
+    const rawChats = (await this.persistence.read(meta.chatIds.map((chatId) => chatKey(customerId, chatId)))) ?? [];
     if (this.customer !== customerId) return undefined;
     // What arrived live while reading is newer than what was stored: it wins.
     this.connected ??= meta.connected;
@@ -365,7 +278,7 @@ export class ChatCache {
     meta.chatIds.forEach((chatId, index) => {
       const record = decodeChat(rawChats[index], customerId, chatId);
       if (!record) {
-        if (rawChats[index] !== undefined) this.discard(chatKey(customerId, chatId), `chat ${chatId}`);
+        if (rawChats[index] !== undefined) this.persistence.discard(chatKey(customerId, chatId), `chat ${chatId}`);
         return;
       }
       if (!this.chats.has(chatId)) loaded.set(chatId, { chat: record.chat, complete: record.complete, current: false });
@@ -378,12 +291,6 @@ export class ChatCache {
     return { seen: meta.seen };
   }
 
-  private discard(key: string, what: string): void {
-    this.deps.log('warn', `Discarded the cached ${what}: written by another schema version or corrupt`);
-    this.deleted.add(key);
-    this.scheduleFlush();
-  }
-
   private putChat(chatId: string, entry: CachedChat): void {
     this.chats.delete(chatId);
     this.chats.set(chatId, entry);
@@ -392,46 +299,17 @@ export class ChatCache {
       const oldest = this.chats.keys().next().value as string;
       this.chats.delete(oldest);
       this.pages.delete(oldest);
-      this.dirty.delete(`chat:${oldest}`);
-      if (this.customer !== undefined) this.deleted.add(chatKey(this.customer, oldest));
+      this.persistence.evict(`chat:${oldest}`, this.customer === undefined ? undefined : chatKey(this.customer, oldest));
     }
   }
 
-  private updateChat(chatId: string, change: (chat: Chat) => Chat): void {
-    const entry = this.chats.get(chatId);
-    if (!entry) return;
-    entry.chat = change(entry.chat);
-    this.touch(`chat:${chatId}`);
-  }
-
-  private updateList(change: (list: ListChatsResult, limit: number) => ListChatsResult | undefined): void {
-    if (!this.chatList || !this.listCurrent) return;
-    const next = change(this.chatList.result, this.chatList.limit);
-    if (next) this.chatList = { limit: this.chatList.limit, result: next };
-    else this.listCurrent = false;
-    this.touch('meta');
-  }
-
-  private staleChat(chatId: string, listToo: boolean): void {
-    const entry = this.chats.get(chatId);
-    if (entry) entry.current = false;
-    this.pages.delete(chatId);
-    if (listToo) this.listCurrent = false;
-  }
-
-  private touch(key: 'meta' | 'outbox' | `chat:${string}`): void {
+  private touch(key: RecordKey): void {
     this.savedAt = this.deps.clock.now();
-    this.dirty.add(key);
-    if (key !== 'meta') this.dirty.add('meta');
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (!this.flushTimer.pending) this.flushTimer.set(this.deps.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS, () => void this.flush());
+    this.persistence.mark(key);
   }
 
   private reset(): void {
-    this.flushTimer.clear();
+    this.persistence.reset();
     this.loading = Promise.resolve(undefined);
     this.savedAt = 0;
     this.connected = null;
@@ -440,60 +318,32 @@ export class ChatCache {
     this.greetings = [];
     this.chats.clear();
     this.pages.clear();
-    this.outboxEntries = [];
-    this.dirty.clear();
-    this.deleted.clear();
+    this.queue.replace([]);
   }
 
-  private metaRecord(customerId: string): MetaRecord {
-    return {
-      schema: CACHE_SCHEMA,
-      customerId,
-      savedAt: this.savedAt,
-      connected: this.connected,
-      chatList: this.chatList,
-      greetings: this.greetings,
-      seen: this.deps.seen(),
-      chatIds: [...this.chats.keys()].reverse(),
-    };
-  }
-
-  private chatRecord(customerId: string, entry: CachedChat): ChatRecord {
-    return { schema: CACHE_SCHEMA, customerId, chat: entry.chat, complete: entry.complete };
-  }
-
-  private outboxRecord(customerId: string): OutboxRecord {
-    return { schema: CACHE_SCHEMA, customerId, entries: this.outboxEntries };
-  }
-
-  private async read(keys: string[]): Promise<unknown[] | undefined> {
-    const store = this.store;
-    if (!store || keys.length === 0) return keys.length === 0 ? [] : undefined;
-    try {
-      return await this.bounded(store.getMany(keys));
-    } catch (error) {
-      this.unavailable(error);
-      return undefined;
+  /** The record to write for a changed key (see FlushSource). */
+  private record(customerId: string, key: RecordKey): [string, unknown] | undefined {
+    if (key === 'meta') {
+      const meta: MetaRecord = {
+        schema: CACHE_SCHEMA,
+        customerId,
+        savedAt: this.savedAt,
+        connected: this.connected,
+        chatList: this.chatList,
+        greetings: this.greetings,
+        seen: this.deps.seen(),
+        chatIds: [...this.chats.keys()].reverse(),
+      };
+      return [metaKey(customerId), meta];
     }
-  }
-
-  /** Writes are chained so that a slow transaction is never overtaken by the next flush. */
-  private write(puts: Array<[string, unknown]>, deletes: string[]): Promise<void> {
-    const store = this.store;
-    if (!store) return Promise.resolve();
-    this.writing = this.writing.then(() => this.bounded(store.write(puts, deletes))).catch((error: unknown) => this.unavailable(error));
-    return this.writing;
-  }
-
-  private bounded<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return withTimeout(this.deps.clock, promise, ms, () => new Error(`IndexedDB did not answer within ${ms} ms`));
-  }
-
-  /** Any storage failure: memory only from now on, said once. */
-  private unavailable(error: unknown): void {
-    if (!this.store) return;
-    this.store = undefined;
-    this.deps.log('warn', 'IndexedDB is unavailable (private mode, blocked or over quota?); the chat cache works from memory only', error);
+    if (key === 'outbox') {
+      const outbox: OutboxRecord = { schema: CACHE_SCHEMA, customerId, entries: [...this.queue.list()] };
+      return [outboxKey(customerId), outbox];
+    }
+    const chatId = key.slice('chat:'.length);
+    const entry = this.chats.get(chatId);
+    if (!entry) return undefined;
+    const chat: ChatRecord = { schema: CACHE_SCHEMA, customerId, chat: entry.chat, complete: entry.complete };
+    return [chatKey(customerId, chatId), chat];
   }
 }

@@ -1,17 +1,9 @@
 /**
- * Holds the live pushes of a chat while the catch-up after a login has not delivered that chat yet.
- *
- * After a reconnect the runtime asks the server for each known chat (`get_chat`) and delivers what
- * the tabs missed. A message the agent says right after the login arrives as a live push, and it
- * can arrive before the `get_chat` answer: delivered at once, it would overtake the messages said
- * while the socket was down (the tabs would see "after", then "during 1", "during 2"). So from the
- * login until the catch-up has handled a chat, that chat's live events wait here, and are released
- * after its missed events, in the order they arrived.
- *
- * Until the catch-up knows which chats it will ask about (it waits for the stored cache first),
- * every chat's events wait; then those of chats it will not ask about go at once.
+ * Holds the live pushes of a chat while the catch-up after a login has not delivered that chat
+ * yet, and releases them after its missed events, in arrival order. Why: docs/architecture.md
+ * ("Catch-up after a reconnect").
  */
-import type { SdkEvent } from '../shared/pushes';
+import type { SdkEvent } from '../protocol/pushes';
 
 /** The chat a live event is about, if any: the gate holds it until that chat's catch-up. */
 export function chatIdOf(event: SdkEvent): string | undefined {

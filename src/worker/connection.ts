@@ -1,29 +1,17 @@
 /**
  * The one connection: a single explicit state machine that owns the socket, the login, the ping,
- * the reconnect schedule and the reaction to every disconnection reason.
- *
- * ```
- *            start()                 socket open + token            login ok
- *   idle ───────────► connecting ─────────────────► logging_in ─────────────► connected
- *    ▲                  ▲    │ socket closed / login failed                        │
- *    │ stop()           │    ▼                                                      │ socket lost,
- *    │                  └─ reconnecting ◄──────────────────────────────────────────┘ server reason
- *    │                       (backoff timer, or now on `online`)                    │
- *    └───────── paused ◄─── reasons that wait for connect()  ◄──────────────────────┤
- *               destroyed ◄─ reasons that end the session, destroy()  ◄─────────────┘
- * ```
- *
- * Every socket gets a generation number; callbacks from an older socket are ignored, so a late
- * `close` or message from a replaced socket can never disturb the current one.
+ * the reconnect schedule and the reaction to every disconnection reason. States and transitions:
+ * docs/architecture.md ("The connection").
  */
 import { SdkError } from '../shared/errors';
-import type { IndirectPush } from '../shared/methods';
-import { parseDisconnected, parseLoginResponse } from '../shared/parse';
+import type { IndirectPush } from '../protocol/method-table';
+import { parseDisconnected, parseLoginResponse } from '../protocol/parse';
 import type { ConnectedPayload, DisconnectedPayload, Region, Token } from '../shared/types';
 import { isPlainObject, type Json } from '../shared/validate';
-import { API_VERSION } from '../shared/wire';
+import { API_VERSION } from '../shared/version';
 import { Backoff } from './backoff';
 import { Timer, type Clock } from './clock';
+import type { Logger } from './log';
 import { reasonPolicy } from './reasons';
 import { PendingRequests, type Answer } from './requests';
 
@@ -51,9 +39,6 @@ export interface SocketLike {
 }
 
 export type SocketFactory = (url: string) => SocketLike;
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type Logger = (level: LogLevel, message: string, detail?: unknown) => void;
 
 export interface ConnectionDeps {
   url(region: Region): string;

@@ -1,9 +1,7 @@
 /**
- * Dedicated-Worker entry, for `mode: 'dedicated'`: started by the leader tab only (see
- * `src/client/leader.ts`), it owns the one socket for every tab of the browser profile. The leader
- * tab sends it one MessagePort per tab it serves (its own, and one per follower tab that relays
- * through it), each in a `{ kind: 'connect', port }` message, and every port gets the same
- * per-tab API a SharedWorker port gets.
+ * Dedicated-Worker entry, for `mode: 'dedicated'`: started by the leader tab only, it owns the
+ * socket for every tab. The leader sends it one MessagePort per tab it serves (`{ kind: 'connect',
+ * port }`), and each port gets the per-tab API a SharedWorker port gets.
  */
 import type { SocketLike } from './connection';
 import { RuntimeHost } from './host';

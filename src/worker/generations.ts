@@ -1,14 +1,9 @@
 /**
- * Worker generations. After a deploy, tabs loaded before it keep the old worker (a SharedWorker
- * is matched by URL and name) while new tabs start a new one: one customer, two sockets. Every
- * runtime announces its generation on a BroadcastChannel shared by all versions of the same
- * connection key; an older runtime that hears of a newer one retires: it tells its tabs where the
- * newer worker is and closes its socket.
- *
- * Within one version, a later incarnation of the same worker name (`<name>#2`, started by the tabs
- * when this one hung) is newer too: a hung runtime that wakes up retires in favour of it.
+ * Worker generations: every runtime announces itself on a channel shared by all versions of its
+ * connection key, and retires when it hears of a newer version or a later incarnation of its
+ * own name. Why: docs/architecture.md ("Generations and supervision").
  */
-import { compareVersions } from '../shared/semver';
+import { compareVersions } from '../protocol/semver';
 import { parseIncarnation } from '../shared/supervision';
 
 export interface Generation {

@@ -18,7 +18,8 @@ import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/err
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
-import type { Logger, SocketFactory } from './connection';
+import type { SocketFactory } from './connection';
+import type { Logger } from './log';
 import { watchGenerations, type Generation } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
 import { holdLifeLock, newerIncarnation, predecessorHung, StallGuard } from './supervision';

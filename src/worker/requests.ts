@@ -3,7 +3,7 @@
  * the pending limit, so that no call can hang and the server's own limit is never reached.
  */
 import { SdkError } from '../shared/errors';
-import type { IndirectPush } from '../shared/methods';
+import type { IndirectPush } from '../protocol/method-table';
 import type { Json } from '../shared/validate';
 import { Timer, type Clock } from './clock';
 

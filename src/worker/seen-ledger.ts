@@ -1,14 +1,11 @@
 /**
  * The runtime's side of the seen-record (src/shared/seen.ts): merging what tabs hand over, and
- * finding what a chat gained while the socket was down.
- *
- * Bounded to the CACHED_CHATS most recently active chats: the catch-up after every login costs one
- * `get_chat` per chat recorded here, and a customer's chats only ever accumulate. The bound lives
- * here, not in SeenEvents, because that class ships in every tab.
+ * finding what a chat gained while the socket was down. Bounded to the CACHED_CHATS most recently
+ * active chats (each costs a `get_chat` per login); the bound is here, as SeenEvents ships in tabs.
  */
-import { CACHED_CHATS } from '../shared/cache-records';
-import type { SdkEvent } from '../shared/pushes';
-import { SeenEvents, type ChatRecord, type SeenSnapshot } from '../shared/seen';
+import { CACHED_CHATS } from './cache-records';
+import type { SdkEvent } from '../protocol/pushes';
+import { SeenEvents, type SeenChat, type SeenSnapshot } from '../shared/seen';
 import type { Chat } from '../shared/types';
 
 export class SeenLedger extends SeenEvents {
@@ -72,7 +69,7 @@ export class SeenLedger extends SeenEvents {
   }
 
   /** Every note goes through here: the chat becomes the most recently active one. */
-  protected override record(chatId: string): ChatRecord {
+  protected override record(chatId: string): SeenChat {
     const record = super.record(chatId);
     // Map order is the recency order: re-inserting moves the chat to the end.
     this.chats.delete(chatId);

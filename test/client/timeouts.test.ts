@@ -22,7 +22,7 @@ import {
   WATCH_TICK_MS,
 } from '../../src/client/timeouts';
 import { REQUEST_TIMEOUT_MS } from '../../src/worker/requests';
-import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../src/worker/runtime';
+import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../src/worker/login';
 import { STALL_MS } from '../../src/worker/supervision';
 
 describe('calls: the innermost deadline fires first, so its precise error wins', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { uploadUrl } from '../../src/client/upload';
-import { rtmUrl, runtimeKey, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { runtimeKey, workerName, type RuntimeConfig } from '../../src/shared/contract';
+import { rtmUrl } from '../../src/protocol/wire';
 import { SDK_VERSION } from '../../src/shared/version';
 
 const base: RuntimeConfig = {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../emulator/server';
-import { chatKey, outboxKey } from '../../src/shared/cache-records';
+import { chatKey, outboxKey } from '../../src/worker/cache-records';
 import { isOutboxReceipt } from '../../src/client/outbox';
 import type { CachedStatePayload, Chat, ListChatsResult } from '../../src/shared/types';
 import { idbStorage, type KeyValueStore } from '../../src/worker/storage';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CACHE_SCHEMA, chatKey, metaKey, outboxKey, type OutboxEntry } from '../../src/shared/cache-records';
+import { CACHE_SCHEMA, chatKey, metaKey, outboxKey, type OutboxEntry } from '../../src/worker/cache-records';
 import type { Chat, ChatEvent, ConnectedPayload, ListChatsResult } from '../../src/shared/types';
 import { ChatCache } from '../../src/worker/cache';
 import { systemClock } from '../../src/worker/clock';

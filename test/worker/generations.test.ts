@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { compareVersions } from '../../src/shared/semver';
+import { compareVersions } from '../../src/protocol/semver';
 import { watchGenerations, type Generation } from '../../src/worker/generations';
 import { useEmulator } from '../support/emulator';
 import { Browser, newRuntime, TestTab } from './harness';

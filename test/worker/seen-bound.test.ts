@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { CACHED_CHATS } from '../../src/shared/cache-records';
+import { CACHED_CHATS } from '../../src/worker/cache-records';
 import { SeenEvents } from '../../src/shared/seen';
 import type { Chat, ChatEvent } from '../../src/shared/types';
 import { useEmulator } from '../support/emulator';

@@ -1,16 +1,10 @@
 /**
- * The chat cache's data, as pure functions: the records kept in IndexedDB (one customer of one
- * organization each), their validation on the way back in, and how live events update a cached
- * chat and a cached chat list.
- *
- * What comes back from IndexedDB is data from another build, another day or a broken disk: every
- * record carries a schema number and is checked field by field; anything that does not fit is
- * dropped (`undefined`), never trusted. The updates are written so that a cached answer stays
- * exactly what the server would answer, or is given up: each function returns `undefined` when
- * it cannot tell, and the caller then asks the network.
+ * The chat cache's data, as pure functions: the records kept in IndexedDB, their field-by-field
+ * validation on the way back in (anything that does not fit is `undefined`, never trusted), and
+ * how live events update a cached chat and chat list (`undefined` when they cannot tell).
  */
-import type { SeenSnapshot } from './seen';
-import { isPlainObject } from './validate';
+import type { SeenSnapshot } from '../shared/seen';
+import { isPlainObject } from '../shared/validate';
 import type {
   Availability,
   CachedStatePayload,
@@ -22,7 +16,7 @@ import type {
   ListChatsResult,
   ListThreadsResult,
   Thread,
-} from './types';
+} from '../shared/types';
 
 /** Bump when a record's shape changes: records of another schema are discarded on load. */
 export const CACHE_SCHEMA = 1;

@@ -2,7 +2,7 @@
  * Server push → SDK events. Pure: the runtime parses a push once and fans the result out
  * unchanged to every tab.
  */
-import type { SdkEventMap, SdkEventName } from './events';
+import type { SdkEventMap, SdkEventName } from '../shared/events';
 import {
   object,
   parseChat,
@@ -15,9 +15,10 @@ import {
   ProtocolError,
   requiredProperties,
   string,
+  stringOrUndefined,
 } from './parse';
-import type { ChatTransferredPayload, CustomerUpdatedPayload, Queue, ThinkingIndicatorPayload, User } from './types';
-import type { Json } from './validate';
+import type { ChatTransferredPayload, CustomerUpdatedPayload, Queue, ThinkingIndicatorPayload, User } from '../shared/types';
+import type { Json } from '../shared/validate';
 
 export type SdkEvent = { [E in SdkEventName]: { name: E; payload: SdkEventMap[E] } }[SdkEventName];
 
@@ -26,8 +27,6 @@ export const userData = (user: User): SdkEvent => ({
   name: 'user_data',
   payload: user.type === 'customer' ? { ...user, fields: { ...user.sessionFields } } : user,
 });
-
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The ids most pushes carry; a push without them cannot be tied to anything, so it is malformed. */
 const chatIdOf = (payload: Json) => string(payload.chat_id, 'chat_id');
@@ -47,10 +46,10 @@ function availability(payload: Json): SdkEvent {
 
 function chatTransferred(payload: Json): SdkEvent {
   const to = object(payload.transferred_to, 'transferred_to');
-  const reason = optionalString(payload.reason) ?? '';
+  const reason = stringOrUndefined(payload.reason) ?? '';
   const transferred: ChatTransferredPayload = {
     chatId: chatIdOf(payload),
-    threadId: optionalString(payload.thread_id) ?? null,
+    threadId: stringOrUndefined(payload.thread_id) ?? null,
     reason,
     transferredTo: {},
     queue: parseQueue(payload.queue),
@@ -66,7 +65,7 @@ function chatTransferred(payload: Json): SdkEvent {
 function customerUpdated(payload: Json): SdkEvent {
   const updated: CustomerUpdatedPayload = {};
   for (const key of ['id', 'name', 'email', 'avatar'] as const) {
-    const value = optionalString(payload[key]);
+    const value = stringOrUndefined(payload[key]);
     if (value !== undefined) updated[key] = value;
   }
   // Project decision: the v5 name `fields`, not 4.0.2's `sessionFields`.
@@ -79,10 +78,10 @@ function thinkingIndicator(payload: Json): SdkEvent {
     chatId: chatIdOf(payload),
     threadId: threadIdOf(payload),
     authorId: string(payload.author_id, 'author_id'),
-    sentAt: optionalString(payload.sent_at) ?? '',
+    sentAt: stringOrUndefined(payload.sent_at) ?? '',
   };
   for (const [wire, key] of [['title', 'title'], ['description', 'description'], ['custom_id', 'customId']] as const) {
-    const value = optionalString(payload[wire]);
+    const value = stringOrUndefined(payload[wire]);
     if (value !== undefined) indicator[key] = value;
   }
   return { name: 'incoming_thinking_indicator', payload: indicator };
@@ -261,7 +260,7 @@ export function eventsFromPush(action: string, payload: Json): SdkEvent[] {
     }
     case 'user_removed_from_chat': {
       const removed = { chatId: chatIdOf(payload), userId: string(payload.user_id, 'user_id') };
-      const reason = optionalString(payload.reason);
+      const reason = stringOrUndefined(payload.reason);
       return [{ name: 'user_removed_from_chat', payload: reason === undefined ? removed : { ...removed, reason } }];
     }
     default:

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { validationError } from '../support/validation';
-import { CUSTOMER_EVENT_TYPES, serializeChatStart, serializeEvent } from '../../src/shared/serialize';
+import { CUSTOMER_EVENT_TYPES, serializeChatStart, serializeEvent } from '../../src/protocol/serialize';
 
 /** What actually goes on the socket: the JSON text of the value, parsed back. */
 const onWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));

@@ -7,9 +7,9 @@
  * dropping them is a decision on record rather than an accident (e.g. `requester_id` of incoming_chat).
  */
 import { describe, expect, it } from 'vitest';
-import { parseResult } from '../../src/shared/methods';
-import { parseDisconnected, parseEvent, parseLoginResponse } from '../../src/shared/parse';
-import { eventsFromPush, userData } from '../../src/shared/pushes';
+import { parseResult } from '../../src/protocol/method-table';
+import { parseDisconnected, parseEvent, parseLoginResponse } from '../../src/protocol/parse';
+import { eventsFromPush, userData } from '../../src/protocol/pushes';
 import type { ChatEvent, Customer, Agent, Thread } from '../../src/shared/types';
 import * as doc from './doc-samples';
 

@@ -4,9 +4,10 @@
  */
 import { describe, it, expect } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
-import { buildCall, executeMethod, isMethodName, type MethodName, type Send } from '../../src/shared/methods';
+import { buildCall, executeMethod, isMethodName, type Send } from '../../src/protocol/method-table';
+import type { MethodName } from '../../src/shared/methods';
 import { METHOD_NAMES } from '../../src/shared/method-names';
-import { ProtocolError } from '../../src/shared/parse';
+import { ProtocolError } from '../../src/protocol/parse';
 import { validationError } from '../support/validation';
 
 type Json = Record<string, unknown>;

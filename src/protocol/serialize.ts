@@ -2,7 +2,7 @@
  * SDK → wire serializers. Pure functions that validate as they go: they either return the exact
  * payload to put on the socket, or throw a `VALIDATION` SdkError naming the field.
  */
-import { fail, oneOf, optionalBoolean, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
+import { fail, oneOf, optionalBoolean, optionalObject, optionalString, requireObject, requireString, type Json } from '../shared/validate';
 import { optionalArray, optionalProperties } from './validate-data';
 
 /** Event types a customer may send (`form` and `rich_message` come only from agents and bots). */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ProtocolError } from '../../src/shared/parse';
-import { eventsFromPush } from '../../src/shared/pushes';
+import { ProtocolError } from '../../src/protocol/parse';
+import { eventsFromPush } from '../../src/protocol/pushes';
 
 type Json = Record<string, unknown>;
 

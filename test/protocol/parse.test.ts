@@ -11,7 +11,7 @@ import {
   parseThread,
   parseUser,
   ProtocolError,
-} from '../../src/shared/parse';
+} from '../../src/protocol/parse';
 import type { ChatEvent } from '../../src/shared/types';
 
 type Json = Record<string, unknown>;

@@ -30,8 +30,8 @@ import type {
   UrlInfo,
   User,
   WelcomeMessageResult,
-} from './types';
-import { isPlainObject, type Json } from './validate';
+} from '../shared/types';
+import { isPlainObject, type Json } from '../shared/validate';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
@@ -48,8 +48,8 @@ export function string(value: unknown, what: string): string {
   return value;
 }
 
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : undefined;
+/** Lenient, unlike `optionalString` in validate.ts (which throws): a server field that is not a string reads as absent. */
+export const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
@@ -106,7 +106,7 @@ export function parseCustomer(value: unknown): Customer {
     sessionFields: parseSessionFields(wire.session_fields),
   };
   for (const key of ['name', 'email', 'avatar'] as const) {
-    const field = optionalString(wire[key]);
+    const field = stringOrUndefined(wire[key]);
     if (field !== undefined) customer[key] = field;
   }
   if (isPlainObject(wire.statistics)) customer.statistics = statistics(wire.statistics);
@@ -121,9 +121,9 @@ export function parseUser(value: unknown): User {
   const agent: Agent = {
     id: string(wire.id, 'user.id'),
     type: 'agent',
-    name: optionalString(wire.name) ?? '',
-    avatar: optionalString(wire.avatar) ?? '',
-    jobTitle: optionalString(wire.job_title) ?? '',
+    name: stringOrUndefined(wire.name) ?? '',
+    avatar: stringOrUndefined(wire.avatar) ?? '',
+    jobTitle: stringOrUndefined(wire.job_title) ?? '',
   };
   if (typeof wire.present === 'boolean') agent.present = wire.present;
   return agent;
@@ -133,7 +133,7 @@ function eventsSeenUpToMap(users: unknown): Record<string, string | null> {
   const map: Record<string, string | null> = {};
   for (const user of array(users)) {
     if (isPlainObject(user) && typeof user.id === 'string') {
-      map[user.id] = optionalString(user.events_seen_up_to) ?? null;
+      map[user.id] = stringOrUndefined(user.events_seen_up_to) ?? null;
     }
   }
   return map;
@@ -148,15 +148,15 @@ function fit(width: number, height: number, box: number): { width: number; heigh
 function richMessageButton(value: unknown): RichMessageButton | null {
   if (!isPlainObject(value)) return null;
   const button: RichMessageButton = {
-    text: optionalString(value.text) ?? '',
-    postbackId: optionalString(value.postback_id) ?? '',
+    text: stringOrUndefined(value.text) ?? '',
+    postbackId: stringOrUndefined(value.postback_id) ?? '',
     userIds: array(value.user_ids).filter((id): id is string => typeof id === 'string'),
-    role: optionalString(value.role) ?? 'default',
+    role: stringOrUndefined(value.role) ?? 'default',
   };
-  const type = optionalString(value.type);
+  const type = stringOrUndefined(value.type);
   if (type === 'message' || type === 'phone' || type === 'url' || type === 'webview') {
     button.type = type;
-    button.value = optionalString(value.value) ?? '';
+    button.value = stringOrUndefined(value.value) ?? '';
   } else if (type === 'cancel') {
     button.type = type;
   }
@@ -211,22 +211,22 @@ const RICH_MESSAGE_TEMPLATES = new Set(['cards', 'quick_replies', 'sticker', 'ec
 export function parseEvent(value: unknown, threadId: string | null): ChatEvent | null {
   const wire = object(value, 'event');
   const base = {
-    id: optionalString(wire.id) ?? '',
-    authorId: optionalString(wire.author_id) ?? '',
-    createdAt: optionalString(wire.created_at) ?? '',
+    id: stringOrUndefined(wire.id) ?? '',
+    authorId: stringOrUndefined(wire.author_id) ?? '',
+    createdAt: stringOrUndefined(wire.created_at) ?? '',
     threadId,
     properties: properties(wire.properties),
     ...(typeof wire.custom_id === 'string' ? { customId: wire.custom_id } : {}),
   };
   switch (wire.type) {
     case 'message': {
-      const event: ChatEvent = { ...base, type: 'message', text: optionalString(wire.text) ?? '' };
+      const event: ChatEvent = { ...base, type: 'message', text: stringOrUndefined(wire.text) ?? '' };
       if (isPlainObject(wire.postback) && typeof wire.postback.id === 'string') {
         const postback = wire.postback;
         event.postback = {
           id: postback.id as string,
-          threadId: optionalString(postback.thread_id) ?? '',
-          eventId: optionalString(postback.event_id) ?? '',
+          threadId: stringOrUndefined(postback.thread_id) ?? '',
+          eventId: stringOrUndefined(postback.event_id) ?? '',
           ...(typeof postback.type === 'string' ? { type: postback.type } : {}),
           ...(typeof postback.value === 'string' ? { value: postback.value } : {}),
         };
@@ -237,17 +237,17 @@ export function parseEvent(value: unknown, threadId: string | null): ChatEvent |
       const event: ChatEvent = {
         ...base,
         type: 'file',
-        url: optionalString(wire.url) ?? '',
-        name: optionalString(wire.name) ?? '',
-        contentType: optionalString(wire.content_type) ?? '',
+        url: stringOrUndefined(wire.url) ?? '',
+        name: stringOrUndefined(wire.name) ?? '',
+        contentType: stringOrUndefined(wire.content_type) ?? '',
       };
       if (typeof wire.width === 'number' && typeof wire.height === 'number') {
         event.width = wire.width;
         event.height = wire.height;
         if (typeof wire.alternative_text === 'string') event.alternativeText = wire.alternative_text;
         event.thumbnails = {
-          default: { url: optionalString(wire.thumbnail_url) ?? '', ...fit(wire.width, wire.height, 300) },
-          high: { url: optionalString(wire.thumbnail2x_url) ?? '', ...fit(wire.width, wire.height, 600) },
+          default: { url: stringOrUndefined(wire.thumbnail_url) ?? '', ...fit(wire.width, wire.height, 300) },
+          high: { url: stringOrUndefined(wire.thumbnail2x_url) ?? '', ...fit(wire.width, wire.height, 600) },
         };
       }
       return event;
@@ -258,12 +258,12 @@ export function parseEvent(value: unknown, threadId: string | null): ChatEvent |
         ...base,
         authorId: wire.type === 'form' ? 'system' : base.authorId,
         type: wire.type,
-        formId: optionalString(wire.form_id) ?? '',
+        formId: stringOrUndefined(wire.form_id) ?? '',
         ...(typeof wire.form_type === 'string' ? { formType: wire.form_type } : {}),
         fields: formFields(wire.fields),
       };
     case 'rich_message': {
-      const template = optionalString(wire.template_id) ?? '';
+      const template = stringOrUndefined(wire.template_id) ?? '';
       if (!RICH_MESSAGE_TEMPLATES.has(template)) return null;
       return { ...base, type: 'rich_message', template, elements: array(wire.elements).map(richMessageElement) };
     }
@@ -272,8 +272,8 @@ export function parseEvent(value: unknown, threadId: string | null): ChatEvent |
         ...base,
         authorId: 'system',
         type: 'system_message',
-        text: optionalString(wire.text) ?? '',
-        systemMessageType: optionalString(wire.system_message_type) ?? '',
+        text: stringOrUndefined(wire.text) ?? '',
+        systemMessageType: stringOrUndefined(wire.system_message_type) ?? '',
       };
       if (isPlainObject(wire.text_vars)) event.textVars = wire.text_vars as Record<string, string>;
       return event;
@@ -309,12 +309,12 @@ export function parseThread(value: unknown, chatId: string): Thread {
     chatId,
     active: wire.active === true,
     access: access(wire.access),
-    createdAt: optionalString(wire.created_at) ?? '',
+    createdAt: stringOrUndefined(wire.created_at) ?? '',
     userIds: array(wire.user_ids).filter((userId): userId is string => typeof userId === 'string'),
     events: parseEvents(wire.events, id),
     properties: properties(wire.properties),
-    previousThreadId: optionalString(wire.previous_thread_id) ?? null,
-    nextThreadId: optionalString(wire.next_thread_id) ?? null,
+    previousThreadId: stringOrUndefined(wire.previous_thread_id) ?? null,
+    nextThreadId: stringOrUndefined(wire.next_thread_id) ?? null,
     queue: parseQueue(wire.queue),
   };
 }
@@ -340,8 +340,8 @@ function chatSummary(value: unknown): ChatSummary {
     access: access(wire.access),
     properties: properties(wire.properties),
     users: array(wire.users).map(parseUser),
-    lastThreadId: optionalString(wire.last_thread_id) ?? null,
-    lastThreadCreatedAt: optionalString(wire.last_thread_created_at) ?? null,
+    lastThreadId: stringOrUndefined(wire.last_thread_id) ?? null,
+    lastThreadCreatedAt: stringOrUndefined(wire.last_thread_created_at) ?? null,
     eventsSeenUpToMap: eventsSeenUpToMap(wire.users),
   };
   if (isPlainObject(wire.last_event_per_type)) {
@@ -349,10 +349,10 @@ function chatSummary(value: unknown): ChatSummary {
     let newest: { event: ChatEvent; threadCreatedAt: string } | undefined;
     for (const [type, entry] of Object.entries(wire.last_event_per_type)) {
       if (!isPlainObject(entry)) continue;
-      const event = parseEvent(entry.event, optionalString(entry.thread_id) ?? null);
+      const event = parseEvent(entry.event, stringOrUndefined(entry.thread_id) ?? null);
       if (!event) continue;
       perType[type] = event;
-      const threadCreatedAt = optionalString(entry.thread_created_at) ?? '';
+      const threadCreatedAt = stringOrUndefined(entry.thread_created_at) ?? '';
       // Newest = later thread; within one thread, later event.
       const isNewer =
         !newest ||
@@ -375,8 +375,8 @@ export function parseListChats(value: unknown): ListChatsResult {
     chatsSummary,
     totalChats: typeof wire.total_chats === 'number' ? wire.total_chats : chatsSummary.length,
     users: [...users.values()],
-    previousPageId: optionalString(wire.previous_page_id) ?? null,
-    nextPageId: optionalString(wire.next_page_id) ?? null,
+    previousPageId: stringOrUndefined(wire.previous_page_id) ?? null,
+    nextPageId: stringOrUndefined(wire.next_page_id) ?? null,
   };
 }
 
@@ -398,14 +398,14 @@ export function parseGreeting(value: unknown): Greeting {
     uniqueId: string(wire.unique_id, 'greeting.unique_id'),
     displayedFirstTime: wire.displayed_first_time === true,
     accepted: wire.accepted === true,
-    subtype: optionalString(wire.subtype) ?? 'greeting',
+    subtype: stringOrUndefined(wire.subtype) ?? 'greeting',
     addon: wire.addon ?? null,
     event,
     agent: {
       id: string(agent.id, 'greeting.agent.id'),
-      name: optionalString(agent.name) ?? '',
-      avatar: optionalString(agent.avatar) ?? '',
-      jobTitle: optionalString(agent.job_title) ?? '',
+      name: stringOrUndefined(agent.name) ?? '',
+      avatar: stringOrUndefined(agent.avatar) ?? '',
+      jobTitle: stringOrUndefined(agent.job_title) ?? '',
       isBot: agent.is_bot === true,
     },
   };
@@ -433,7 +433,7 @@ export function parseLoginResponse(value: unknown): ConnectedPayload {
 /** `customer_disconnected` push → `disconnected` payload: the reason plus whatever `data` carried. */
 export function parseDisconnected(value: unknown): { reason: string; [key: string]: unknown } {
   const wire = isPlainObject(value) ? value : {};
-  const reason = optionalString(wire.reason) ?? 'internal_error';
+  const reason = stringOrUndefined(wire.reason) ?? 'internal_error';
   return isPlainObject(wire.data) ? { ...wire.data, reason } : { reason };
 }
 
@@ -442,8 +442,8 @@ export function parseListThreads(value: unknown, chatId: string): ListThreadsRes
   const wire = object(value, 'list_threads response');
   return {
     threads: array(wire.threads).map((thread) => parseThread(thread, chatId)),
-    previousPageId: optionalString(wire.previous_page_id) ?? null,
-    nextPageId: optionalString(wire.next_page_id) ?? null,
+    previousPageId: stringOrUndefined(wire.previous_page_id) ?? null,
+    nextPageId: stringOrUndefined(wire.next_page_id) ?? null,
   };
 }
 
@@ -503,10 +503,10 @@ export function parseWelcomeMessage(value: unknown): WelcomeMessageResult {
   const agent = object(wire.predicted_agent, 'predicted_agent');
   const predictedAgent: PredictedAgent = {
     id: string(agent.id, 'predicted_agent.id'),
-    name: optionalString(agent.name) ?? '',
-    avatar: optionalString(agent.avatar) ?? '',
-    jobTitle: optionalString(agent.job_title) ?? '',
-    type: optionalString(agent.type) ?? 'agent',
+    name: stringOrUndefined(agent.name) ?? '',
+    avatar: stringOrUndefined(agent.avatar) ?? '',
+    jobTitle: stringOrUndefined(agent.job_title) ?? '',
+    type: stringOrUndefined(agent.type) ?? 'agent',
     isBot: agent.is_bot === true,
   };
   if (typeof agent.bot_type === 'string') predictedAgent.botType = agent.bot_type;

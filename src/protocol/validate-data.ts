@@ -3,8 +3,8 @@
  * table. Apart from validate.ts because tabs need only the basic checks: a module shared with
  * the lazily loaded runtime modes would be bundled, whole, into every tab's first chunk.
  */
-import type { CustomerData } from './types';
-import { fail, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from './validate';
+import type { CustomerData } from '../shared/types';
+import { fail, optionalInteger, optionalObject, optionalString, requireObject, requireString, type Json } from '../shared/validate';
 
 export function optionalArray(value: unknown, field: string): unknown[] | undefined {
   if (value === undefined) return undefined;

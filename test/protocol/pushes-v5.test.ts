@@ -3,8 +3,8 @@
  * and a frame missing what the event needs throws ProtocolError (the runtime drops it), never a TypeError.
  */
 import { describe, it, expect } from 'vitest';
-import { ProtocolError } from '../../src/shared/parse';
-import { eventsFromPush } from '../../src/shared/pushes';
+import { ProtocolError } from '../../src/protocol/parse';
+import { eventsFromPush } from '../../src/protocol/pushes';
 import { SDK_EVENT_NAMES } from '../../src/shared/events';
 
 type Json = Record<string, unknown>;
