@@ -84,7 +84,7 @@ interface FollowerLink {
 /** Runs in the leader tab: owns the dedicated Worker and serves the followers through it. */
 export class LeaderRelay {
   private readonly links = new Map<string, FollowerLink>();
-  private readonly outboxes = new Map<string, BroadcastChannel>();
+  private readonly followerInboxes = new Map<string, BroadcastChannel>();
   private readonly hookCalls = new Map<number, { from: string; settle(envelope: Envelope<unknown>): void }>();
   private readonly watchers = new AbortController();
   private nextId = 0;
@@ -122,7 +122,7 @@ export class LeaderRelay {
       }
     }
     if (this.closed) return;
-    this.outbox(from).postMessage({ kind: 'reply', to: from, from: this.nodeId, id, envelope } satisfies InboxMessage);
+    this.inboxOf(from).postMessage({ kind: 'reply', to: from, from: this.nodeId, id, envelope } satisfies InboxMessage);
     if (link && (op === 'destroy' || op === 'leave')) this.dispose(from, link);
   }
 
@@ -143,8 +143,8 @@ export class LeaderRelay {
     this.watchers.abort();
     for (const link of this.links.values()) this.release(link);
     this.links.clear();
-    for (const outbox of this.outboxes.values()) outbox.close();
-    this.outboxes.clear();
+    for (const inbox of this.followerInboxes.values()) inbox.close();
+    this.followerInboxes.clear();
     for (const call of [...this.hookCalls.values()]) call.settle(failure('TOKEN_UNAVAILABLE', 'The leader tab went away.'));
     this.worker.terminate();
   }
@@ -163,7 +163,7 @@ export class LeaderRelay {
       hooks,
       (message) => {
         if (this.links.get(from) !== link) return;
-        this.outbox(from).postMessage({ kind: 'event', to: from, from: this.nodeId, message } satisfies InboxMessage);
+        this.inboxOf(from).postMessage({ kind: 'event', to: from, from: this.nodeId, message } satisfies InboxMessage);
       },
       RELAY_ATTACH_ATTEMPT_MS,
     );
@@ -203,8 +203,8 @@ export class LeaderRelay {
   private dispose(from: string, link: FollowerLink): void {
     if (this.links.get(from) === link) this.links.delete(from);
     this.release(link);
-    this.outboxes.get(from)?.close();
-    this.outboxes.delete(from);
+    this.followerInboxes.get(from)?.close();
+    this.followerInboxes.delete(from);
     for (const call of [...this.hookCalls.values()]) {
       if (call.from === from) call.settle(failure('TOKEN_UNAVAILABLE', 'The tab is gone.'));
     }
@@ -254,15 +254,15 @@ export class LeaderRelay {
         resolve(envelope);
       };
       this.hookCalls.set(id, { from, settle });
-      this.outbox(from).postMessage({ kind: 'hook', to: from, from: this.nodeId, id, hook, args } satisfies InboxMessage);
+      this.inboxOf(from).postMessage({ kind: 'hook', to: from, from: this.nodeId, id, hook, args } satisfies InboxMessage);
     });
   }
 
-  private outbox(to: string): BroadcastChannel {
-    let channel = this.outboxes.get(to);
+  private inboxOf(to: string): BroadcastChannel {
+    let channel = this.followerInboxes.get(to);
     if (!channel) {
       channel = new BroadcastChannel(inboxChannelName(this.key, to));
-      this.outboxes.set(to, channel);
+      this.followerInboxes.set(to, channel);
     }
     return channel;
   }
