@@ -3,6 +3,7 @@
 // (who gets a push, who gets the request_id) live in one place: the Hub.
 import type { ApiVersion, Payload, Properties, ResponseFrame, WireThread } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
+import { deactivateThread } from './deactivate';
 import { ENGAGEMENT_HANDLERS } from './engagement';
 import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler, type Result } from './handler';
 import type { Chat, Customer, State, Thread } from './state';
@@ -342,20 +343,13 @@ const HANDLERS: Record<string, Handler> = {
     const chat = ownChat(ctx, ctx.request.payload.id, 'id');
     const thread = lastThread(chat);
     if (thread === undefined || !thread.active) throw new RtmError('chat_inactive', 'Chat is not active');
-    const notice = ctx.state.addEvent(
-      chat,
-      thread,
-      { type: 'system_message', properties: {}, text: 'The customer closed the chat.', system_message_type: 'manual_archived_customer' },
-      'system',
-    );
-    thread.active = false;
-    delete chat.sneakPeek;
+    const [notice, deactivated] = deactivateThread(ctx.state, chat, thread, 'customer');
     return {
       response: {},
+      // The system message is not an answer to deactivate_chat: no request_id, or an SDK could resolve the wrong promise.
       pushes: [
-        // The system message is not an answer to deactivate_chat: no request_id, or an SDK could resolve the wrong promise.
-        { action: 'incoming_event', payload: { chat_id: chat.id, thread_id: thread.id, event: notice }, echo: false },
-        { action: 'chat_deactivated', payload: { chat_id: chat.id, thread_id: thread.id, user_id: ctx.customer.id }, echo: true },
+        { ...notice, echo: false },
+        { ...deactivated, echo: true },
       ],
     };
   },
