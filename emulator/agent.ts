@@ -3,6 +3,7 @@
 // Every action takes a JSON body with `organization_id`; the answers are small JSON objects.
 import { formKey } from './content';
 import { deactivateThread } from './deactivate';
+import { wireAgent, wireGreeting } from './projections';
 import type { AgentActionName, AgentActions, AgentBody, AgentIdentity, ChatBody, GroupBody, RemovalReason, SendEventBody, Unchecked } from './control';
 import { apiError } from './errors';
 import type { Hub } from './hub';
@@ -11,8 +12,6 @@ import {
   EMULATOR_AGENT,
   GROUP_STATUSES,
   lastThread,
-  wireAgent,
-  wireGreeting,
   type AgentProfile,
   type Chat,
   type EventDraft,

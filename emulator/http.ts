@@ -34,7 +34,8 @@ import type {
 import type { State } from './state';
 import { runAgentAction } from './agent';
 import { HttpError, apiError } from './errors';
-import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
+import { wireCustomer, wireGreeting, wireThread, wireUsers } from './projections';
+import { isActive, type OrganizationStatus } from './state';
 import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, parseJson, requiredString, type Obj } from './validate';
 import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
 

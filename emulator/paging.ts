@@ -1,7 +1,8 @@
 // list_chats and list_threads: their page ids (opaque cursors), the checks on their paging fields,
 // and the pages they answer. Split from rtm.ts; the handlers are registered there.
 import { ownChat, type Ctx, type Result } from './handler';
-import { isActive, lastThread, wireThread, wireUsers, type Chat, type Thread } from './state';
+import { wireThread, wireUsers } from './projections';
+import { isActive, lastThread, type Chat, type Thread } from './state';
 import { invalid, isObject, parseJson, requiredString, type Obj } from './validate';
 import type { WireThread } from './wire';
 

@@ -8,7 +8,8 @@ import { ENGAGEMENT_HANDLERS } from './engagement';
 import { listChats, listThreads } from './paging';
 import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler } from './handler';
 import type { Chat, Customer, State, Thread } from './state';
-import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wirePredictedAgent } from './state';
+import { wireChat, wireCustomer, wireGreeting, wirePredictedAgent } from './projections';
+import { EMULATOR_AGENT, isActive, lastThread } from './state';
 import {
   RtmError,
   customerEvent,
