@@ -1,14 +1,16 @@
-// RTM request handling: frame parsing and one handler per action. Handlers mutate the State and the
-// Session and describe what must be sent; they never touch a socket, so the fan-out rules
-// (who gets a push, who gets the request_id) live in one place: the Hub.
+// RTM request handling: frame parsing, dispatch (login in login.ts) and one handler per action. Handlers
+// mutate the State and the Session and describe what must be sent; they never touch a socket, so the
+// fan-out rules (who gets a push, who gets the request_id) live in one place: the Hub.
 import type { ApiVersion, Payload, Properties, ResponseFrame } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
 import { deactivateThread } from './deactivate';
 import { ENGAGEMENT_HANDLERS } from './engagement';
 import { listChats, listThreads } from './paging';
+import { applyProfile, customerPage, customerProfile, mergeSessionFields, sessionFields, SESSION_FIELDS_LIMIT } from './customer-fields';
+import { login } from './login';
 import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler } from './handler';
-import type { Chat, Customer, State, Thread } from './state';
-import { wireChat, wireCustomer, wireGreeting, wirePredictedAgent } from './projections';
+import type { Chat, State, Thread } from './state';
+import { wireChat, wireCustomer, wirePredictedAgent } from './projections';
 import { EMULATOR_AGENT, isActive, lastThread } from './state';
 import {
   RtmError,
@@ -130,140 +132,6 @@ export function handleRequest(state: State, session: Session, request: Request, 
     console.error(`[emulator] ${action} failed:`, e);
     return fail(new RtmError('internal', 'Internal emulator error'));
   }
-}
-
-// ---- login ----------------------------------------------------------------------------------
-
-function login(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
-  const p = request.payload;
-  if (session.customerId !== undefined) throw invalid('Already logged in on this connection');
-
-  const issued = typeof p.token === 'string' ? parseBearer(state, p.token) : undefined;
-  if (issued === undefined || issued.organizationId !== session.organizationId) {
-    throw new RtmError('authentication', 'Invalid access token');
-  }
-
-  // Validate everything before changing anything, so a rejected login leaves no trace.
-  const profile = customerProfile(p.customer, 'customer');
-  const groupId = optionalGroupId(p.group_id, 'group_id');
-  const page = customerPage(p.customer_page, 'customer_page');
-  const referrer = optionalString(p.referrer, 'referrer');
-  const tabId = optionalString(p.tab_id, 'tab_id');
-  optionalObject(p.application, 'application');
-  optionalBoolean(p.is_mobile, 'is_mobile');
-  optionalObject(p.customer_side_storage, 'customer_side_storage');
-  const pushes = subscriptions(p.pushes);
-
-  const refusal = options.admit?.(session, issued.customerId);
-  if (refusal !== undefined) return [{ kind: 'disconnect', ...refusal }];
-
-  const customer = state.customer(session.organizationId, issued.customerId);
-  applyProfile(customer, profile);
-  state.recordActivity(customer, page?.url);
-  session.customerId = customer.id;
-  session.groupId = groupId ?? 0;
-  session.pushes = pushes;
-  session.tokenExpiresAt = issued.expiresAt;
-  if (page !== undefined) session.page = page;
-  if (referrer !== undefined) session.referrer = referrer;
-  if (tabId !== undefined) session.tabId = tabId;
-  state.org(session.organizationId).counters.logins += 1;
-
-  const chats = state.chatsOf(session.organizationId, customer.id);
-  // A greeting still on screen comes back with the login, so a reconnecting widget can show it again.
-  const shown = [...state.org(session.organizationId).greetings.values()].filter((g) => g.customerId === customer.id && g.status === 'shown').pop();
-  const onlineGroups = [...new Set([0, session.groupId])].filter((id) => state.groupStatus(session.organizationId, id) !== 'offline');
-  const response = {
-    customer_id: customer.id,
-    customer: wireCustomer(state, session.organizationId, customer),
-    has_active_thread: chats.some(isActive),
-    chats: chats.map((c) => ({ chat_id: c.id, has_unread_events: false, has_active_thread: isActive(c) })),
-    __priv_dynamic_config: {
-      organization_id: session.organizationId,
-      // Groups are online unless the agent API said otherwise; listing the login group makes `availability` follow it.
-      online_groups_ids: onlineGroups,
-      // The widget's configuration files for the group (Login sample); nothing in an SDK fetches them.
-      customer_groups: { monitoring: { id: session.groupId, ...widgetConfigUrls(session.organizationId, session.groupId) } },
-    },
-    ...(shown === undefined ? {} : { greeting: wireGreeting(shown) }),
-  };
-  return [{ kind: 'reply', frame: okResponse(request.action, request.requestId, response) }];
-}
-
-/** Where the real service would serve the widget's static and language configuration of a group (relative, as in the docs). */
-function widgetConfigUrls(organizationId: string, groupId: number) {
-  const base = `/licence/${encodeURIComponent(organizationId)}`;
-  return { static_config_url: `${base}/get_static_config.${groupId}.js`, language_config_url: `${base}/v2/localization.en.${groupId}.js` };
-}
-
-function parseBearer(state: State, token: string) {
-  const match = /^(\S+) (\S+)$/.exec(token);
-  if (match === null || match[1]?.toLowerCase() !== 'bearer' || match[2] === undefined) return undefined;
-  return state.resolveToken(match[2]);
-}
-
-function subscriptions(value: unknown): ReadonlySet<string> | 'all' {
-  const pushes = optionalObject(value, 'pushes');
-  if (pushes === undefined) return 'all';
-  const names = new Set<string>();
-  for (const [version, list] of Object.entries(pushes)) {
-    if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw invalid(`pushes.${version} must be an array of push names`);
-    for (const n of list as string[]) names.add(n);
-  }
-  // An empty map subscribes to nothing in particular; treat it like an omitted one rather than muting the socket.
-  if (names.size === 0 || names.has('all')) return 'all';
-  return names;
-}
-
-type Profile = { name?: string; email?: string; avatar?: string; sessionFields?: Array<Record<string, string>> };
-
-function customerProfile(value: unknown, field: string): Profile {
-  const c = optionalObject(value, field);
-  if (c === undefined) return {};
-  const out: Profile = {};
-  const name = optionalString(c.name, `${field}.name`);
-  const email = optionalString(c.email, `${field}.email`);
-  const avatar = optionalString(c.avatar, `${field}.avatar`);
-  if (name !== undefined) out.name = name;
-  if (email !== undefined) out.email = email;
-  if (avatar !== undefined) out.avatar = avatar;
-  if (c.session_fields !== undefined) out.sessionFields = sessionFields(c.session_fields, `${field}.session_fields`);
-  return out;
-}
-
-/** Session fields a customer may hold (wire-protocol.md: `set_customer_session_fields`, max 100 keys). */
-const SESSION_FIELDS_LIMIT = 100;
-
-function sessionFields(value: unknown, field: string): Array<Record<string, string>> {
-  const ok =
-    Array.isArray(value) &&
-    value.every((f) => isObject(f) && Object.keys(f).length === 1 && Object.values(f).every((v) => typeof v === 'string'));
-  if (!ok) throw invalid(`${field} must be an array of single-key objects with string values`);
-  if (value.length > SESSION_FIELDS_LIMIT) {
-    throw new RtmError('customer_session_fields_limit_reached', `${field}: more than ${SESSION_FIELDS_LIMIT} session fields`);
-  }
-  return value as Array<Record<string, string>>;
-}
-
-function mergeSessionFields(current: Array<Record<string, string>>, update: Array<Record<string, string>>): Array<Record<string, string>> {
-  const byKey = new Map(current.flatMap((field) => Object.entries(field)));
-  for (const field of update) for (const [key, value] of Object.entries(field)) byKey.set(key, value);
-  return [...byKey].map(([key, value]) => ({ [key]: value }));
-}
-
-function applyProfile(customer: Customer, profile: Profile): void {
-  if (profile.name !== undefined) customer.name = profile.name;
-  if (profile.email !== undefined) customer.email = profile.email;
-  if (profile.avatar !== undefined) customer.avatar = profile.avatar;
-  if (profile.sessionFields !== undefined) customer.sessionFields = profile.sessionFields;
-}
-
-function customerPage(value: unknown, field: string): { url: string; title?: string } | undefined {
-  const page = optionalObject(value, field);
-  if (page === undefined) return undefined;
-  const url = requiredString(page.url, `${field}.url`);
-  const title = optionalString(page.title, `${field}.title`);
-  return title === undefined ? { url } : { url, title };
 }
 
 // ---- chats ----------------------------------------------------------------------------------
