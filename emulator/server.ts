@@ -6,10 +6,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
 import { Hub, isPaused, type Connection, type Endpoint } from './hub';
-import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
+import { loginGate } from './admission';
+import { handleRequest, parseFrame, type RtmOptions, type Session } from './rtm';
 import type { EmulatorStats } from './control';
 import { State, TOKEN_LIFETIME_S, addCounters, emptyCounters } from './state';
-import { RtmError } from './validate';
 import { API_VERSION, errorResponse, isApiVersion } from './wire';
 
 export type { EmulatorStats } from './control';
@@ -99,15 +99,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const loginTimeoutMs = options.loginTimeoutMs ?? 30_000;
-  const maxConnections = options.maxConnectionsPerCustomer ?? 5;
-  const blockAfter = options.blockAfterRefusals ?? 3;
-  const blockMs = options.blockDurationMs ?? 60_000;
   const maxUnauthorized = options.maxUnauthorizedPerIp ?? 0;
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const inactivityTimeoutMs = options.inactivityTimeoutMs ?? 30 * 60 * 1000;
   const tokenLifetimeSec = options.accessTokenLifetimeSec ?? TOKEN_LIFETIME_S;
   const maxPending = options.maxPendingRequests ?? 10;
-  const usersLimit = options.usersLimit ?? 0;
   const region = options.region ?? 'dal';
 
   const shared = options.shareStateWith === undefined ? undefined : services.get(options.shareStateWith);
@@ -138,6 +134,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let outageUntil = 0;
   const orgOutageUntil = new Map<string, number>();
 
+  const admit = loginGate(state, hub, {
+    region,
+    maxConnections: options.maxConnectionsPerCustomer ?? 5,
+    blockAfter: options.blockAfterRefusals ?? 3,
+    blockMs: options.blockDurationMs ?? 60_000,
+    usersLimit: options.usersLimit ?? 0,
+  });
   const rtmOptions: RtmOptions = { chatsPerCustomer: options.chatsPerCustomer ?? 1, admit };
 
   const stats = (organizationId?: string): EmulatorStats => {
@@ -282,36 +285,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.org(organizationId).counters.pings += 1;
       touchIdle(conn);
     });
-  }
-
-  /** The login gate: organization, region, bans, blocks and the connection and user limits. */
-  function admit(session: Session, customerId: string): Refusal | undefined {
-    const org = state.org(session.organizationId);
-    if (org.status === 'missing') return { reason: 'license_not_found' };
-    if (org.status === 'expired') return { reason: 'license_expired' };
-    if (org.region !== undefined && org.region !== region) return { reason: 'misdirected_connection', data: { region: org.region } };
-    if (org.banned.has(customerId)) throw new RtmError('customer_banned', 'Customer is banned');
-    const now = Date.now();
-    const blockedUntil = org.blockedUntil.get(customerId) ?? 0;
-    if (blockedUntil > now) return { reason: 'customer_temporarily_blocked', data: { timeout_ms: blockedUntil - now } };
-    org.blockedUntil.delete(customerId);
-    if (maxConnections > 0 && hub.customerConnections(session.organizationId, customerId).length >= maxConnections) {
-      org.counters.refusedConnections += 1;
-      const recent = (org.refusals.get(customerId) ?? []).filter((t) => now - t < blockMs);
-      recent.push(now);
-      if (blockAfter > 0 && recent.length >= blockAfter) {
-        org.blockedUntil.set(customerId, now + blockMs);
-        org.refusals.delete(customerId);
-      } else {
-        org.refusals.set(customerId, recent);
-      }
-      return { reason: 'too_many_connections' };
-    }
-    if (usersLimit > 0) {
-      const online = hub.onlineCustomers(session.organizationId);
-      if (!online.has(customerId) && online.size >= usersLimit) throw new RtmError('users_limit_reached', 'Users limit reached');
-    }
-    return undefined;
   }
 
   function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
