@@ -5,7 +5,7 @@ import type { Refusal, Session } from './rtm';
 import type { State } from './state';
 import { RtmError } from './validate';
 
-/** The limits the login gate applies; see EmulatorOptions (server.ts) for each one's default. */
+/** The limits the login gate applies; see EmulatorOptions (options.ts) for each one's default. */
 export interface GateLimits {
   region: string;
   maxConnections: number;
