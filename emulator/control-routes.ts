@@ -60,59 +60,49 @@ export type ControlRoute =
   | { method: 'GET'; answer(): unknown }
   | { method: 'POST'; body: 'json' | 'ignored'; answer(body: Obj): unknown };
 
+/** GET routes: what they read, narrowed to the query's `organization_id` where given. */
+const READS: Record<string, (ctx: ControlContext, org: string | undefined) => unknown> = {
+  '/': health,
+  '/__emulator/health': health,
+  '/__emulator/stats': (ctx, org) => ctx.stats(org),
+  '/__emulator/chats': (ctx, org) => ({ chats: listChats(ctx, org) }),
+  '/__emulator/customers': (ctx, org) => ({ customers: listCustomers(ctx, org) }),
+  '/__emulator/greetings': (ctx, org) => ({ greetings: listGreetings(ctx, org) }),
+  '/__emulator/sockets': (ctx, org) => ({ sockets: listSockets(ctx, org) }),
+};
+
+/** POST routes that take a JSON object. */
+const ACTIONS: Record<string, (ctx: ControlContext, body: Obj) => unknown> = {
+  '/__emulator/faults': faults,
+  '/__emulator/pause': pause,
+  '/__emulator/resume': resume,
+  '/__emulator/restart': restart,
+  '/__emulator/disconnect': disconnect,
+  '/__emulator/latency': latency,
+  '/__emulator/organizations': organization,
+  '/__emulator/ban': ban,
+  '/__emulator/outage': outage,
+  '/__emulator/identity': identity,
+};
+
 /** The control route at `path` (narrowed to organization `org` where it reads one), or undefined. */
 export function controlRoute(ctx: ControlContext, path: string, org: string | undefined): ControlRoute | undefined {
-  const get = (answer: () => unknown): ControlRoute => ({ method: 'GET', answer });
-  const post = (answer: (body: Obj) => unknown): ControlRoute => ({ method: 'POST', body: 'json', answer });
   const agentAction = AGENT_PATH.exec(path);
-  if (agentAction) return post((body) => runAgentAction(ctx, agentAction[1] ?? '', body));
-  switch (path) {
-    case '/':
-    case '/__emulator/health':
-      return get(health);
-    case '/__emulator/stats':
-      return get(() => ctx.stats(org));
-    case '/__emulator/chats':
-      return get(() => ({ chats: listChats(ctx, org) }));
-    case '/__emulator/customers':
-      return get(() => ({ customers: listCustomers(ctx, org) }));
-    case '/__emulator/greetings':
-      return get(() => ({ greetings: listGreetings(ctx, org) }));
-    case '/__emulator/sockets':
-      return get(() => ({ sockets: listSockets(ctx, org) }));
-    case '/__emulator/faults':
-      return post((body) => faults(ctx, body));
-    case '/__emulator/pause':
-      return post((body) => pause(ctx, body));
-    case '/__emulator/resume':
-      return post((body) => resume(ctx, body));
-    case '/__emulator/restart':
-      return post((body) => restart(ctx, body));
-    case '/__emulator/disconnect':
-      return post((body) => disconnect(ctx, body));
-    case '/__emulator/latency':
-      return post((body) => latency(ctx, body));
-    case '/__emulator/organizations':
-      return post((body) => organization(ctx, body));
-    case '/__emulator/ban':
-      return post((body) => ban(ctx, body));
-    case '/__emulator/outage':
-      return post((body) => outage(ctx, body));
-    case '/__emulator/identity':
-      return post((body) => identity(ctx, body));
-    case '/__emulator/reset':
-      return {
-        method: 'POST',
-        body: 'ignored',
-        answer: (): OkResponse => {
-          ctx.resume();
-          ctx.state.clear();
-          ctx.hub.closeAll(1000);
-          return { ok: true };
-        },
-      };
-  }
+  if (agentAction) return { method: 'POST', body: 'json', answer: (body) => runAgentAction(ctx, agentAction[1] ?? '', body) };
+  const read = Object.hasOwn(READS, path) ? READS[path] : undefined;
+  if (read !== undefined) return { method: 'GET', answer: () => read(ctx, org) };
+  const action = Object.hasOwn(ACTIONS, path) ? ACTIONS[path] : undefined;
+  if (action !== undefined) return { method: 'POST', body: 'json', answer: (body) => action(ctx, body) };
+  if (path === '/__emulator/reset') return { method: 'POST', body: 'ignored', answer: () => reset(ctx) };
   return undefined;
+}
+
+/** Forgets every organization and closes every socket, ending any pause first. */
+function reset(ctx: ControlContext): OkResponse {
+  ctx.resume();
+  ctx.state.clear();
+  ctx.hub.closeAll(1000);
+  return { ok: true };
 }
 
 function health(): HealthResponse {
