@@ -1,14 +1,15 @@
 // RTM request handling: frame parsing, dispatch (login in login.ts) and one handler per action. Handlers
 // mutate the State and the Session and describe what must be sent; they never touch a socket, so the
 // fan-out rules (who gets a push, who gets the request_id) live in one place: the Hub.
-import type { ApiVersion, Payload, Properties, ResponseFrame } from './wire';
+import type { ApiVersion, Payload, ResponseFrame } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
 import { deactivateThread } from './deactivate';
 import { ENGAGEMENT_HANDLERS } from './engagement';
 import { listChats, listThreads } from './paging';
 import { applyProfile, customerPage, customerProfile, mergeSessionFields, sessionFields, SESSION_FIELDS_LIMIT } from './customer-fields';
 import { login } from './login';
-import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler } from './handler';
+import { PROPERTY_HANDLERS } from './properties';
+import { existingGroup, ownChat, predictableGroup, type Ctx, type Handler } from './handler';
 import type { Chat, State, Thread } from './state';
 import { wireChat, wireCustomer, wirePredictedAgent } from './projections';
 import { EMULATOR_AGENT, isActive, lastThread } from './state';
@@ -310,53 +311,6 @@ const HANDLERS: Record<string, Handler> = {
 
   list_threads: listThreads,
 
-  update_chat_properties: (ctx) => {
-    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(chat.properties, properties);
-    return { response: {}, pushes: [{ action: 'chat_properties_updated', payload: { chat_id: chat.id, properties }, echo: true }] };
-  },
-
-  delete_chat_properties: (ctx) => {
-    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(chat.properties, properties);
-    return { response: {}, pushes: [{ action: 'chat_properties_deleted', payload: { chat_id: chat.id, properties }, echo: true }] };
-  },
-
-  // Threads keep their properties after the chat is deactivated: that is where a rating goes.
-  update_thread_properties: (ctx) => {
-    const { chat, thread } = ownThread(ctx);
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(thread.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
-    return { response: {}, pushes: [{ action: 'thread_properties_updated', payload, echo: true }] };
-  },
-
-  delete_thread_properties: (ctx) => {
-    const { chat, thread } = ownThread(ctx);
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(thread.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
-    return { response: {}, pushes: [{ action: 'thread_properties_deleted', payload, echo: true }] };
-  },
-
-  update_event_properties: (ctx) => {
-    const { chat, thread, event } = ownEvent(ctx);
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(event.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
-    return { response: {}, pushes: [{ action: 'event_properties_updated', payload, echo: true }] };
-  },
-
-  delete_event_properties: (ctx) => {
-    const { chat, thread, event } = ownEvent(ctx);
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(event.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
-    return { response: {}, pushes: [{ action: 'event_properties_deleted', payload, echo: true }] };
-  },
-
   list_group_statuses: (ctx) => {
     const p = ctx.request.payload;
     let ids: number[];
@@ -375,41 +329,6 @@ const HANDLERS: Record<string, Handler> = {
     return { response: {} };
   },
 
+  ...PROPERTY_HANDLERS,
   ...ENGAGEMENT_HANDLERS,
 };
-
-// ---- properties -----------------------------------------------------------------------------
-
-/** `{namespace: {name: value}}` with at least one property: an update that changes nothing is a mistake. */
-function requiredProperties(value: unknown, field: string): Properties {
-  if (value === undefined) throw invalid(`${field} is required and must be an object of namespaces`);
-  const properties = optionalProperties(value, field) ?? {};
-  if (Object.values(properties).every((ns) => Object.keys(ns).length === 0)) throw invalid(`${field} must name at least one property`);
-  return properties;
-}
-
-/** `{namespace: [name, …]}`, the shape of every delete_*_properties request and push. */
-function propertyNames(value: unknown, field: string): Record<string, string[]> {
-  if (!isObject(value)) throw invalid(`${field} is required and must be an object of namespaces`);
-  const entries = Object.entries(value);
-  if (entries.length === 0) throw invalid(`${field} must name at least one property`);
-  for (const [ns, names] of entries) {
-    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
-      throw invalid(`${field}.${ns} must be a non-empty array of property names`);
-    }
-  }
-  return value as Record<string, string[]>;
-}
-
-function mergeProperties(target: Properties, update: Properties): void {
-  for (const [ns, props] of Object.entries(update)) target[ns] = { ...target[ns], ...props };
-}
-
-function removeProperties(target: Properties, names: Record<string, string[]>): void {
-  for (const [ns, keys] of Object.entries(names)) {
-    const props = target[ns];
-    if (props === undefined) continue;
-    for (const key of keys) delete props[key];
-    if (Object.keys(props).length === 0) delete target[ns];
-  }
-}
