@@ -2,6 +2,8 @@
 // router do to a customer's chats, each turned into the pushes the Customer Chat API sends for it.
 // Every action takes a JSON body with `organization_id`; the answers are small JSON objects.
 import { formKey } from './content';
+import { deactivateThread } from './deactivate';
+import { wireAgent, wireGreeting } from './projections';
 import type { AgentActionName, AgentActions, AgentBody, AgentIdentity, ChatBody, GroupBody, RemovalReason, SendEventBody, Unchecked } from './control';
 import { apiError } from './errors';
 import type { Hub } from './hub';
@@ -10,8 +12,6 @@ import {
   EMULATOR_AGENT,
   GROUP_STATUSES,
   lastThread,
-  wireAgent,
-  wireGreeting,
   type AgentProfile,
   type Chat,
   type EventDraft,
@@ -251,17 +251,7 @@ const AGENT_ACTIONS: { [K in AgentActionName]: AgentAction<K> } = {
   /** `{chat_id}`: the agent closes the chat (a system message, then `chat_deactivated`). */
   deactivate_chat: (ctx, body) => {
     const { org, chat, thread } = activeChat(ctx, body);
-    const notice = ctx.state.addEvent(
-      chat,
-      thread,
-      { type: 'system_message', properties: {}, text: `${EMULATOR_AGENT.name} closed the chat.`, system_message_type: 'manual_archived_agent' },
-      'system',
-    );
-    thread.active = false;
-    delete thread.queue;
-    delete chat.sneakPeek;
-    push(ctx, org, chat, 'incoming_event', { chat_id: chat.id, thread_id: thread.id, event: notice });
-    push(ctx, org, chat, 'chat_deactivated', { chat_id: chat.id, thread_id: thread.id, user_id: EMULATOR_AGENT.id });
+    for (const { action, payload } of deactivateThread(ctx.state, chat, thread, 'agent')) push(ctx, org, chat, action, payload);
     return { thread_id: thread.id };
   },
 

@@ -2,7 +2,8 @@
 // message, forms, URL previews and rich message postbacks.
 import { WELCOME_MESSAGE_TEXT, formFor, urlInfo } from './content';
 import { existingGroup, ownEvent, predictableGroup, type Ctx, type Handler } from './handler';
-import { EMULATOR_AGENT, wirePredictedAgent, type Greeting } from './state';
+import { wirePredictedAgent } from './projections';
+import { EMULATOR_AGENT, type Greeting } from './state';
 import { FORM_TYPES, RtmError, invalid, isFormType, isObject, optionalBoolean, optionalGroupId, optionalObject, optionalString, requiredGroupId, requiredString } from './validate';
 
 /** The customer's greeting with this unique id, if still on screen; anything else is `greeting_not_found`. */

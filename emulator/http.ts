@@ -1,42 +1,11 @@
 // Plain HTTP side of the emulator: the customer token endpoint (what accounts.livechatinc.com does for
-// @livechat/customer-auth), the customer file upload (and the files it serves back), and the control API
-// that plays the agent and drives tests.
+// @livechat/customer-auth), the customer file upload (and the files it serves back), and the routing
+// that hands `/__emulator/*` to the control API (control-routes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Hub } from './hub';
-import type {
-  BanBody,
-  ChatSnapshot,
-  CustomerSnapshot,
-  DisconnectBody,
-  DisconnectResponse,
-  EmulatorStats,
-  FaultType,
-  FaultsBody,
-  FaultsResponse,
-  GreetingSnapshot,
-  HealthResponse,
-  IdentityBody,
-  LatencyBody,
-  LatencyResponse,
-  OkResponse,
-  OrganizationBody,
-  OrganizationResponse,
-  OrganizationScope,
-  OutageBody,
-  OutageResponse,
-  PauseBody,
-  RestartBody,
-  RestartResponse,
-  ResumeBody,
-  SocketSnapshot,
-  Unchecked,
-} from './control';
-import type { State } from './state';
-import { runAgentAction } from './agent';
-import { HttpError, apiError } from './errors';
-import { isActive, wireCustomer, wireGreeting, wireThread, wireUsers, type OrganizationStatus } from './state';
-import { RtmError, decodeLenient, isObject, optionalBoolean, optionalObject, optionalString, parseJson, requiredString, type Obj } from './validate';
-import { API_VERSION, API_VERSIONS, isApiVersion } from './wire';
+import { controlRoute, type ControlContext } from './control-routes';
+import { HttpError, apiError, validationError } from './errors';
+import { decodeLenient, isObject, parseJson, type Obj } from './validate';
+import { isApiVersion } from './wire';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** The Customer Chat API's upload limit (10 MiB for the file itself). */
@@ -47,27 +16,12 @@ const MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024;
 const UPLOAD_DRAIN_LIMIT_BYTES = 4 * MAX_UPLOAD_BODY_BYTES;
 const UPLOAD_PATH = /^\/v(\d+\.\d+)\/customer\/action\/upload_file\/?$/;
 const FILE_PATH = /^\/__emulator\/files\/([^/]+)\/([^/]+)$/;
-const AGENT_PATH = /^\/__emulator\/agent\/([a-z_]+)$/;
 
-export interface HttpContext {
-  state: State;
-  hub: Hub;
-  stats(organizationId?: string): EmulatorStats;
+export interface HttpContext extends ControlContext {
   /** `expires_in` of the tokens this emulator issues. */
   tokenLifetimeSec: number;
-  /** Sets this emulator's latency when given; returns the current one. */
-  latency(ms?: number): number;
-  /** Cuts this emulator's sockets (of one organization or all) and refuses upgrades for `durationMs`. Returns how many were cut. */
-  outage(durationMs: number, organizationId?: string): number;
-  /** Holds every frame to and from this emulator's sockets (one organization's, or all) until resume, or for `durationMs`. */
-  pause(organizationId?: string, durationMs?: number): void;
-  /** Ends a pause; held frames go out (and come in) in order. */
-  resume(organizationId?: string): void;
-  /** Closes this emulator's sockets with 1012, forgets everything unless `keepState`, refuses upgrades for `downMs`. Returns how many closed. */
-  restart(keepState: boolean, downMs: number): number;
 }
 
-const validationError = (message: string) => apiError(400, 'validation', message);
 /** customer-auth ignores the status and reads this key (→ SSO_OAUTH_EXCEPTION). */
 const oauthError = (reason: string) => new HttpError(400, { oauth_exception: reason });
 
@@ -111,56 +65,15 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (upload && isApiVersion(upload[1] ?? '')) return post(() => uploadFile(ctx, req, res, org));
   const file = FILE_PATH.exec(path);
   if (file) return get(() => serveFile(ctx, req, res, file[1] ?? ''));
-  const agentAction = AGENT_PATH.exec(path);
-  if (agentAction) return post(async () => sendJson(req, res, 200, runAgentAction(ctx, agentAction[1] ?? '', await readJson(req))));
-  switch (path) {
-    case '/':
-    case '/__emulator/health':
-      return get(() => sendJson(req, res, 200, health()));
-    case '/__emulator/stats':
-      return get(() => sendJson(req, res, 200, ctx.stats(org)));
-    case '/__emulator/chats':
-      return get(() => sendJson(req, res, 200, { chats: listChats(ctx, org) }));
-    case '/__emulator/customers':
-      return get(() => sendJson(req, res, 200, { customers: listCustomers(ctx, org) }));
-    case '/__emulator/greetings':
-      return get(() => sendJson(req, res, 200, { greetings: listGreetings(ctx, org) }));
-    case '/__emulator/sockets':
-      return get(() => sendJson(req, res, 200, { sockets: listSockets(ctx, org) }));
-    case '/__emulator/faults':
-      return post(async () => sendJson(req, res, 200, faults(ctx, await readJson(req))));
-    case '/__emulator/pause':
-      return post(async () => sendJson(req, res, 200, pause(ctx, await readJson(req))));
-    case '/__emulator/resume':
-      return post(async () => sendJson(req, res, 200, resume(ctx, await readJson(req))));
-    case '/__emulator/restart':
-      return post(async () => sendJson(req, res, 200, restart(ctx, await readJson(req))));
-    case '/__emulator/disconnect':
-      return post(async () => sendJson(req, res, 200, disconnect(ctx, await readJson(req))));
-    case '/__emulator/latency':
-      return post(async () => sendJson(req, res, 200, latency(ctx, await readJson(req))));
-    case '/__emulator/organizations':
-      return post(async () => sendJson(req, res, 200, organization(ctx, await readJson(req))));
-    case '/__emulator/ban':
-      return post(async () => sendJson(req, res, 200, ban(ctx, await readJson(req))));
-    case '/__emulator/outage':
-      return post(async () => sendJson(req, res, 200, outage(ctx, await readJson(req))));
-    case '/__emulator/identity':
-      return post(async () => sendJson(req, res, 200, identity(ctx, await readJson(req))));
-    case '/__emulator/reset':
-      return post(async () => {
-        await readBody(req, JSON_BODY);
-        ctx.resume();
-        ctx.state.clear();
-        ctx.hub.closeAll(1000);
-        sendJson(req, res, 200, { ok: true } satisfies OkResponse);
-      });
+  const control = controlRoute(ctx, path, org);
+  if (control?.method === 'GET') return get(() => sendJson(req, res, 200, control.answer()));
+  if (control?.method === 'POST') {
+    return post(async () => {
+      const body = control.body === 'json' ? await readJson(req) : (await readBody(req, JSON_BODY), {});
+      sendJson(req, res, 200, control.answer(body));
+    });
   }
   throw apiError(404, 'not_found', `No route for ${method} ${path}`);
-}
-
-function health(): HealthResponse {
-  return { ok: true, name: 'livechat-emulator', api_version: API_VERSION, api_versions: API_VERSIONS };
 }
 
 function methodNotAllowed(allowed: string): Promise<void> {
@@ -274,195 +187,6 @@ function serveFile(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, 
   cors(req, res);
   res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.bytes.length, 'Cache-Control': 'no-store' });
   res.end(file.bytes);
-}
-
-// ---- control API ----------------------------------------------------------------------------
-
-function listChats(ctx: HttpContext, organizationId: string | undefined): ChatSnapshot[] {
-  return organizationsOf(ctx, organizationId).flatMap((org) =>
-    [...org.chats.values()].map((chat) => ({
-      id: chat.id,
-      ...(organizationId === undefined ? { organization_id: org.id } : {}),
-      customer_id: chat.customerId,
-      active: isActive(chat),
-      users: wireUsers(ctx.state, org.id, chat),
-      access: chat.access,
-      properties: chat.properties,
-      threads: chat.threads.map((t) => wireThread(chat, t)),
-      sneak_peek: chat.sneakPeek ?? null,
-    })),
-  );
-}
-
-/** The one organization asked for (none if unknown), or all of them. */
-function organizationsOf(ctx: HttpContext, organizationId: string | undefined) {
-  const one = organizationId === undefined ? undefined : ctx.state.orgs.get(organizationId);
-  return organizationId === undefined ? [...ctx.state.orgs.values()] : one === undefined ? [] : [one];
-}
-
-/** The customers an agent would see: profile, where they are, how many sockets, whether banned. */
-function listCustomers(ctx: HttpContext, organizationId: string | undefined): CustomerSnapshot[] {
-  return organizationsOf(ctx, organizationId).flatMap((org) =>
-    [...org.customers.values()].map((customer) => {
-      const sockets = ctx.hub.customerConnections(org.id, customer.id);
-      return {
-        ...wireCustomer(ctx.state, org.id, customer),
-        ...(organizationId === undefined ? { organization_id: org.id } : {}),
-        online: sockets.length > 0,
-        connections: sockets.length,
-        group_id: sockets[0]?.session.groupId ?? null,
-        page: sockets.find((c) => c.session.page !== undefined)?.session.page ?? null,
-        banned: org.banned.has(customer.id),
-      };
-    }),
-  );
-}
-
-/**
- * The organization's customer sockets, open and recently closed, oldest first: when they opened and
- * closed, who logged in, and how many frames the server received on each and when the last came.
- */
-function listSockets(ctx: HttpContext, organizationId: string | undefined): SocketSnapshot[] {
-  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-  return organizationsOf(ctx, organizationId).flatMap((org) =>
-    org.sockets.map((log) => ({
-      id: log.id,
-      ...(organizationId === undefined ? { organization_id: org.id } : {}),
-      open: log.closedAt === undefined,
-      customer_id: log.customerId ?? null,
-      opened_at: iso(log.openedAt),
-      closed_at: iso(log.closedAt),
-      frames_in: log.framesIn,
-      last_frame_in_at: iso(log.lastFrameInAt),
-      last_action_in: log.lastActionIn ?? null,
-    })),
-  );
-}
-
-function listGreetings(ctx: HttpContext, organizationId: string | undefined): GreetingSnapshot[] {
-  return organizationsOf(ctx, organizationId).flatMap((org) =>
-    [...org.greetings.values()].map((g) => ({ ...wireGreeting(g), customer_id: g.customerId, status: g.status, button_clicks: g.clicks })),
-  );
-}
-
-const FAULT_TYPES: readonly FaultType[] = ['internal', 'service_unavailable'];
-
-/**
- * `{type, count? = 1, action?, organization_id?}`: the next `count` requests (of that action, else
- * any but login and ping; of that organization, else any) are answered with that error instead.
- * `count: 0` drops the pending faults that match instead.
- */
-function faults(ctx: HttpContext, body: Unchecked<FaultsBody>): FaultsResponse {
-  const organizationId = scopeOf(body);
-  const action = field(() => optionalString(body.action, 'action')) || undefined;
-  const count = body.count ?? 1;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw validationError('count must be a non-negative integer');
-  if (count === 0) {
-    for (let i = ctx.state.faults.length - 1; i >= 0; i--) {
-      const f = ctx.state.faults[i];
-      if (f !== undefined && f.organizationId === organizationId && f.action === action) ctx.state.faults.splice(i, 1);
-    }
-  } else {
-    const type = body.type;
-    if (!FAULT_TYPES.includes(type as FaultType)) throw validationError(`type must be one of ${FAULT_TYPES.join(', ')}`);
-    ctx.state.faults.push({ type: type as FaultType, remaining: count, ...(organizationId === undefined ? {} : { organizationId }), ...(action === undefined ? {} : { action }) });
-  }
-  return {
-    pending: ctx.state.faults.map((f) => ({ organization_id: f.organizationId ?? null, action: f.action ?? null, type: f.type, remaining: f.remaining })),
-  };
-}
-
-function pause(ctx: HttpContext, body: Unchecked<PauseBody>): { paused: true } {
-  ctx.pause(scopeOf(body), nonNegativeNumber(body.duration_ms, 'duration_ms'));
-  return { paused: true };
-}
-
-function resume(ctx: HttpContext, body: Unchecked<ResumeBody>): { paused: false } {
-  ctx.resume(scopeOf(body));
-  return { paused: false };
-}
-
-function restart(ctx: HttpContext, body: Unchecked<RestartBody>): RestartResponse {
-  const keepState = field(() => optionalBoolean(body.keep_state, 'keep_state')) ?? true;
-  const downMs = nonNegativeNumber(body.down_ms, 'down_ms') ?? 0;
-  return { closed: ctx.restart(keepState, downMs), kept_state: keepState };
-}
-
-function disconnect(ctx: HttpContext, body: Unchecked<DisconnectBody>): DisconnectResponse {
-  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
-  const customerId = field(() => optionalString(body.customer_id, 'customer_id'));
-  const reason = field(() => requiredString(body.reason, 'reason'));
-  const data = field(() => optionalObject(body.data, 'data'));
-  return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, reason, data) };
-}
-
-function latency(ctx: HttpContext, body: Unchecked<LatencyBody>): LatencyResponse {
-  const ms = nonNegativeNumber(body.latency_ms, 'latency_ms');
-  if (ms === undefined) throw validationError('latency_ms is required and must be a non-negative number');
-  return { latency_ms: ctx.latency(ms) };
-}
-
-const ORGANIZATION_STATUSES: readonly OrganizationStatus[] = ['active', 'expired', 'missing'];
-
-/** Sets an organization's subscription status and/or region (`region: null` = served everywhere again). */
-function organization(ctx: HttpContext, body: Unchecked<OrganizationBody>): OrganizationResponse {
-  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
-  const status = body.status;
-  if (status !== undefined && !ORGANIZATION_STATUSES.includes(status as OrganizationStatus)) {
-    throw validationError(`status must be one of ${ORGANIZATION_STATUSES.join(', ')}`);
-  }
-  const region = body.region;
-  if (region !== undefined && region !== null && (typeof region !== 'string' || region === '')) {
-    throw validationError('region must be a non-empty string or null');
-  }
-  if (status === undefined && region === undefined) throw validationError('status or region is required');
-  const org = ctx.state.org(organizationId);
-  if (status !== undefined) org.status = status as OrganizationStatus;
-  if (region === null) delete org.region;
-  else if (region !== undefined) org.region = region as string;
-  return { organization_id: org.id, status: org.status, region: org.region ?? null };
-}
-
-function ban(ctx: HttpContext, body: Unchecked<BanBody>): DisconnectResponse {
-  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
-  const customerId = field(() => requiredString(body.customer_id, 'customer_id'));
-  ctx.state.org(organizationId).banned.add(customerId);
-  return { disconnected: ctx.hub.disconnectMatching(organizationId, customerId, 'customer_banned') };
-}
-
-function outage(ctx: HttpContext, body: Unchecked<OutageBody>): OutageResponse {
-  const durationMs = nonNegativeNumber(body.duration_ms, 'duration_ms');
-  if (durationMs === undefined) throw validationError('duration_ms is required and must be a non-negative number');
-  const organizationId = scopeOf(body);
-  return { terminated: ctx.outage(durationMs, organizationId), duration_ms: durationMs };
-}
-
-function identity(ctx: HttpContext, body: Unchecked<IdentityBody>): OkResponse {
-  const organizationId = field(() => requiredString(body.organization_id, 'organization_id'));
-  const customerId = field(() => requiredString(body.from_customer_id, 'from_customer_id'));
-  ctx.state.org(organizationId).identitySwaps.add(customerId);
-  return { ok: true };
-}
-
-/** The organization a control call is narrowed to; none (or "") means every organization. */
-function scopeOf(body: Unchecked<OrganizationScope>): string | undefined {
-  return field(() => optionalString(body.organization_id, 'organization_id')) || undefined;
-}
-
-function nonNegativeNumber(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw validationError(`${name} must be a non-negative number`);
-  return value;
-}
-
-/** Runs a validator from validate.ts and maps its error onto the HTTP error format. */
-function field<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof RtmError) throw validationError(e.message);
-    throw e;
-  }
 }
 
 // ---- plumbing -------------------------------------------------------------------------------

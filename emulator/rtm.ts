@@ -1,12 +1,18 @@
-// RTM request handling: frame parsing and one handler per action. Handlers mutate the State and the
-// Session and describe what must be sent; they never touch a socket, so the fan-out rules
-// (who gets a push, who gets the request_id) live in one place: the Hub.
-import type { ApiVersion, Payload, Properties, ResponseFrame, WireThread } from './wire';
+// RTM request handling: frame parsing, dispatch (login in login.ts) and one handler per action. Handlers
+// mutate the State and the Session and describe what must be sent; they never touch a socket, so the
+// fan-out rules (who gets a push, who gets the request_id) live in one place: the Hub.
+import type { ApiVersion, Payload, ResponseFrame } from './wire';
 import { ACTIONS_SINCE_3_6, API_VERSION, errorResponse, okResponse } from './wire';
+import { deactivateThread } from './deactivate';
 import { ENGAGEMENT_HANDLERS } from './engagement';
-import { existingGroup, ownChat, ownEvent, ownThread, predictableGroup, type Ctx, type Handler, type Result } from './handler';
-import type { Chat, Customer, State, Thread } from './state';
-import { EMULATOR_AGENT, isActive, lastThread, wireChat, wireCustomer, wireGreeting, wirePredictedAgent, wireThread, wireUsers } from './state';
+import { listChats, listThreads } from './paging';
+import { applyProfile, customerPage, customerProfile, mergeSessionFields, sessionFields, SESSION_FIELDS_LIMIT } from './customer-fields';
+import { login } from './login';
+import { PROPERTY_HANDLERS } from './properties';
+import { existingGroup, ownChat, predictableGroup, type Ctx, type Handler } from './handler';
+import type { Chat, State, Thread } from './state';
+import { wireChat, wireCustomer, wirePredictedAgent } from './projections';
+import { EMULATOR_AGENT, isActive, lastThread } from './state';
 import {
   RtmError,
   customerEvent,
@@ -129,140 +135,6 @@ export function handleRequest(state: State, session: Session, request: Request, 
   }
 }
 
-// ---- login ----------------------------------------------------------------------------------
-
-function login(state: State, session: Session, request: Request, options: RtmOptions): Outgoing[] {
-  const p = request.payload;
-  if (session.customerId !== undefined) throw invalid('Already logged in on this connection');
-
-  const issued = typeof p.token === 'string' ? parseBearer(state, p.token) : undefined;
-  if (issued === undefined || issued.organizationId !== session.organizationId) {
-    throw new RtmError('authentication', 'Invalid access token');
-  }
-
-  // Validate everything before changing anything, so a rejected login leaves no trace.
-  const profile = customerProfile(p.customer, 'customer');
-  const groupId = optionalGroupId(p.group_id, 'group_id');
-  const page = customerPage(p.customer_page, 'customer_page');
-  const referrer = optionalString(p.referrer, 'referrer');
-  const tabId = optionalString(p.tab_id, 'tab_id');
-  optionalObject(p.application, 'application');
-  optionalBoolean(p.is_mobile, 'is_mobile');
-  optionalObject(p.customer_side_storage, 'customer_side_storage');
-  const pushes = subscriptions(p.pushes);
-
-  const refusal = options.admit?.(session, issued.customerId);
-  if (refusal !== undefined) return [{ kind: 'disconnect', ...refusal }];
-
-  const customer = state.customer(session.organizationId, issued.customerId);
-  applyProfile(customer, profile);
-  state.recordActivity(customer, page?.url);
-  session.customerId = customer.id;
-  session.groupId = groupId ?? 0;
-  session.pushes = pushes;
-  session.tokenExpiresAt = issued.expiresAt;
-  if (page !== undefined) session.page = page;
-  if (referrer !== undefined) session.referrer = referrer;
-  if (tabId !== undefined) session.tabId = tabId;
-  state.org(session.organizationId).counters.logins += 1;
-
-  const chats = state.chatsOf(session.organizationId, customer.id);
-  // A greeting still on screen comes back with the login, so a reconnecting widget can show it again.
-  const shown = [...state.org(session.organizationId).greetings.values()].filter((g) => g.customerId === customer.id && g.status === 'shown').pop();
-  const onlineGroups = [...new Set([0, session.groupId])].filter((id) => state.groupStatus(session.organizationId, id) !== 'offline');
-  const response = {
-    customer_id: customer.id,
-    customer: wireCustomer(state, session.organizationId, customer),
-    has_active_thread: chats.some(isActive),
-    chats: chats.map((c) => ({ chat_id: c.id, has_unread_events: false, has_active_thread: isActive(c) })),
-    __priv_dynamic_config: {
-      organization_id: session.organizationId,
-      // Groups are online unless the agent API said otherwise; listing the login group makes `availability` follow it.
-      online_groups_ids: onlineGroups,
-      // The widget's configuration files for the group (Login sample); nothing in an SDK fetches them.
-      customer_groups: { monitoring: { id: session.groupId, ...widgetConfigUrls(session.organizationId, session.groupId) } },
-    },
-    ...(shown === undefined ? {} : { greeting: wireGreeting(shown) }),
-  };
-  return [{ kind: 'reply', frame: okResponse(request.action, request.requestId, response) }];
-}
-
-/** Where the real service would serve the widget's static and language configuration of a group (relative, as in the docs). */
-function widgetConfigUrls(organizationId: string, groupId: number) {
-  const base = `/licence/${encodeURIComponent(organizationId)}`;
-  return { static_config_url: `${base}/get_static_config.${groupId}.js`, language_config_url: `${base}/v2/localization.en.${groupId}.js` };
-}
-
-function parseBearer(state: State, token: string) {
-  const match = /^(\S+) (\S+)$/.exec(token);
-  if (match === null || match[1]?.toLowerCase() !== 'bearer' || match[2] === undefined) return undefined;
-  return state.resolveToken(match[2]);
-}
-
-function subscriptions(value: unknown): ReadonlySet<string> | 'all' {
-  const pushes = optionalObject(value, 'pushes');
-  if (pushes === undefined) return 'all';
-  const names = new Set<string>();
-  for (const [version, list] of Object.entries(pushes)) {
-    if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) throw invalid(`pushes.${version} must be an array of push names`);
-    for (const n of list as string[]) names.add(n);
-  }
-  // An empty map subscribes to nothing in particular; treat it like an omitted one rather than muting the socket.
-  if (names.size === 0 || names.has('all')) return 'all';
-  return names;
-}
-
-type Profile = { name?: string; email?: string; avatar?: string; sessionFields?: Array<Record<string, string>> };
-
-function customerProfile(value: unknown, field: string): Profile {
-  const c = optionalObject(value, field);
-  if (c === undefined) return {};
-  const out: Profile = {};
-  const name = optionalString(c.name, `${field}.name`);
-  const email = optionalString(c.email, `${field}.email`);
-  const avatar = optionalString(c.avatar, `${field}.avatar`);
-  if (name !== undefined) out.name = name;
-  if (email !== undefined) out.email = email;
-  if (avatar !== undefined) out.avatar = avatar;
-  if (c.session_fields !== undefined) out.sessionFields = sessionFields(c.session_fields, `${field}.session_fields`);
-  return out;
-}
-
-/** Session fields a customer may hold (wire-protocol.md: `set_customer_session_fields`, max 100 keys). */
-const SESSION_FIELDS_LIMIT = 100;
-
-function sessionFields(value: unknown, field: string): Array<Record<string, string>> {
-  const ok =
-    Array.isArray(value) &&
-    value.every((f) => isObject(f) && Object.keys(f).length === 1 && Object.values(f).every((v) => typeof v === 'string'));
-  if (!ok) throw invalid(`${field} must be an array of single-key objects with string values`);
-  if (value.length > SESSION_FIELDS_LIMIT) {
-    throw new RtmError('customer_session_fields_limit_reached', `${field}: more than ${SESSION_FIELDS_LIMIT} session fields`);
-  }
-  return value as Array<Record<string, string>>;
-}
-
-function mergeSessionFields(current: Array<Record<string, string>>, update: Array<Record<string, string>>): Array<Record<string, string>> {
-  const byKey = new Map(current.flatMap((field) => Object.entries(field)));
-  for (const field of update) for (const [key, value] of Object.entries(field)) byKey.set(key, value);
-  return [...byKey].map(([key, value]) => ({ [key]: value }));
-}
-
-function applyProfile(customer: Customer, profile: Profile): void {
-  if (profile.name !== undefined) customer.name = profile.name;
-  if (profile.email !== undefined) customer.email = profile.email;
-  if (profile.avatar !== undefined) customer.avatar = profile.avatar;
-  if (profile.sessionFields !== undefined) customer.sessionFields = profile.sessionFields;
-}
-
-function customerPage(value: unknown, field: string): { url: string; title?: string } | undefined {
-  const page = optionalObject(value, field);
-  if (page === undefined) return undefined;
-  const url = requiredString(page.url, `${field}.url`);
-  const title = optionalString(page.title, `${field}.title`);
-  return title === undefined ? { url } : { url, title };
-}
-
 // ---- chats ----------------------------------------------------------------------------------
 
 /** Shared by start_chat and resume_chat: validates `chat.thread` and opens the new thread with its events. */
@@ -342,20 +214,13 @@ const HANDLERS: Record<string, Handler> = {
     const chat = ownChat(ctx, ctx.request.payload.id, 'id');
     const thread = lastThread(chat);
     if (thread === undefined || !thread.active) throw new RtmError('chat_inactive', 'Chat is not active');
-    const notice = ctx.state.addEvent(
-      chat,
-      thread,
-      { type: 'system_message', properties: {}, text: 'The customer closed the chat.', system_message_type: 'manual_archived_customer' },
-      'system',
-    );
-    thread.active = false;
-    delete chat.sneakPeek;
+    const [notice, deactivated] = deactivateThread(ctx.state, chat, thread, 'customer');
     return {
       response: {},
+      // The system message is not an answer to deactivate_chat: no request_id, or an SDK could resolve the wrong promise.
       pushes: [
-        // The system message is not an answer to deactivate_chat: no request_id, or an SDK could resolve the wrong promise.
-        { action: 'incoming_event', payload: { chat_id: chat.id, thread_id: thread.id, event: notice }, echo: false },
-        { action: 'chat_deactivated', payload: { chat_id: chat.id, thread_id: thread.id, user_id: ctx.customer.id }, echo: true },
+        { ...notice, echo: false },
+        { ...deactivated, echo: true },
       ],
     };
   },
@@ -384,7 +249,7 @@ const HANDLERS: Record<string, Handler> = {
     return { response: wireChat(ctx.state, ctx.session.organizationId, chat, thread) };
   },
 
-  list_chats: (ctx) => listChats(ctx),
+  list_chats: listChats,
 
   mark_events_as_seen: (ctx) => {
     const chat = ownChat(ctx, ctx.request.payload.chat_id, 'chat_id');
@@ -444,54 +309,7 @@ const HANDLERS: Record<string, Handler> = {
     return { response: { agent: wirePredictedAgent(EMULATOR_AGENT), queue: status === 'online_for_queue' } };
   },
 
-  list_threads: (ctx) => listThreads(ctx),
-
-  update_chat_properties: (ctx) => {
-    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(chat.properties, properties);
-    return { response: {}, pushes: [{ action: 'chat_properties_updated', payload: { chat_id: chat.id, properties }, echo: true }] };
-  },
-
-  delete_chat_properties: (ctx) => {
-    const chat = ownChat(ctx, ctx.request.payload.id, 'id');
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(chat.properties, properties);
-    return { response: {}, pushes: [{ action: 'chat_properties_deleted', payload: { chat_id: chat.id, properties }, echo: true }] };
-  },
-
-  // Threads keep their properties after the chat is deactivated: that is where a rating goes.
-  update_thread_properties: (ctx) => {
-    const { chat, thread } = ownThread(ctx);
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(thread.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
-    return { response: {}, pushes: [{ action: 'thread_properties_updated', payload, echo: true }] };
-  },
-
-  delete_thread_properties: (ctx) => {
-    const { chat, thread } = ownThread(ctx);
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(thread.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, properties };
-    return { response: {}, pushes: [{ action: 'thread_properties_deleted', payload, echo: true }] };
-  },
-
-  update_event_properties: (ctx) => {
-    const { chat, thread, event } = ownEvent(ctx);
-    const properties = requiredProperties(ctx.request.payload.properties, 'properties');
-    mergeProperties(event.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
-    return { response: {}, pushes: [{ action: 'event_properties_updated', payload, echo: true }] };
-  },
-
-  delete_event_properties: (ctx) => {
-    const { chat, thread, event } = ownEvent(ctx);
-    const properties = propertyNames(ctx.request.payload.properties, 'properties');
-    removeProperties(event.properties, properties);
-    const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id, properties };
-    return { response: {}, pushes: [{ action: 'event_properties_deleted', payload, echo: true }] };
-  },
+  list_threads: listThreads,
 
   list_group_statuses: (ctx) => {
     const p = ctx.request.payload;
@@ -511,263 +329,6 @@ const HANDLERS: Record<string, Handler> = {
     return { response: {} };
   },
 
+  ...PROPERTY_HANDLERS,
   ...ENGAGEMENT_HANDLERS,
 };
-
-// ---- paging (list_chats, list_threads) ------------------------------------------------------
-
-type SortOrder = 'asc' | 'desc';
-
-function isSortOrder(value: unknown): value is SortOrder {
-  return value === 'asc' || value === 'desc';
-}
-
-/** `sort_order`, newest first when absent. */
-function sortOrder(value: unknown): SortOrder {
-  const order = value ?? 'desc';
-  if (!isSortOrder(order)) throw invalid('sort_order must be "asc" or "desc"');
-  return order;
-}
-
-/** A page size: an integer from 1 to the action's maximum (also what a page id may hold). */
-function isPageSize(value: unknown, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max;
-}
-
-/** Where a page starts in the whole list: what a page id holds besides the page size and order. */
-function isOffset(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
-}
-
-function pageSize(value: unknown, field: string, max: number): number {
-  if (!isPageSize(value, max)) throw invalid(`${field} must be an integer between 1 and ${max}`);
-  return value;
-}
-
-/**
- * The request's page_id, undefined when it has none. A page id stands for all the paging fields it
- * was made from, so none of `fields` may come with it.
- */
-function requestedPageId(payload: Obj, fields: readonly string[]): string | undefined {
-  if (payload.page_id === undefined) return undefined;
-  if (fields.some((f) => payload[f] !== undefined)) {
-    throw invalid(`page_id cannot be combined with ${fields.slice(0, -1).join(', ')} or ${fields[fields.length - 1]}`);
-  }
-  return requiredString(payload.page_id, 'page_id');
-}
-
-/** Page ids are opaque to clients: a cursor's fields as base64url JSON. */
-function encodePageId(fields: Obj): string {
-  return Buffer.from(JSON.stringify(fields)).toString('base64url');
-}
-
-/** The fields of a page id, or undefined when it is not one; each action checks its own fields. */
-function decodePageId(pageId: string): Obj | undefined {
-  const raw = parseJson(Buffer.from(pageId, 'base64url').toString('utf8'));
-  return isObject(raw) ? raw : undefined;
-}
-
-// ---- list_chats -----------------------------------------------------------------------------
-
-const CHATS_DEFAULT_LIMIT = 10;
-const CHATS_MAX = 25;
-
-interface PageCursor {
-  offset: number;
-  limit: number;
-  order: SortOrder;
-}
-
-function encodeCursor(c: PageCursor): string {
-  return encodePageId({ o: c.offset, l: c.limit, s: c.order });
-}
-
-function decodeCursor(pageId: string): PageCursor {
-  const raw = decodePageId(pageId);
-  if (raw !== undefined && isOffset(raw.o) && isPageSize(raw.l, CHATS_MAX) && isSortOrder(raw.s)) {
-    return { offset: raw.o, limit: raw.l, order: raw.s };
-  }
-  throw invalid('page_id is invalid');
-}
-
-function listChats(ctx: Ctx): Result {
-  const p = ctx.request.payload;
-  const pageId = requestedPageId(p, ['limit', 'sort_order']);
-  let cursor: PageCursor;
-  if (pageId !== undefined) {
-    cursor = decodeCursor(pageId);
-  } else {
-    // A null limit means the default here, as it always has (list_threads refuses it).
-    const limit = pageSize(p.limit ?? CHATS_DEFAULT_LIMIT, 'limit', CHATS_MAX);
-    cursor = { offset: 0, limit, order: sortOrder(p.sort_order) };
-  }
-
-  // Ordered by the creation time of the last thread (API), newest first unless asked otherwise.
-  const chats = ctx.state.chatsOf(ctx.session.organizationId, ctx.customer.id).sort((a, b) => {
-    const ta = lastThread(a)?.createdAt ?? '';
-    const tb = lastThread(b)?.createdAt ?? '';
-    return ta === tb ? a.seq - b.seq : ta < tb ? -1 : 1;
-  });
-  if (cursor.order === 'desc') chats.reverse();
-
-  const page = chats.slice(cursor.offset, cursor.offset + cursor.limit);
-  const response: Record<string, unknown> = {
-    chats_summary: page.map((c) => chatSummary(ctx, c)),
-    total_chats: chats.length,
-  };
-  if (cursor.offset + cursor.limit < chats.length) response.next_page_id = encodeCursor({ ...cursor, offset: cursor.offset + cursor.limit });
-  if (cursor.offset > 0) response.previous_page_id = encodeCursor({ ...cursor, offset: Math.max(0, cursor.offset - cursor.limit) });
-  return { response };
-}
-
-function chatSummary(ctx: Ctx, chat: Chat) {
-  const last = lastThread(chat);
-  const lastPerType: Record<string, { thread_id: string; thread_created_at: string; event: unknown }> = {};
-  // Threads and their events are chronological, so the last write per type wins.
-  for (const thread of chat.threads) {
-    for (const event of thread.events) {
-      lastPerType[event.type] = { thread_id: thread.id, thread_created_at: thread.createdAt, event };
-    }
-  }
-  return {
-    id: chat.id,
-    active: isActive(chat),
-    access: chat.access,
-    properties: chat.properties,
-    users: wireUsers(ctx.state, ctx.session.organizationId, chat),
-    last_thread_id: last?.id ?? null,
-    last_thread_created_at: last?.createdAt ?? null,
-    last_event_per_type: lastPerType,
-  };
-}
-
-// ---- properties -----------------------------------------------------------------------------
-
-/** `{namespace: {name: value}}` with at least one property: an update that changes nothing is a mistake. */
-function requiredProperties(value: unknown, field: string): Properties {
-  if (value === undefined) throw invalid(`${field} is required and must be an object of namespaces`);
-  const properties = optionalProperties(value, field) ?? {};
-  if (Object.values(properties).every((ns) => Object.keys(ns).length === 0)) throw invalid(`${field} must name at least one property`);
-  return properties;
-}
-
-/** `{namespace: [name, …]}`, the shape of every delete_*_properties request and push. */
-function propertyNames(value: unknown, field: string): Record<string, string[]> {
-  if (!isObject(value)) throw invalid(`${field} is required and must be an object of namespaces`);
-  const entries = Object.entries(value);
-  if (entries.length === 0) throw invalid(`${field} must name at least one property`);
-  for (const [ns, names] of entries) {
-    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
-      throw invalid(`${field}.${ns} must be a non-empty array of property names`);
-    }
-  }
-  return value as Record<string, string[]>;
-}
-
-function mergeProperties(target: Properties, update: Properties): void {
-  for (const [ns, props] of Object.entries(update)) target[ns] = { ...target[ns], ...props };
-}
-
-function removeProperties(target: Properties, names: Record<string, string[]>): void {
-  for (const [ns, keys] of Object.entries(names)) {
-    const props = target[ns];
-    if (props === undefined) continue;
-    for (const key of keys) delete props[key];
-    if (Object.keys(props).length === 0) delete target[ns];
-  }
-}
-
-// ---- list_threads ---------------------------------------------------------------------------
-
-/** A page of threads: where it starts, in which order, and how big it is (a thread count or an event target). */
-interface ThreadCursor {
-  chatId: string;
-  offset: number;
-  order: SortOrder;
-  size: { limit: number } | { minEvents: number };
-}
-
-const THREADS_DEFAULT_LIMIT = 3;
-const THREADS_MAX = 100;
-
-function encodeThreadCursor(c: ThreadCursor): string {
-  const size = 'limit' in c.size ? { l: c.size.limit } : { m: c.size.minEvents };
-  return encodePageId({ c: c.chatId, o: c.offset, s: c.order, ...size });
-}
-
-function decodeThreadCursor(pageId: string, chatId: string): ThreadCursor {
-  const raw = decodePageId(pageId);
-  if (raw !== undefined && raw.c === chatId && isOffset(raw.o) && isSortOrder(raw.s)) {
-    const at = { chatId, offset: raw.o, order: raw.s };
-    if (isPageSize(raw.l, THREADS_MAX) && raw.m === undefined) return { ...at, size: { limit: raw.l } };
-    if (isPageSize(raw.m, THREADS_MAX) && raw.l === undefined) return { ...at, size: { minEvents: raw.m } };
-  }
-  throw invalid('page_id is invalid');
-}
-
-/** list_threads has two page size fields, both optional: which one is given decides the default. */
-function threadsPageSize(value: unknown, field: string): number | undefined {
-  return value === undefined ? undefined : pageSize(value, field, THREADS_MAX);
-}
-
-/** Where a page of `size` that ends just before `end` starts (for previous_page_id). */
-function pageStartBefore(threads: Thread[], end: number, size: ThreadCursor['size']): number {
-  if ('limit' in size) return Math.max(0, end - size.limit);
-  let start = end;
-  let events = 0;
-  while (start > 0 && events < size.minEvents) events += threads[--start]?.events.length ?? 0;
-  return start;
-}
-
-/** Where a page of `size` that starts at `start` ends (exclusive); never empty while threads remain. */
-function pageEndFrom(threads: Thread[], start: number, size: ThreadCursor['size']): number {
-  if ('limit' in size) return Math.min(threads.length, start + size.limit);
-  let end = start;
-  let events = 0;
-  while (end < threads.length && events < size.minEvents) events += threads[end++]?.events.length ?? 0;
-  return end;
-}
-
-/**
- * `{chat_id, limit? | min_events_count?, sort_order?}` or `{chat_id, page_id}` → threads with their events,
- * newest first by default. With min_events_count a page holds as many threads as it takes to reach that
- * many events (getChatHistory of SDK 4.x asks for 25).
- */
-function listThreads(ctx: Ctx): Result {
-  const p = ctx.request.payload;
-  const chat = ownChat(ctx, p.chat_id, 'chat_id');
-  const pageId = requestedPageId(p, ['limit', 'min_events_count', 'sort_order']);
-  let cursor: ThreadCursor;
-  if (pageId !== undefined) {
-    cursor = decodeThreadCursor(pageId, chat.id);
-  } else {
-    const limit = threadsPageSize(p.limit, 'limit');
-    const minEvents = threadsPageSize(p.min_events_count, 'min_events_count');
-    if (limit !== undefined && minEvents !== undefined) throw invalid('limit and min_events_count cannot be combined');
-    const order = sortOrder(p.sort_order);
-    const size = minEvents !== undefined ? { minEvents } : { limit: limit ?? THREADS_DEFAULT_LIMIT };
-    cursor = { chatId: chat.id, offset: 0, order, size };
-  }
-
-  const ordered = cursor.order === 'desc' ? [...chat.threads].reverse() : [...chat.threads];
-  const start = Math.min(cursor.offset, ordered.length);
-  const end = pageEndFrom(ordered, start, cursor.size);
-  const response: Record<string, unknown> = {
-    threads: ordered.slice(start, end).map((t) => listedThread(chat, t)),
-    found_threads: ordered.length,
-  };
-  if (end < ordered.length) response.next_page_id = encodeThreadCursor({ ...cursor, offset: end });
-  if (start > 0) response.previous_page_id = encodeThreadCursor({ ...cursor, offset: pageStartBefore(ordered, start, cursor.size) });
-  return { response };
-}
-
-/** A thread as list_threads shows it: with links to its chronological neighbours. */
-function listedThread(chat: Chat, thread: Thread): WireThread {
-  const wire = wireThread(chat, thread);
-  const index = chat.threads.indexOf(thread);
-  const previous = chat.threads[index - 1];
-  const next = chat.threads[index + 1];
-  if (previous !== undefined) wire.previous_thread_id = previous.id;
-  if (next !== undefined) wire.next_thread_id = next.id;
-  return wire;
-}

@@ -6,75 +6,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createHttpHandler } from './http';
 import { Hub, isPaused, type Connection, type Endpoint } from './hub';
-import { handleRequest, parseFrame, type Refusal, type RtmOptions, type Session } from './rtm';
+import { loginGate } from './admission';
+import { handleRequest, parseFrame, type RtmOptions, type Session } from './rtm';
 import type { EmulatorStats } from './control';
+import type { Emulator, EmulatorOptions, FrameLogLine } from './options';
 import { State, TOKEN_LIFETIME_S, addCounters, emptyCounters } from './state';
-import { RtmError } from './validate';
 import { API_VERSION, errorResponse, isApiVersion } from './wire';
 
 export type { EmulatorStats } from './control';
-
-export interface EmulatorOptions {
-  /** Default 8787; 0 = a random free port. */
-  port?: number;
-  /** Default '127.0.0.1'. */
-  host?: string;
-  /** A socket that has not logged in after this long is disconnected. Default 30000 (the API's 30 s). */
-  loginTimeoutMs?: number;
-  /** Chats one customer may start. Default 1, the API's limit (`chat_limit_reached`); raise it to test list_chats paging. */
-  chatsPerCustomer?: number;
-  /** Logged-in sockets one customer may hold; the next login gets `too_many_connections`. Default 5; 0 = no cap. */
-  maxConnectionsPerCustomer?: number;
-  /** `too_many_connections` refusals within `blockDurationMs` that block the customer. Default 3; 0 = never block. */
-  blockAfterRefusals?: number;
-  /** Window for counting refusals, and length of the `customer_temporarily_blocked` period. Default 60000. */
-  blockDurationMs?: number;
-  /** Open not-logged-in sockets allowed per remote address; one more gets `too_many_unauthorized_connections`. Default 0 = no cap. */
-  maxUnauthorizedPerIp?: number;
-  /** A logged-in socket silent (no frame, no control ping) for this long gets `connection_timeout`. Default 0 = never. */
-  idleTimeoutMs?: number;
-  /** A customer without chat activity, page update or login for this long gets `inactivity_timeout`. Default 1800000; 0 = never. */
-  inactivityTimeoutMs?: number;
-  /** `expires_in` of issued tokens, in seconds (fractions allowed, for tests). Default 28800. */
-  accessTokenLifetimeSec?: number;
-  /** Unanswered requests allowed per socket; one more gets `pending_requests_limit_reached`. Default 10; 0 = no cap. */
-  maxPendingRequests?: number;
-  /** Distinct customers logged in at once per organization; one more gets `users_limit_reached`. Default 0 = no limit. */
-  usersLimit?: number;
-  /** Delay of every response, push and close, per socket in order. Default 0. Changeable with POST /__emulator/latency. */
-  latencyMs?: number;
-  /** Region this emulator serves. Default 'dal'. Logins for an organization assigned to another region get `misdirected_connection`. */
-  region?: string;
-  /** Another emulator (another region) whose state, sockets and limits this one shares: one service, two entry points. */
-  shareStateWith?: Emulator;
-  /** One JSON line per frame in and out (direction, organization, customer, action, size). Default off. */
-  verbose?: boolean;
-  /** Where verbose lines go; default stdout. */
-  logLine?: (line: string) => void;
-}
-
-/** A verbose-mode line, one per frame. */
-export interface FrameLogLine {
-  ts: string;
-  dir: 'in' | 'out';
-  organization_id: string;
-  customer_id: string | null;
-  action: string | null;
-  type: string | null;
-  request_id?: string;
-  size: number;
-}
-
-export interface Emulator {
-  /** e.g. 'http://127.0.0.1:8787' */
-  url: string;
-  port: number;
-  /** The region this emulator serves. */
-  region: string;
-  close(): Promise<void>;
-  stats(organizationId?: string): EmulatorStats;
-}
-
+export type { Emulator, EmulatorOptions, FrameLogLine } from './options';
 
 /** What emulators sharing one state (regions) have in common. */
 interface Service {
@@ -99,15 +39,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const loginTimeoutMs = options.loginTimeoutMs ?? 30_000;
-  const maxConnections = options.maxConnectionsPerCustomer ?? 5;
-  const blockAfter = options.blockAfterRefusals ?? 3;
-  const blockMs = options.blockDurationMs ?? 60_000;
   const maxUnauthorized = options.maxUnauthorizedPerIp ?? 0;
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const inactivityTimeoutMs = options.inactivityTimeoutMs ?? 30 * 60 * 1000;
   const tokenLifetimeSec = options.accessTokenLifetimeSec ?? TOKEN_LIFETIME_S;
   const maxPending = options.maxPendingRequests ?? 10;
-  const usersLimit = options.usersLimit ?? 0;
   const region = options.region ?? 'dal';
 
   const shared = options.shareStateWith === undefined ? undefined : services.get(options.shareStateWith);
@@ -138,6 +74,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let outageUntil = 0;
   const orgOutageUntil = new Map<string, number>();
 
+  const admit = loginGate(state, hub, {
+    region,
+    maxConnections: options.maxConnectionsPerCustomer ?? 5,
+    blockAfter: options.blockAfterRefusals ?? 3,
+    blockMs: options.blockDurationMs ?? 60_000,
+    usersLimit: options.usersLimit ?? 0,
+  });
   const rtmOptions: RtmOptions = { chatsPerCustomer: options.chatsPerCustomer ?? 1, admit };
 
   const stats = (organizationId?: string): EmulatorStats => {
@@ -282,36 +225,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.org(organizationId).counters.pings += 1;
       touchIdle(conn);
     });
-  }
-
-  /** The login gate: organization, region, bans, blocks and the connection and user limits. */
-  function admit(session: Session, customerId: string): Refusal | undefined {
-    const org = state.org(session.organizationId);
-    if (org.status === 'missing') return { reason: 'license_not_found' };
-    if (org.status === 'expired') return { reason: 'license_expired' };
-    if (org.region !== undefined && org.region !== region) return { reason: 'misdirected_connection', data: { region: org.region } };
-    if (org.banned.has(customerId)) throw new RtmError('customer_banned', 'Customer is banned');
-    const now = Date.now();
-    const blockedUntil = org.blockedUntil.get(customerId) ?? 0;
-    if (blockedUntil > now) return { reason: 'customer_temporarily_blocked', data: { timeout_ms: blockedUntil - now } };
-    org.blockedUntil.delete(customerId);
-    if (maxConnections > 0 && hub.customerConnections(session.organizationId, customerId).length >= maxConnections) {
-      org.counters.refusedConnections += 1;
-      const recent = (org.refusals.get(customerId) ?? []).filter((t) => now - t < blockMs);
-      recent.push(now);
-      if (blockAfter > 0 && recent.length >= blockAfter) {
-        org.blockedUntil.set(customerId, now + blockMs);
-        org.refusals.delete(customerId);
-      } else {
-        org.refusals.set(customerId, recent);
-      }
-      return { reason: 'too_many_connections' };
-    }
-    if (usersLimit > 0) {
-      const online = hub.onlineCustomers(session.organizationId);
-      if (!online.has(customerId) && online.size >= usersLimit) throw new RtmError('users_limit_reached', 'Users limit reached');
-    }
-    return undefined;
   }
 
   function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {

@@ -265,6 +265,31 @@ describe('routing', () => {
     expect((await a.request('list_chats')).payload.chats_summary[0].active).toBe(false);
     expect((await agent('deactivate_chat', { organization_id: org, chat_id })).status).toBe(409);
   });
+
+  it('a queued chat the customer closes: chat_deactivated naming the customer, and the thread no longer queued nor peeked', async () => {
+    const { org, alice, a, b, chat_id, thread_id } = await chatWithTwoTabs();
+    await agent('queue', { organization_id: org, chat_id, position: 2, wait_time: 60 });
+    await pushedToAll([a, b], 'queue_position_updated');
+    await a.request('send_sneak_peek', { chat_id, sneak_peek_text: 'never m' });
+
+    const requestId = a.send('deactivate_chat', { id: chat_id });
+    for (const client of [a, b]) {
+      const frames = [await client.push('incoming_event'), await client.push('chat_deactivated')];
+      expect(frames[0]!.request_id).toBeUndefined();
+      expect(frames[0]!.payload.event).toMatchObject({ type: 'system_message', system_message_type: 'manual_archived_customer', author_id: 'system' });
+      expect(frames[1]!.request_id).toBe(client === a ? requestId : undefined);
+      expect(frames[1]!.payload).toEqual({ chat_id, thread_id, user_id: alice.customerId });
+      expect(client.received.indexOf(frames[0]!)).toBeLessThan(client.received.indexOf(frames[1]!));
+    }
+
+    const thread = (await a.request('get_chat', { chat_id })).payload.thread;
+    expect(thread).toMatchObject({ id: thread_id, active: false });
+    expect(thread).not.toHaveProperty('queue');
+    expect((await a.request('list_threads', { chat_id })).payload.threads[0]).not.toHaveProperty('queue');
+    const snapshot = (await getJson(env.emulator.url, `/__emulator/chats?organization_id=${org}`)).body.chats[0];
+    expect(snapshot.threads[0]).not.toHaveProperty('queue');
+    expect(snapshot.sneak_peek).toBeNull();
+  });
 });
 
 describe('console data', () => {
