@@ -144,6 +144,15 @@ test('warmUp() starts the shared worker with no token, socket or login; init() l
   const page = await context.newPage();
   await page.goto(demoUrl(newOrganization()));
   const config = { organizationId, clientId: 'demo-client', server: EMULATOR_URL };
+  const tokenRequests = (tab: Page) => {
+    const urls: string[] = [];
+    // This organization's only: the demo page hosting the calls has an SDK instance of its own.
+    tab.on('request', (request) => {
+      if (request.url().startsWith(`${EMULATOR_URL}/v2/customer/`) && request.postData()?.includes(organizationId)) urls.push(request.url());
+    });
+    return urls;
+  };
+  const firstTokens = tokenRequests(page);
   await page.evaluate((warm) => window.CustomerSDK.warmUp(warm), config);
   await expect.poll(async () => (await sharedWorkers(browser, organizationId)).length).toBe(1);
   const [warmed] = await sharedWorkers(browser, organizationId);
@@ -155,6 +164,21 @@ test('warmUp() starts the shared worker with no token, socket or login; init() l
     return new Promise<void>((resolve) => sdk.on('connected', () => resolve()));
   }, config);
   expect((await sharedWorkers(browser, organizationId)).map((target) => target.targetId)).toEqual([warmed!.targetId]);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  // The first tab asked for its token at init() (the worker was unused), once.
+  expect(firstTokens).toHaveLength(1);
+
+  // A later page that warms up the same worker finds it in use: no token request, no new login.
+  const second = await context.newPage();
+  const secondTokens = tokenRequests(second);
+  await second.goto(demoUrl(newOrganization()));
+  await second.evaluate((warm) => window.CustomerSDK.warmUp(warm), config);
+  await second.waitForTimeout(300);
+  await second.evaluate((later) => {
+    const sdk = window.CustomerSDK.init(later);
+    return new Promise<void>((resolve) => sdk.on('connected', () => resolve()));
+  }, config);
+  expect(secondTokens).toEqual([]);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
 
   // A bad config throws as init() does; where no SharedWorker would be used, nothing starts.

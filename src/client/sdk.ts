@@ -118,10 +118,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
   // First of all: the browser routes the connect to the worker (or starts it) while this tab sets
   // itself up and reads its stored id (a blocking sessionStorage read on a page's first use).
-  const early = locks ? (takeWarmed(base) ?? openSharedTransport(options(0))) : undefined;
+  const warmed = locks && takeWarmed(base);
+  const early = locks ? (warmed ? warmed.transport : openSharedTransport(options(0))) : undefined;
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   const emitter = new Emitter();
   const auth = createTokenSource(config);
+  // Its first tab is asked for a token at once: ask now, not one message round later.
+  if (warmed && config.autoConnect) void warmed.unused.then((unused) => (unused ? auth.getToken() : null)).catch(() => undefined);
   const runtime = runtimeConfig(config);
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();

@@ -24,13 +24,22 @@ export function transportOptions(config: ResolvedConfig, incarnation: number, se
   };
 }
 
-/** Shared workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
-const warmed = new Map<string, Transport>();
+/**
+ * A worker `warmUp()` started, and whether it held no runtime yet when asked then (`unused`): the
+ * first tab to attach to such a worker is asked for a token, so `init()` starts one at once.
+ */
+export interface Warmed {
+  transport: Transport;
+  unused: Promise<boolean>;
+}
 
-export function takeWarmed(base: string): Transport | undefined {
-  const transport = warmed.get(base);
+/** Workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
+const warmed = new Map<string, Warmed>();
+
+export function takeWarmed(base: string): Warmed | undefined {
+  const worker = warmed.get(base);
   warmed.delete(base);
-  return transport;
+  return worker;
 }
 
 /**
@@ -43,6 +52,9 @@ export function warmUpRuntime(config: ResolvedConfig): void {
   if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
   const base = workerBase(config);
   if (warmed.has(base)) return;
-  warmed.set(base, openSharedTransport(transportOptions(config, 0, () => [])));
+  const transport = openSharedTransport(transportOptions(config, 0, () => []));
+  // A runtime not created yet has an empty epoch (host.ts): no tab has attached to this worker.
+  const unused = transport.api.status().then((status) => status.ok && !status.value.epoch, () => false);
+  warmed.set(base, { transport, unused });
   preloadTokenCode(config);
 }
