@@ -94,8 +94,8 @@ export interface TabHooks {
 }
 
 /**
- * What the runtime posts to a tab on its event port: one message, or (`RuntimeBatch`) the messages
- * of one of its tasks together, so that a tab handles a replay in one task instead of one per message.
+ * What the runtime posts to a tab on its event port: one message, or (`RuntimeBatch`) what it
+ * replays while attaching the tab, together, so that the tab handles the replay in one task.
  */
 export type RuntimeBatch = RuntimeMessage | RuntimeMessage[];
 

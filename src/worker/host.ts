@@ -177,11 +177,18 @@ class PortApi implements TabPortApi {
       // Attaching again (after an eviction or a runtime restart): let go of the old session first.
       this.release?.();
       const outgoing = batchedPort(events, this.host.deliveryLog);
-      const session = runtime.attach(hello, {
-        post: outgoing.post,
-        getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
-        getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()),
-      });
+      // What the runtime replays while it attaches the tab goes as one batch.
+      outgoing.hold();
+      let session: TabSession;
+      try {
+        session = runtime.attach(hello, {
+          post: outgoing.post,
+          getToken: async (fresh) => fromEnvelope(await hooks.getToken(fresh)),
+          getCustomerData: async () => fromEnvelope(await hooks.getCustomerData()),
+        });
+      } finally {
+        outgoing.flush();
+      }
       this.session = session;
       this.detached = false;
       let released = false;
@@ -268,38 +275,31 @@ class PortApi implements TabPortApi {
 }
 
 /**
- * A tab's event port that posts the messages of one task as one batch, at the end of the task: a
- * replay (status, notifier, customer, `connected`, …) then costs the tab one task and one structured
- * clone, not one per message, and nothing of the tab's own start-up comes between its messages.
- * `close()` sends what is pending first. A batch that cannot be cloned goes message by message, so
- * one bad message does not cost the others.
+ * A tab's event port that can hold messages and send them as one batch: what the runtime replays
+ * while it attaches a tab (customer, `connected`, status, notifier, …) then costs the tab one task
+ * and one structured clone, and none of the tab's own start-up work lands between them. Outside a
+ * hold every message goes at once, as a push must. `close()` sends what is held first. A batch
+ * that cannot be cloned goes message by message, so one bad message does not cost the others.
  */
-export function batchedPort(events: MessagePort, log: Logger): { post(message: RuntimeMessage): void; close(): void } {
+export function batchedPort(events: MessagePort, log: Logger): { post(message: RuntimeMessage): void; hold(): void; flush(): void; close(): void } {
   let batch: RuntimeMessage[] | undefined;
+  const send = (message: RuntimeMessage | RuntimeMessage[]) => {
+    try {
+      events.postMessage(message);
+    } catch (error) {
+      if (!Array.isArray(message)) return log('warn', `Could not deliver a "${message.kind}" message to a tab`, error);
+      for (const one of message) send(one);
+    }
+  };
   const flush = () => {
     const messages = batch;
     batch = undefined;
-    if (!messages) return;
-    try {
-      events.postMessage(messages.length === 1 ? messages[0] : messages);
-    } catch {
-      for (const message of messages) {
-        try {
-          events.postMessage(message);
-        } catch (error) {
-          log('warn', `Could not deliver a "${message.kind}" message to a tab`, error);
-        }
-      }
-    }
+    if (messages?.length) send(messages.length === 1 ? messages[0]! : messages);
   };
   return {
-    post(message) {
-      if (batch) batch.push(message);
-      else {
-        batch = [message];
-        queueMicrotask(flush);
-      }
-    },
+    post: (message) => (batch ? batch.push(message) : send(message)),
+    hold: () => (batch ??= []),
+    flush,
     close() {
       flush();
       events.close();
