@@ -134,6 +134,7 @@ export interface RuntimeRestarts {
 /** What a tab can learn about the runtime it is attached to. */
 export interface RuntimeStatus {
   mode: 'shared' | 'dedicated' | 'inline';
+  /** Random per runtime start; empty while the worker holds no runtime yet (no tab has attached: `warmUp()` relies on it). */
   epoch: string;
   sdkVersion: string;
   /** Tabs attached to the runtime right now. */

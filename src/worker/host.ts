@@ -130,6 +130,7 @@ export class RuntimeHost {
     this.runtime?.networkOffline();
   }
 
+  /** Before the first attach there is no runtime: an empty epoch says so (see RuntimeStatus). */
   status(): RuntimeStatus {
     return (
       this.runtime?.status() ?? { mode: this.mode, epoch: '', sdkVersion: SDK_VERSION, tabs: 0, connection: 'idle', notifierTabId: null }
