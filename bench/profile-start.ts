@@ -1,11 +1,14 @@
 /**
- * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS]`: where this SDK's start-up time goes, step by step.
+ * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,cold,after-page]`: where this SDK's start-up time goes, step by step.
  * Builds the bench pages with the SDK's profiling steps compiled in (src/shared/profile.ts), opens
  * tabs by the clean method (bench/clean.ts) and prints, for a warm tab, a cold tab and a cold tab of a
  * widget started after the page (`warmUp()` first), the median time after `init()` of each step the
  * tab and the worker reached, with the official SDK's `init()` → `connected` of the same run beside
  * it. Not part of `npm run bench`: the steps cost a little themselves, so its totals are not the
- * bench's.
+ * bench's. For a trace of the same start-ups without the steps (what the README's profile rests on):
+ * `BENCH_PROFILE=0 BENCH_NO_MINIFY=1 BENCH_CHROMIUM_ARGS="--trace-startup=devtools.timeline,v8.execute,
+ * disabled-by-default-v8.cpu_profiler --trace-startup-format=json --trace-startup-file=/tmp/t.json
+ * --trace-startup-duration=14" npx tsx bench/profile-start.ts 8 0 warm` (one switch string, no newlines).
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -22,10 +25,11 @@ import { serveDirectory } from './static-server';
 
 const runs = Number(process.argv[2] ?? '15');
 const rttMs = Number(process.argv[3] ?? '0');
+const starts = (process.argv[4] ?? 'warm,cold,after-page').split(',') as Start[];
 const buildDir = join(import.meta.dirname, '.tmp', 'profile-build');
 
 process.env.BENCH_OUT_DIR = buildDir;
-process.env.BENCH_PROFILE = '1';
+process.env.BENCH_PROFILE = process.env.BENCH_PROFILE ?? '1';
 await build({ configFile: join(import.meta.dirname, 'vite.config.ts'), logLevel: 'warn' });
 const emulator = await startEmulator({ port: 0, maxConnectionsPerCustomer: 0, blockAfterRefusals: 0, inactivityTimeoutMs: 0 });
 const web = await serveDirectory(buildDir);
@@ -54,7 +58,7 @@ async function measure(kind: SdkKind, start: Start): Promise<PageReport> {
 
 try {
   console.log(`Chromium ${await clean.browser.version()}, ${rttMs} ms RTT, ${runs} tabs per start and SDK; medians in ms after init().`);
-  for (const start of ['warm', 'cold', 'after-page'] as const) {
+  for (const start of starts) {
     const totals: Record<SdkKind, number[]> = { official: [], ours: [] };
     const steps = new Map<string, number[]>();
     for (let i = 0; i < runs; i += 1) {

@@ -116,7 +116,9 @@ export class RawChromium {
 
   static async launch(): Promise<RawChromium> {
     const userDataDir = await mkdtemp(join(tmpdir(), 'bench-raw-chromium-'));
-    const args = [...PLAYWRIGHT_SWITCHES, ...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, '--remote-debugging-pipe', '--no-startup-window'];
+    // BENCH_CHROMIUM_ARGS: switches for a diagnostic run only, e.g. a trace (see bench/profile-start.ts).
+    const extra = process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [];
+    const args = [...PLAYWRIGHT_SWITCHES, ...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, '--remote-debugging-pipe', '--no-startup-window', ...extra];
     // fd 3: CDP to Chromium, fd 4: CDP from Chromium (the --remote-debugging-pipe convention).
     const child = spawn(chromiumPath(), args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     const browser = new RawChromium(child, userDataDir, child.stdio[3] as Writable);

@@ -18,6 +18,8 @@ export default defineConfig({
     outDir: process.env.BENCH_OUT_DIR ?? resolve(import.meta.dirname, '.tmp/build'),
     emptyOutDir: true,
     manifest: true,
+    // Readable function names in a diagnostic trace (bench/profile-start.ts); never in a measured run.
+    minify: process.env.BENCH_NO_MINIFY ? false : 'esbuild',
     rollupOptions: {
       input: {
         ours: resolve(pages, 'ours.html'),
