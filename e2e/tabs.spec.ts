@@ -121,8 +121,8 @@ test('a duplicated tab (its id inherited through sessionStorage) takes an id of 
   const original = await openTab(context, organizationId);
   const chatId = await startChat(original);
   const tabId = await original.evaluate(() => window.sdk.getTabId());
-  // "Duplicate tab" copies sessionStorage: the copy starts with the original's id, and attaches
-  // with it before it learns (from the id's lock) that the id is taken.
+  // "Duplicate tab" copies sessionStorage: the copy attaches under a fresh id, then reads the
+  // original's id, finds its lock taken and claims one of its own.
   const copy = await context.newPage();
   await copy.addInitScript((id) => sessionStorage.setItem('livechat-multitab:tabId', id), tabId);
   await copy.goto(demoUrl(organizationId));
@@ -133,6 +133,25 @@ test('a duplicated tab (its id inherited through sessionStorage) takes an id of 
   for (const page of [original, copy]) await expect.poll(() => receivedTexts(page)).toEqual(['to both']);
   expect(await countEvents(original, 'connected')).toBe(1);
   expect(await countEvents(original, 'disconnected')).toBe(0);
+  expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  await context.close();
+});
+
+test('a reloaded tab keeps its id: it attaches under a fresh one, then claims its stored one, and the runtime knows one tab', async ({ browser }) => {
+  const organizationId = newOrganization();
+  const context = await browser.newContext();
+  const [other, page] = await openTabs(context, organizationId, 2);
+  const tabId = await page.evaluate(() => window.sdk.getTabId());
+  await page.reload();
+  await expect.poll(() => countEvents(page, 'connected')).toBe(1);
+  expect(await page.evaluate(() => window.sdk.getTabId())).toBe(tabId);
+  await expect.poll(() => runtimeStatus(other).then((status) => status.tabs)).toBe(2);
+  // The runtime goes by the claimed id: the tab it names to notify is one of the two, not the fresh id.
+  const ids = [tabId, await other.evaluate(() => window.sdk.getTabId())];
+  await expect.poll(() => runtimeStatus(other).then((status) => ids.includes(status.notifierTabId ?? ''))).toBe(true);
+  const chatId = await startChat(page);
+  await agentSays(organizationId, chatId, 'after the reload');
+  await expect.poll(() => receivedTexts(page)).toEqual(['after the reload']);
   expect(await stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   await context.close();
 });

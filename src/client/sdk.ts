@@ -116,10 +116,9 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   const base = workerBase(config);
   const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
-  // First of all: the browser routes the connect to the worker (or starts it) while this tab sets
-  // itself up and reads its stored id (a blocking sessionStorage read on a page's first use).
+  // First of all: the browser routes the connect to the worker (or starts it) while this tab sets itself up.
   const warmed = locks && takeWarmed(base);
-  const early = locks ? (warmed ? warmed.transport : openSharedTransport(options(0))) : undefined;
+  const earlyTransport = locks ? (warmed ? warmed.transport : openSharedTransport(options(0))) : undefined;
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   const emitter = new Emitter();
   const auth = createTokenSource(config);
@@ -268,11 +267,13 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   };
 
   /**
-   * A shared-mode tab attaches within `init()`, before it knows its id is its own or which
-   * incarnation of the runtime is alive (each a Web Lock call of 7–9 ms on a page's first use),
-   * and learns both meanwhile. `settle(true)` keeps that attach (the id was free, the first
-   * incarnation is the live one); otherwise, or when the runtime refused it, the tab attaches again
-   * the usual way. Until then a `moved` from the runtime waits: the attach may not be kept.
+   * A shared-mode tab attaches within `init()`, under a fresh id (or its explicit `tabId`), before
+   * it knows which id is its own or which incarnation of the runtime is alive, and learns both
+   * once the runtime answered: its stored id (a blocking `sessionStorage` read on a page's first
+   * use) and its Web Lock are off the way to `connected`. `settle(true, tab)` keeps that attach
+   * (the first incarnation is the live one) and tells the runtime the claimed id; otherwise, or
+   * when the runtime refused it, the tab attaches again the usual way. Until then a `moved` from
+   * the runtime waits: the attach may not be kept.
    */
   const attachEarly = (next: Transport, tabId: string) => {
     let kept: boolean | undefined;
@@ -287,14 +288,14 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     const drop = () => {
       kept = false;
       void attempt.then((attached) => {
-        // Attached under an id another tab owns: let the runtime forget that attach.
+        // Attached under an id another tab owns, or not kept: let the runtime forget that attach.
         if (attached.envelope.ok) void next.api.leave().catch(() => undefined);
         attached.events.close();
         next.close();
       }, () => next.close());
       return false;
     };
-    return async (keep: boolean, tab: TabClaim): Promise<boolean> => {
+    const settle = async (keep: boolean, tab: TabClaim): Promise<boolean> => {
       if (!keep) return drop();
       let attached: Attached;
       try {
@@ -305,37 +306,42 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
         throw error;
       }
       if (!attached.envelope.ok && attached.envelope.error.code === 'NOT_ATTACHED') return drop();
-      kept = true;
       try {
         adopt(next, attached);
+        // Its claimed id (a reload keeps its stored one) and the lock that tells the runtime of its death.
+        fromEnvelope(await (next.api as Comlink.Remote<Required<TabPortApi>>).claimed(tab.tabId, tab.lockName));
       } catch (error) {
+        if (SdkError.from(error).code === 'NOT_ATTACHED') return drop();
         next.close();
         throw error;
       }
-      // The runtime learns of this tab's death from now on (the lock is what tells it).
-      if (tab.lockName) void (next.api as Comlink.Remote<Required<TabPortApi>>).watchTab(tab.lockName).catch(() => undefined);
+      kept = true;
       for (const message of held.splice(0)) onMessage(message);
       return true;
     };
+    return { settle, answered: attempt.then(() => undefined, () => undefined) };
   };
 
   const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
-    const wanted = config.tabId ?? storedTabId() ?? randomId();
-    const settleEarly = early ? attachEarly(early, wanted) : undefined;
+    const provisional = config.tabId ?? randomId();
+    const early = earlyTransport && attachEarly(earlyTransport, provisional);
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
-    const [tab, live] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), locks ? queryLiveIncarnation(locks, base) : -1]);
+    const live = locks ? queryLiveIncarnation(locks, base) : -1;
+    // No runtime alive: the one just started will ask this tab for a token; ask now, while it boots.
+    if (locks && wantsConnection) void Promise.resolve(live).then((found) => (found === -1 ? auth.getToken() : null)).catch(() => undefined);
+    if (early) await early.answered;
+    const wanted = config.tabId ?? storedTabId() ?? provisional;
+    const [tab, incarnation] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), live]);
     claim = tab;
     if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: id claimed, live incarnation found');
-    // No runtime alive: the one just started will ask this tab for a token; ask for it now, while it boots.
-    if (live === -1 && locks && wantsConnection) void auth.getToken().catch(() => undefined);
     let mode = firstMode;
     try {
-      if (settleEarly && (await settleEarly(live <= 0 && tab.tabId === wanted, tab))) return { api: transport!.api, tabId: tab.tabId };
+      if (early && (await early.settle(incarnation <= 0, tab))) return { api: transport!.api, tabId: tab.tabId };
     } catch (error) {
       if (!canFallBack(mode, error)) throw error;
       mode = fallBack(error);
     }
-    const shared = options(Math.max(0, live));
+    const shared = options(Math.max(0, incarnation));
     for (;;) {
       if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
       const next = await openTransport(mode, shared);

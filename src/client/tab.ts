@@ -52,7 +52,7 @@ function tryLock(locks: LockManager, name: string): Promise<(() => void) | undef
   });
 }
 
-/** `wanted`: the id to try first (the one a provisional attach already used); else the stored one. */
+/** `wanted`: the id to try first (the stored one, else the one a provisional attach used); else the stored one. */
 export async function claimTab(scope: string, explicitTabId: string | undefined, wanted?: string): Promise<TabClaim> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   let tabId = explicitTabId ?? wanted ?? storedTabId() ?? randomId();

@@ -37,13 +37,14 @@ export interface TabHello {
   hasCustomerDataProvider?: boolean;
   /**
    * Name of the Web Lock the tab holds for its lifetime; the runtime waits on it to learn of the tab's death.
-   * A provisional attach has none yet: it comes by `watchTab` once the tab holds it.
+   * A provisional attach has none yet: it comes by `claimed` once the tab holds it.
    */
   lockName?: string;
   /**
-   * Sent before the tab has claimed its id (a shared-mode tab attaches at once and takes its lock
-   * meanwhile): if a live tab already uses this id (a duplicated tab inherits it), the runtime
-   * answers NOT_ATTACHED instead of replacing that tab, and the tab attaches again once claimed.
+   * Sent before the tab has claimed its id (a shared-mode tab attaches at once, under a fresh id
+   * or its explicit `tabId`, and reads its stored id and takes its lock once the runtime answered):
+   * if a live tab already uses this id, the runtime answers NOT_ATTACHED instead of replacing that
+   * tab, and the tab attaches again once claimed. The claimed id comes by `claimed`.
    */
   provisional?: boolean;
   /** Whether the page has focus now; the focused tab is the one that plays sounds and whose page the server sees. */
@@ -160,8 +161,12 @@ export interface TabPortApi {
   /** Answers a ping; fails with `NOT_ATTACHED` when the runtime no longer knows this tab. */
   heartbeat(): Promise<Envelope<void>>;
   status(): Promise<Envelope<RuntimeStatus>>;
-  /** After a provisional attach: the tab now holds its lifetime lock `lockName` (see TabHello.lockName). Shared mode only. */
-  watchTab?(lockName: string): Promise<Envelope<void>>;
+  /**
+   * After a provisional attach (shared mode only): the id the tab claimed, which may differ from
+   * the one it attached with (a reload keeps its stored id), and the lifetime lock it now holds
+   * (see TabHello.lockName; none where Web Locks are missing).
+   */
+  claimed?(tabId: string, lockName?: string): Promise<Envelope<void>>;
 }
 
 /** Stable string for a RuntimeConfig; also the SharedWorker's name, with the SDK version in front. */

@@ -10,4 +10,4 @@ export const SDK_VERSION: string = typeof __SDK_VERSION__ === 'string' ? __SDK_V
 export const API_VERSION = '3.6';
 
 /** Version of the tab⇄worker message contract in `contract.ts`; bump on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -243,10 +243,13 @@ class PortApi implements TabPortApi {
     return toEnvelope(() => this.host.status());
   }
 
-  watchTab(lockName: string): Promise<Envelope<void>> {
+  claimed(tabId: string, lockName?: string): Promise<Envelope<void>> {
     return toEnvelope(() => {
-      if (typeof lockName !== 'string' || lockName === '') throw new SdkError('VALIDATION', '"lockName" must be a non-empty string.', { field: 'lockName' });
-      this.attached();
+      if (typeof tabId !== 'string' || tabId === '') throw new SdkError('VALIDATION', '"tabId" must be a non-empty string.', { field: 'tabId' });
+      if (lockName !== undefined && (typeof lockName !== 'string' || lockName === '')) {
+        throw new SdkError('VALIDATION', '"lockName" must be a non-empty string.', { field: 'lockName' });
+      }
+      this.attached().claim(tabId);
       this.watchLock(lockName);
     });
   }

@@ -286,14 +286,15 @@ export class Runtime {
   }
 
   private session(record: TabRecord): TabSession {
-    const { tabId } = record;
     /** Throws NOT_ATTACHED for a session the runtime already let go of, so the tab attaches again. */
     const current = () => {
       if (!this.tabs.isCurrent(record)) throw new SdkError('NOT_ATTACHED', 'The runtime no longer knows this tab.');
       record.lastSeen = this.clock.now();
     };
     return {
-      tabId,
+      get tabId() {
+        return record.tabId;
+      },
       request: async (method, params) => {
         current();
         return this.requests.request(record, method, params);
@@ -313,7 +314,7 @@ export class Runtime {
       disconnect: () => {
         current();
         record.wantsConnection = false;
-        this.connection.abandon(tabId, new SdkError('CONNECTION_LOST', 'Disconnected by this tab.'));
+        this.connection.abandon(record.tabId, new SdkError('CONNECTION_LOST', 'Disconnected by this tab.'));
         this.tabsChanged();
         this.tabs.releaseIfUnwanted(false);
       },
@@ -321,9 +322,17 @@ export class Runtime {
         current();
         if (this.tabs.setFocus(record, focused)) this.tabsChanged();
       },
+      claim: (tabId) => {
+        current();
+        if (tabId === record.tabId) return;
+        // The same tab again (a reload that kept its stored id): this attach wins, as in `attach`.
+        if (this.hasTab(tabId)) this.detachTab(tabId, 'gone');
+        this.tabs.rename(record, tabId);
+        this.publishStatus();
+      },
       detach: (reason = 'destroyed', options) => {
         if (!this.tabs.isCurrent(record)) return;
-        this.detachTab(tabId, reason);
+        this.detachTab(record.tabId, reason);
         if (reason === 'destroyed' && options?.clearCache === true && this.tabs.size === 0) void this.cache.clear();
       },
     };

@@ -20,11 +20,17 @@ export interface TabLink {
 
 /** What a tab can do; one per attached tab. */
 export interface TabSession {
+  /** The tab's id: the one it attached with, or the one it claimed since (see `claim`). */
   readonly tabId: string;
   request(method: MethodName, params: unknown): Promise<unknown>;
   connect(): void;
   disconnect(): void;
   setFocus(focused: boolean): void;
+  /**
+   * After a provisional attach: the id the tab claimed, which may differ from the one it attached
+   * with (a reload keeps its stored id). A tab still attached under that id is gone.
+   */
+  claim(tabId: string): void;
   /** The tab is alive (it answered a ping, or woke up). */
   heartbeat(): void;
   /**
@@ -118,6 +124,18 @@ export class TabRegistry {
     };
     this.tabs.set(hello.tabId, record);
     return record;
+  }
+
+  /** The tab's id becomes `tabId` (which the caller made sure no other tab has); the tabs hear of it if it is the notifier. */
+  rename(record: TabRecord, tabId: string): void {
+    const notifier = this.notifierId === record.tabId;
+    this.tabs.delete(record.tabId);
+    record.tabId = tabId;
+    this.tabs.set(tabId, record);
+    if (notifier) {
+      this.notifierId = tabId;
+      this.postAll({ kind: 'notifier', tabId });
+    }
   }
 
   /** Lets go of a tab: it is removed and its `onDetach` callbacks run. */

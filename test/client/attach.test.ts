@@ -253,19 +253,34 @@ describe('attachTo: against the real runtime host', () => {
     expect(await first.status()).toMatchObject({ ok: true, value: { tabs: 2 } });
   });
 
-  it('watchTab after a provisional attach: the runtime drops the tab once its lock is free (the tab died)', async () => {
+  it('claimed after a provisional attach: the tab goes by its claimed id (replacing the previous page under it), and the runtime drops it once its lock is free', async () => {
     const registry = new FakeLocks();
     vi.stubGlobal('navigator', { locks: registry.client('worker') });
     const runtimeHost = new RuntimeHost('shared', { createSocket, lingerMs: 0, workerName: 'w' });
+    const organizationId = `attach-${randomUUID()}`;
+    // The page before a reload, still attached under the id the reloaded page has stored.
+    const previous = hostChannel(runtimeHost);
+    const stored = hello(organizationId, { wantsConnection: false });
+    const old = await attachTo(previous, stored, noHooks, () => undefined, 15_000);
+    env.cleanup.push(() => old.events.close());
+    // The reloaded page attaches under a fresh id before it has read its stored one.
     const api = hostChannel(runtimeHost) as Comlink.Remote<Required<TabPortApi>>;
-    const tabHello = hello(`attach-${randomUUID()}`, { wantsConnection: false, provisional: true });
-    const { envelope, events } = await attachTo(api, tabHello, noHooks, () => undefined, 15_000);
+    const { envelope, events } = await attachTo(api, hello(organizationId, { wantsConnection: false, provisional: true }), noHooks, () => undefined, 15_000);
     env.cleanup.push(() => events.close());
     expect(envelope.ok).toBe(true);
-    const lockName = `tab-lock-${tabHello.tabId}`;
+    expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 2 } });
+
+    const lockName = `tab-lock-${stored.tabId}`;
     void registry.client('tab').request(lockName, () => new Promise(() => undefined));
-    expect(await api.watchTab(lockName)).toEqual({ ok: true, value: undefined });
-    expect(await api.watchTab('' as string)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await api.claimed('', lockName)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await api.claimed(stored.tabId, '')).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await api.claimed(stored.tabId, lockName)).toEqual({ ok: true, value: undefined });
+    expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 1 } });
+    expect(await previous.heartbeat()).toMatchObject({ ok: false, error: { code: 'NOT_ATTACHED' } });
+    // The id is this tab's now: another provisional attach under it is refused.
+    const duplicate = await attachTo(hostChannel(runtimeHost), { ...stored, provisional: true }, noHooks, () => undefined, 15_000);
+    expect(duplicate.envelope).toMatchObject({ ok: false, error: { code: 'NOT_ATTACHED' } });
+
     await flush();
     expect(await api.status()).toMatchObject({ ok: true, value: { tabs: 1 } });
     registry.crash('tab');

@@ -338,6 +338,24 @@ describe('tabs coming and going', () => {
     expect(runtime.status()).toMatchObject({ tabs: 2, notifierTabId: 'b' });
   });
 
+  it('a tab that claims another id after a provisional attach goes by it: the notifier follows, a page left under that id is gone', async () => {
+    const { runtime, browser } = setup(0);
+    const before = new TestTab(runtime, browser, { tabId: 'stored', wantsConnection: false });
+    const other = new TestTab(runtime, browser, { tabId: 'other' });
+    const reloaded = new TestTab(runtime, browser, { tabId: 'fresh', focused: true, provisional: true });
+    cleanup.push(() => [other, reloaded].forEach((tab) => tab.session.detach('destroyed')));
+    expect(other.notifier()).toBe('fresh');
+    reloaded.session.claim('stored');
+    expect(reloaded.session.tabId).toBe('stored');
+    for (const tab of [other, reloaded]) expect(tab.notifier()).toBe('stored');
+    expect(runtime.status()).toMatchObject({ tabs: 2, notifierTabId: 'stored' });
+    expect(() => before.session.heartbeat()).toThrow(expect.objectContaining({ code: 'NOT_ATTACHED' }));
+    // Unchanged by claiming the id it has; a tab the runtime let go of cannot claim.
+    reloaded.session.claim('stored');
+    expect(runtime.status()).toMatchObject({ tabs: 2 });
+    expect(() => before.session.claim('again')).toThrow(expect.objectContaining({ code: 'NOT_ATTACHED' }));
+  });
+
   it('sends one tab_id per login, the focused tab\'s: one connection serves every tab, so one login names one tab', async () => {
     const organizationId = `unit-${randomUUID()}`;
     const logins: unknown[] = [];
