@@ -209,6 +209,15 @@ export class Connection {
 
   private open(): void {
     const generation = ++this.generation;
+    // The socket first: its handshake is the longest step of a start, and runs while the rest is set up.
+    let socket: SocketLike | undefined;
+    let failure: unknown;
+    try {
+      socket = this.deps.createSocket(this.deps.url(this.region));
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
+    } catch (error) {
+      failure = error;
+    }
     this.setState('connecting');
     const fresh = this.freshTokenNext;
     this.freshTokenNext = false;
@@ -222,12 +231,8 @@ export class Connection {
       },
       () => undefined,
     );
-    let socket: SocketLike;
-    try {
-      socket = this.deps.createSocket(this.deps.url(this.region));
-      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
-    } catch (error) {
-      this.deps.log('error', 'Could not create the WebSocket', error);
+    if (!socket) {
+      this.deps.log('error', 'Could not create the WebSocket', failure);
       this.scheduleReconnect(this.backoff.next());
       return;
     }

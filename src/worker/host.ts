@@ -107,7 +107,10 @@ export class RuntimeHost {
       this.runtime = runtime;
       const { generation } = this.deps;
       if (generation) {
-        watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, this.announced(generation), (newer) => runtime.retire(newer));
+        // After this task: the first tab's attach (and its socket) need not wait for the announcement.
+        setTimeout(() =>
+          watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, this.announced(generation), (newer) => runtime.retire(newer)),
+        );
       }
     } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
       throw new SdkError(
