@@ -122,8 +122,10 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   const emitter = new Emitter();
   const auth = createTokenSource(config);
-  // Its first tab is asked for a token at once: ask now, not one message round later.
-  if (warmed && config.autoConnect) void warmed.unused.then((unused) => (unused ? auth.getToken() : null)).catch(() => undefined);
+  const askToken = () => void auth.getToken().catch(() => undefined);
+  // Its first tab is asked for a token at once: ask now (the request leaves within init() when
+  // warmUp() loaded the token code and learned the worker was unused), not one message round later.
+  if (warmed && config.autoConnect && warmed.unused) askToken();
   const runtime = runtimeConfig(config);
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();
@@ -235,7 +237,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       referrer: config.referrer,
       lockName: tab.lockName,
       hasCustomerDataProvider: !!config.customerDataProvider,
-      ...(tab.provisional ? { provisional: true } : {}),
+      provisional: tab.provisional,
     };
     const attached = Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS), next.failed]);
     if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: attach posted');
@@ -328,7 +330,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
     const live = locks ? queryLiveIncarnation(locks, base) : -1;
     // No runtime alive: the one just started will ask this tab for a token; ask now, while it boots.
-    if (locks && wantsConnection) void Promise.resolve(live).then((found) => (found === -1 ? auth.getToken() : null)).catch(() => undefined);
+    if (locks && wantsConnection) void Promise.resolve(live).then((found) => found === -1 && askToken());
     if (early) await early.answered;
     const wanted = config.tabId ?? storedTabId() ?? provisional;
     const [tab, incarnation] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), live]);

@@ -25,12 +25,13 @@ export function transportOptions(config: ResolvedConfig, incarnation: number, se
 }
 
 /**
- * A worker `warmUp()` started, and whether it held no runtime yet when asked then (`unused`): the
- * first tab to attach to such a worker is asked for a token, so `init()` starts one at once.
+ * A worker `warmUp()` started, and whether it held no runtime yet when it answered (`unused`;
+ * false until then): the first tab to attach to such a worker is asked for a token, so `init()`
+ * starts one at once.
  */
 export interface Warmed {
   transport: Transport;
-  unused: Promise<boolean>;
+  unused: boolean;
 }
 
 /** Workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
@@ -54,7 +55,8 @@ export function warmUpRuntime(config: ResolvedConfig): void {
   if (warmed.has(base)) return;
   const transport = openSharedTransport(transportOptions(config, 0, () => []));
   // A runtime not created yet has an empty epoch (host.ts): no tab has attached to this worker.
-  const unused = transport.api.status().then((status) => status.ok && !status.value.epoch, () => false);
-  warmed.set(base, { transport, unused });
+  const worker: Warmed = { transport, unused: false };
+  void transport.api.status().then((status) => (worker.unused = status.ok && !status.value.epoch), () => undefined);
+  warmed.set(base, worker);
   preloadTokenCode(config);
 }
