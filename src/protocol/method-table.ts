@@ -4,19 +4,10 @@
  * (SharedWorker, dedicated Worker, inline) validates and parses in exactly one way.
  */
 import { SdkError } from '../shared/errors';
-import {
-  object,
-  parseChat,
-  parseCustomer,
-  parseEvent,
-  parseForm,
-  parseListChats,
-  parseListThreads,
-  parseUrlInfo,
-  parseWelcomeMessage,
-  ProtocolError,
-  string,
-} from './parse';
+import { parseChat, parseCustomer, parseListChats, parseListThreads } from './parse';
+import { parseForm, parseUrlInfo, parseWelcomeMessage } from './parse-engagement';
+import { parseEvent } from './parse-events';
+import { object, ProtocolError, string } from './wire-values';
 import { userData, type SdkEvent } from './pushes';
 import { serializeChatStart, serializeEvent, serializeSessionFields } from './serialize';
 import type { MethodName, ResultOf } from '../shared/methods';

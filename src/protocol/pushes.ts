@@ -3,20 +3,10 @@
  * unchanged to every tab.
  */
 import type { SdkEventMap, SdkEventName } from '../shared/events';
-import {
-  object,
-  parseChat,
-  parseEvent,
-  parseGreeting,
-  parsePropertyKeys,
-  parseQueue,
-  parseSessionFields,
-  parseUser,
-  ProtocolError,
-  requiredProperties,
-  string,
-  stringOrUndefined,
-} from './parse';
+import { parseChat, parsePropertyKeys, parseQueue, parseSessionFields, parseUser, requiredProperties } from './parse';
+import { parseGreeting } from './parse-engagement';
+import { parseEvent } from './parse-events';
+import { object, ProtocolError, string, stringOrUndefined } from './wire-values';
 import type { ChatTransferredPayload, CustomerUpdatedPayload, Queue, ThinkingIndicatorPayload, User } from '../shared/types';
 import type { Json } from '../shared/validate';
 

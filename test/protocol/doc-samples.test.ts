@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseResult } from '../../src/protocol/method-table';
-import { parseDisconnected, parseEvent, parseLoginResponse } from '../../src/protocol/parse';
+import { parseDisconnected, parseLoginResponse } from '../../src/protocol/parse';
+import { parseEvent } from '../../src/protocol/parse-events';
 import { eventsFromPush, userData } from '../../src/protocol/pushes';
 import type { ChatEvent, Customer, Agent, Thread } from '../../src/shared/types';
 import * as doc from './doc-samples';

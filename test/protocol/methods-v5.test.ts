@@ -7,7 +7,7 @@ import { SdkError } from '../../src/shared/errors';
 import { buildCall, executeMethod, isMethodName, type Send } from '../../src/protocol/method-table';
 import type { MethodName } from '../../src/shared/methods';
 import { METHOD_NAMES } from '../../src/shared/method-names';
-import { ProtocolError } from '../../src/protocol/parse';
+import { ProtocolError } from '../../src/protocol/wire-values';
 import { validationError } from '../support/validation';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { validationError } from '../support/validation';
 import { buildCall, isMethodName, parseResult } from '../../src/protocol/method-table';
-import { ProtocolError } from '../../src/protocol/parse';
+import { ProtocolError } from '../../src/protocol/wire-values';
 
 
 describe('buildCall', () => {

@@ -1,17 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import {
-  parseChat,
-  parseCustomer,
-  parseDisconnected,
-  parseEvent,
-  parseGreeting,
-  parseListChats,
-  parseLoginResponse,
-  parseSessionFields,
-  parseThread,
-  parseUser,
-  ProtocolError,
-} from '../../src/protocol/parse';
+import { parseChat, parseCustomer, parseDisconnected, parseListChats, parseLoginResponse, parseSessionFields, parseThread, parseUser } from '../../src/protocol/parse';
+import { parseGreeting } from '../../src/protocol/parse-engagement';
+import { parseEvent } from '../../src/protocol/parse-events';
+import { ProtocolError } from '../../src/protocol/wire-values';
 import type { ChatEvent } from '../../src/shared/types';
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * and a frame missing what the event needs throws ProtocolError (the runtime drops it), never a TypeError.
  */
 import { describe, it, expect } from 'vitest';
-import { ProtocolError } from '../../src/protocol/parse';
+import { ProtocolError } from '../../src/protocol/wire-values';
 import { eventsFromPush } from '../../src/protocol/pushes';
 import { SDK_EVENT_NAMES } from '../../src/shared/events';
 

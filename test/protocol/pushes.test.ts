@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ProtocolError } from '../../src/protocol/parse';
+import { ProtocolError } from '../../src/protocol/wire-values';
 import { eventsFromPush } from '../../src/protocol/pushes';
 
 type Json = Record<string, unknown>;
