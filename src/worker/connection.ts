@@ -13,7 +13,7 @@ import { Backoff } from './backoff';
 import { Timer, type Clock } from './clock';
 import type { Logger } from './log';
 import { reasonPolicy } from './reasons';
-import { PendingRequests, type Answer } from './requests';
+import { PendingRequests, type Answer } from './pending-requests';
 
 export type ConnectionState =
   | 'idle'

@@ -20,7 +20,7 @@ import { Connection, type ConnectionState, type SocketFactory } from './connecti
 import type { Logger } from './log';
 import { DEFAULT_TOKEN_TIMEOUT_MS, LoginBroker } from './login';
 import { OutboxSender } from './outbox-sender';
-import type { Answer } from './requests';
+import type { Answer } from './pending-requests';
 import type { KeyValueStore } from './storage';
 import { TabRequests } from './tab-requests';
 import { TabRegistry, type TabLink, type TabRecord, type TabSession } from './tabs';

@@ -21,7 +21,7 @@ import {
   RELAY_TOKEN_TIMEOUT_MS,
   WATCH_TICK_MS,
 } from '../../src/client/timeouts';
-import { REQUEST_TIMEOUT_MS } from '../../src/worker/requests';
+import { REQUEST_TIMEOUT_MS } from '../../src/worker/pending-requests';
 import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../src/worker/login';
 import { STALL_MS } from '../../src/worker/supervision';
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { SdkError } from '../../src/shared/errors';
 import { Backoff } from '../../src/worker/backoff';
 import { reasonPolicy } from '../../src/worker/reasons';
-import { PENDING_REQUESTS_LIMIT, PendingRequests, REQUEST_TIMEOUT_MS } from '../../src/worker/requests';
+import { PENDING_REQUESTS_LIMIT, PendingRequests, REQUEST_TIMEOUT_MS } from '../../src/worker/pending-requests';
 import { ManualClock } from '../support/manual-clock';
 
 /** Lets pending promise callbacks run. */
