@@ -10,6 +10,7 @@ import type { ConnectedPayload, DisconnectedPayload, Region, Token } from '../sh
 import { isPlainObject, type Json } from '../shared/validate';
 import { API_VERSION } from '../shared/version';
 import { Backoff } from './backoff';
+import { Heartbeat } from './heartbeat';
 import { Timer, type Clock } from './clock';
 import type { Logger } from './log';
 import { reasonPolicy } from './reasons';
@@ -73,9 +74,6 @@ export interface ConnectionListener {
   destroyed(reason: string): void;
 }
 
-export const PING_INTERVAL_MS = 15_000;
-/** A ping unanswered this long marks the connection unstable; unanswered until the next ping, lost. */
-export const PONG_TIMEOUT_MS = 5_000;
 export const CONNECT_TIMEOUT_MS = 15_000;
 /** How long a login refused because of a hung predecessor's socket waits before it is tried again. */
 export const PREDECESSOR_WAIT_MS = 10_000;
@@ -94,14 +92,11 @@ export class Connection {
   private freshTokenNext = false;
   /** The server pushed identity_mismatch: the fresh token's customer decides whether the identity changed. */
   private mismatchReported = false;
-  private awaitingPong = false;
-  private unstable = false;
+  private readonly heartbeat: Heartbeat;
   private readonly requests: PendingRequests;
   private readonly backoff: Backoff;
   private readonly reconnectTimer: Timer;
   private readonly connectTimer: Timer;
-  private readonly pingTimer: Timer;
-  private readonly pongTimer: Timer;
 
   constructor(
     private readonly deps: ConnectionDeps,
@@ -112,8 +107,25 @@ export class Connection {
     this.backoff = new Backoff({ baseMs: 500, maxMs: 30_000, ...(deps.random ? { random: deps.random } : {}) });
     this.reconnectTimer = new Timer(deps.clock);
     this.connectTimer = new Timer(deps.clock);
-    this.pingTimer = new Timer(deps.clock);
-    this.pongTimer = new Timer(deps.clock);
+    this.heartbeat = new Heartbeat({
+      clock: deps.clock,
+      ping: () => {
+        if (!this.socket) return false;
+        try {
+          this.socket.send(JSON.stringify({ action: 'ping', payload: {} }));
+        } catch (error) {
+          this.deps.log('debug', 'Ping failed to send', error);
+        }
+        return true;
+      },
+      connected: () => this.current === 'connected',
+      unstable: () => listener.unstable(),
+      recovered: () => listener.recovered(),
+      dead: () => {
+        this.deps.log('warn', 'No traffic since the last ping; reconnecting');
+        this.lost();
+      },
+    });
   }
 
   get state(): ConnectionState {
@@ -156,8 +168,8 @@ export class Connection {
   /** The browser went offline: report instability at once and probe the socket. */
   networkOffline(): void {
     if (this.current !== 'connected') return;
-    this.markUnstable();
-    this.sendPing();
+    this.heartbeat.markUnstable();
+    this.heartbeat.probe();
   }
 
   /** Sends a request; resolves with the response payload (or the answering push's payload). */
@@ -299,7 +311,7 @@ export class Connection {
     // Logged in as the customer the server had asked about (same identity after all): nothing pending.
     this.mismatchReported = false;
     this.setState('connected');
-    this.schedulePing();
+    this.heartbeat.start();
     this.listener.connected(connected);
   }
 
@@ -357,7 +369,7 @@ export class Connection {
       this.deps.log('warn', 'Ignored a frame without an action', data.slice(0, 200));
       return;
     }
-    this.markTraffic();
+    this.heartbeat.traffic();
     const payload = isPlainObject(frame.payload) ? frame.payload : {};
     const requestId = typeof frame.request_id === 'string' ? frame.request_id : undefined;
     if (frame.type === 'response') {
@@ -429,10 +441,7 @@ export class Connection {
   private teardown(pendingError: SdkError): void {
     this.generation += 1;
     this.connectTimer.clear();
-    this.pingTimer.clear();
-    this.pongTimer.clear();
-    this.awaitingPong = false;
-    this.unstable = false;
+    this.heartbeat.stop();
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
@@ -449,48 +458,5 @@ export class Connection {
       }
     }
     this.requests.rejectAll(pendingError);
-  }
-
-  private schedulePing(): void {
-    this.pingTimer.set(PING_INTERVAL_MS, () => {
-      if (this.current !== 'connected') return;
-      if (this.awaitingPong) {
-        // A whole interval without any frame after a ping: the socket is dead even if not closed.
-        this.deps.log('warn', 'No traffic since the last ping; reconnecting');
-        this.lost();
-        return;
-      }
-      this.sendPing();
-      this.schedulePing();
-    });
-  }
-
-  private sendPing(): void {
-    if (!this.socket) return;
-    this.awaitingPong = true;
-    try {
-      // Without a request id: the answer only needs to count as traffic.
-      this.socket.send(JSON.stringify({ action: 'ping', payload: {} }));
-    } catch (error) {
-      this.deps.log('debug', 'Ping failed to send', error);
-    }
-    this.pongTimer.set(PONG_TIMEOUT_MS, () => {
-      if (this.awaitingPong && this.current === 'connected') this.markUnstable();
-    });
-  }
-
-  private markUnstable(): void {
-    if (this.unstable) return;
-    this.unstable = true;
-    this.listener.unstable();
-  }
-
-  private markTraffic(): void {
-    this.awaitingPong = false;
-    this.pongTimer.clear();
-    if (this.unstable) {
-      this.unstable = false;
-      this.listener.recovered();
-    }
   }
 }
