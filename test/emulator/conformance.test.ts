@@ -3,10 +3,10 @@
 // push is provoked (by a request or through the agent control API), and the frames that come back are
 // compared with the documented samples by shape (./conformance/shape.ts). The samples and their
 // rules (optional keys with the docs' words, keys documented elsewhere, doc errors) are data in
-// ./conformance/samples.ts.
+// test/support/api-samples.ts.
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator';
-import { ALL_SAMPLES, PUSHES, REQUESTS, RESPONSES, STRUCTURES, type FrameSample } from './conformance/samples';
+import { ALL_SAMPLES, PUSHES, REQUESTS, RESPONSES, STRUCTURES, type FrameSample } from '../support/api-samples';
 import { compareShape, describeProblems } from './conformance/shape';
 import { connect, newCustomer, postJson, randomOrg, RtmClient, trackClients, wsUrl, type Customer, type Frame } from './helpers';
 

@@ -10,8 +10,19 @@
  * Only two kinds of edits, each said where made: a `// comment` is dropped (JSON has none), and a
  * placeholder such as `// "Thread" object` is replaced by the documented sample of that structure.
  */
+import { PUSHES, RESPONSES, STRUCTURES, type FrameSample } from '../support/api-samples';
 
 type Json = Record<string, unknown>;
+
+/**
+ * One documented sample's JSON (or one field of it) from the samples the emulator's conformance
+ * test uses: where both tests need the same sample, it is kept once, there.
+ */
+function documented(table: Record<string, FrameSample>, key: string, field?: string): Json {
+  const sample = table[key];
+  if (!sample) throw new Error(`test/support/api-samples.ts has no sample "${key}"`);
+  return (field === undefined ? sample.body : sample.body[field]) as Json;
+}
 
 export interface DocSample {
   /** Page § section, and the file for data-structures samples. */
@@ -51,75 +62,16 @@ export const CUSTOMER: Json = {
 };
 
 /** data-structures § Users › Agent (content/messaging/customer-chat-api/payloads/users/ca_agent.json). */
-export const AGENT: Json = {
-  id: 'b5657aff34dd32e198160d54666df9d8',
-  type: 'agent',
-  name: 'Agent Smith',
-  avatar: 'cdn.livechatinc.com/avatars/1.png',
-  present: true,
-  events_seen_up_to: '2017-10-12T15:19:21.010200Z',
-};
+export const AGENT: Json = documented(PUSHES, 'user_added_to_chat', 'user');
 
 /** data-structures § Events › File (payloads/messaging/v3.6/customer-chat-api/events/file.json). */
-export const FILE_EVENT: Json = {
-  id: '0affb00a-82d6-4e07-ae61-56ba5c36f743',
-  custom_id: '31-0C-1C-07-DB-16',
-  created_at: '2017-10-12T15:19:21.010200Z',
-  type: 'file',
-  author_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
-  properties: { property_namespace: { property_name: 'property_value' } },
-  name: 'image25.png',
-  url: 'https://example.com/image25.png',
-  thumbnail_url: 'https://example.com/thumbnail.png',
-  thumbnail2x_url: 'https://example.com/thumbnail2x.png',
-  content_type: 'image/png',
-  size: 123444,
-  width: 640,
-  height: 480,
-  alternative_text: 'A sample image',
-};
+export const FILE_EVENT: Json = documented(STRUCTURES, 'file');
 
 /**
  * data-structures § Events › Rich message (payloads/messaging/v3.6/customer-chat-api/events/richMessage.json):
  * the first button's `user_ids` names the customer who sent its postback with `toggled: true`.
  */
-export const RICH_MESSAGE_EVENT: Json = {
-  id: '0affb00a-82d6-4e07-ae61-56ba5c36f743',
-  custom_id: '31-0C-1C-07-DB-16',
-  type: 'rich_message',
-  author_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
-  created_at: '2017-10-12T15:19:21.010200Z',
-  properties: { property_namespace: { property_name: 'property_value' } },
-  template_id: 'cards',
-  elements: [
-    {
-      title: 'Lorem ipsum dolor.',
-      subtitle: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit.',
-      image: {
-        name: 'image25.png',
-        url: 'https://example.com/image25.png',
-        content_type: 'image/png',
-        size: 123444,
-        width: 640,
-        height: 480,
-        alternative_text: 'A picture of lorem ipsum',
-      },
-      buttons: [
-        { text: 'yes', postback_id: 'action_yes', user_ids: ['b7eff798-f8df-4364-8059-649c35c9ed0c'] },
-        { text: 'no', postback_id: 'action_no', user_ids: [] },
-        {
-          type: 'phone',
-          text: 'value',
-          value: '790034890',
-          webview_height: 'tall',
-          postback_id: 'action_call',
-          user_ids: [],
-          target: 'current',
-        },
-      ],
-    },
-  ],
-};
+export const RICH_MESSAGE_EVENT: Json = documented(STRUCTURES, 'rich_message');
 
 /** data-structures § Events › Filled form (payloads/messaging/v3.4/customer-chat-api/events/filledForm.json). */
 export const FILLED_FORM_EVENT: Json = {
@@ -148,25 +100,7 @@ export const FILLED_FORM_EVENT: Json = {
 };
 
 /** data-structures § Forms (payloads/messaging/v3.5/customer-chat-api/other-structures/form.json). */
-export const FORM: Json = {
-  id: '157986144052005549',
-  fields: [
-    { id: '157986144052003238', type: 'header', label: 'Welcome to our LiveChat! Please fill in the form below before starting the chat.' },
-    { id: '157986144052008371', type: 'name', label: 'Name:', required: false },
-    { id: '157986144052005782', type: 'email', label: 'E-mail:', required: false },
-    {
-      id: '157986144052009331',
-      type: 'group_chooser',
-      label: 'Choose a department:',
-      required: true,
-      options: [
-        { id: '0', group_id: 1, label: 'Marketing' },
-        { id: '1', group_id: 2, label: 'Sales' },
-        { id: '2', group_id: 0, label: 'General' },
-      ],
-    },
-  ],
-};
+export const FORM: Json = documented(RESPONSES, 'get_form', 'form');
 
 /**
  * data-structures § Chat summaries (payloads/messaging/v3.5/customer-chat-api/other-structures/chatSummary.json).
@@ -260,22 +194,7 @@ export const THREAD: Json = {
 // ---- rtm-pushes (3.6) --------------------------------------------------------------------
 
 /** rtm-pushes § incoming_event: the documented message event, also what "Event > Message" placeholders stand for. */
-export const INCOMING_EVENT: DocSample = {
-  source: 'rtm-pushes § Events › incoming_event',
-  payload: {
-    chat_id: 'PJ0MRSHTDG',
-    thread_id: 'K600PKZON8',
-    event: {
-      id: 'Q20163UAHO_2',
-      created_at: '2019-12-05T07:27:08.820000Z',
-      recipients: 'all',
-      type: 'message',
-      properties: { '0805e283233042b37f460ed8fbf22160': { string_property: 'string value' } },
-      text: 'Hello',
-      author_id: 'b5657aff-34dd-32e1-98160d54666df9d8',
-    },
-  },
-};
+export const INCOMING_EVENT: DocSample = { source: 'rtm-pushes § Events › incoming_event', payload: documented(PUSHES, 'incoming_event') };
 
 const MESSAGE_EVENT = INCOMING_EVENT.payload.event as Json;
 
@@ -305,16 +224,7 @@ export const CHAT_DEACTIVATED: DocSample = {
 };
 
 /** The docs' sample has no `reason`; the manual and routing variants are in pushes-v5.test.ts. */
-export const CHAT_TRANSFERRED: DocSample = {
-  source: 'rtm-pushes § Chat access › chat_transferred',
-  payload: {
-    chat_id: 'PJ0MRSHTDG',
-    thread_id: 'K600PKZON8',
-    requester_id: 'b5657aff34dd32e198160d54666df9d8',
-    transferred_to: { group_ids: [1], agent_ids: ['b5657aff34dd32e198160d54666df9d8'] },
-    queue: { position: 42, wait_time: 1337, queued_at: '2019-12-09T12:01:18.909000Z' },
-  },
-};
+export const CHAT_TRANSFERRED: DocSample = { source: 'rtm-pushes § Chat access › chat_transferred', payload: documented(PUSHES, 'chat_transferred') };
 
 /** Placeholder `"User > Customer" or "User > Agent" object`: the Customer sample. */
 export const USER_ADDED_TO_CHAT: DocSample = {
@@ -328,16 +238,7 @@ export const USER_ADDED_TO_CHAT: DocSample = {
   },
 };
 
-export const USER_REMOVED_FROM_CHAT: DocSample = {
-  source: 'rtm-pushes § Chat users › user_removed_from_chat',
-  payload: {
-    chat_id: 'PJ0MRSHTDG',
-    thread_id: 'K600PKZON8',
-    user_id: 'bbb67d600796e9f277e360e842418833',
-    reason: 'manual',
-    requester_id: 'b5657aff34dd32e198160d54666df9d8',
-  },
-};
+export const USER_REMOVED_FROM_CHAT: DocSample = { source: 'rtm-pushes § Chat users › user_removed_from_chat', payload: documented(PUSHES, 'user_removed_from_chat') };
 
 /** Placeholder `"Event" object`: the Rich message sample (an updated rich message is what a postback changes). */
 export const EVENT_UPDATED: DocSample = {
@@ -345,16 +246,7 @@ export const EVENT_UPDATED: DocSample = {
   payload: { chat_id: '123-123-123-123', thread_id: 'E2WDHA8A', event: RICH_MESSAGE_EVENT },
 };
 
-export const INCOMING_RICH_MESSAGE_POSTBACK: DocSample = {
-  source: 'rtm-pushes § Events › incoming_rich_message_postback',
-  payload: {
-    user_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
-    chat_id: 'PJ0MRSHTDG',
-    thread_id: 'K600PKZON8',
-    event_id: 'a0c22fdd-fb71-40b5-bfc6-a8a0bc3117f7',
-    postback: { id: 'action_yes', toggled: true },
-  },
-};
+export const INCOMING_RICH_MESSAGE_POSTBACK: DocSample = { source: 'rtm-pushes § Events › incoming_rich_message_postback', payload: documented(PUSHES, 'incoming_rich_message_postback') };
 
 const UPDATED = (who: string) => ({ '0805e283233042b37f460ed8fbf22160': { string_property: `${who} property value updated by Customer` } });
 const DELETED = { '0805e283233042b37f460ed8fbf22160': ['string_property'] };
@@ -397,29 +289,16 @@ export const CUSTOMER_DISCONNECTED: DocSample = {
   payload: { reason: 'misdirected_connection', data: { region: 'fra' } },
 };
 
-export const GROUPS_STATUS_UPDATED: DocSample = {
-  source: 'rtm-pushes § Status › groups_status_updated',
-  payload: { groups: [{ id: 0, status: 'offline' }] },
-};
+export const GROUPS_STATUS_UPDATED: DocSample = { source: 'rtm-pushes § Status › groups_status_updated', payload: documented(PUSHES, 'groups_status_updated') };
 
-export const INCOMING_TYPING_INDICATOR: DocSample = {
-  source: 'rtm-pushes § Other › incoming_typing_indicator',
-  payload: {
-    chat_id: 'PJ0MRSHTDG',
-    thread_id: 'K600PKZON8',
-    typing_indicator: { author_id: 'd17cd570-11a9-45c0-45c0-1b020b7586dc', recipients: 'all', timestamp: 1574245378, is_typing: true },
-  },
-};
+export const INCOMING_TYPING_INDICATOR: DocSample = { source: 'rtm-pushes § Other › incoming_typing_indicator', payload: documented(PUSHES, 'incoming_typing_indicator') };
 
 export const INCOMING_MULTICAST: DocSample = {
   source: 'rtm-pushes § Other › incoming_multicast',
   payload: { author_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c', content: { example: { nested: 'json' } } },
 };
 
-export const EVENTS_MARKED_AS_SEEN: DocSample = {
-  source: 'rtm-pushes § Other › events_marked_as_seen',
-  payload: { user_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c', chat_id: 'PJ0MRSHTDG', seen_up_to: '2017-10-12T15:19:21.010200Z' },
-};
+export const EVENTS_MARKED_AS_SEEN: DocSample = { source: 'rtm-pushes § Other › events_marked_as_seen', payload: documented(PUSHES, 'events_marked_as_seen') };
 
 /**
  * rtm-pushes § Other › incoming_greeting. The docs print the whole frame (`action`, `type`, `payload`)
@@ -448,10 +327,7 @@ export const INCOMING_GREETING: DocSample = {
 /** Framed like incoming_greeting in the docs; these are the payloads. */
 export const GREETING_ACCEPTED: DocSample = { source: 'rtm-pushes § Other › greeting_accepted', payload: { unique_id: 'Q40R0832IN' } };
 export const GREETING_CANCELED: DocSample = { source: 'rtm-pushes § Other › greeting_canceled', payload: { unique_id: 'Q10O0N5B5D' } };
-export const QUEUE_POSITION_UPDATED: DocSample = {
-  source: 'rtm-pushes § Other › queue_position_updated',
-  payload: { chat_id: 'PJ0MRSHTDG', thread_id: 'K600PKZON8', queue: { position: 42, wait_time: 1337 } },
-};
+export const QUEUE_POSITION_UPDATED: DocSample = { source: 'rtm-pushes § Other › queue_position_updated', payload: documented(PUSHES, 'queue_position_updated', 'payload') };
 
 // ---- rtm-reference (3.6): response payloads ---------------------------------------------------
 
@@ -509,144 +385,25 @@ export const LOGIN_RESPONSE: DocSample = {
   },
 };
 
-export const GET_CUSTOMER_RESPONSE: DocSample = {
-  source: 'rtm-reference § Customers › Get Customer (response)',
-  payload: {
-    id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
-    type: 'customer',
-    name: 'Thomas Anderson',
-    email: 't.anderson@example.com',
-    avatar: 'https://example.com/avatars/1.jpg',
-    session_fields: [{ custom_key: 'custom_value' }, { another_custom_key: 'another_custom_value' }],
-  },
-};
+export const GET_CUSTOMER_RESPONSE: DocSample = { source: 'rtm-reference § Customers › Get Customer (response)', payload: documented(RESPONSES, 'get_customer', 'payload') };
 
 /** Placeholder `"Properties" object`: `{}`. */
-export const LIST_CHATS_RESPONSE: DocSample = {
-  source: 'rtm-reference § Chats › List Chats (response)',
-  payload: {
-    next_page_id: 'MTUxNzM5ODEzMTQ5Ng==',
-    chats_summary: [
-      {
-        id: 'PJ0MRSHTDG',
-        last_thread_id: 'K600PKZON8',
-        last_thread_created_at: '2020-05-08T08:22:21.128420Z',
-        last_event_per_type: {
-          message: {
-            thread_id: 'K600PKZON9',
-            thread_created_at: '2020-05-07T07:11:28.288340Z',
-            event: {
-              id: 'Q298LUVPRH_1',
-              created_at: '2019-12-09T12:01:18.909000Z',
-              type: 'message',
-              text: 'hello world',
-              author_id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
-            },
-          },
-        },
-        users: [
-          { id: 'b7eff798-f8df-4364-8059-649c35c9ed0c', type: 'customer', present: true },
-          {
-            id: 'b5657aff34dd32e198160d54666df9d8',
-            name: 'Agent Smith',
-            type: 'agent',
-            present: true,
-            avatar: 'https://example.com/avatar.png',
-            job_title: 'Support Agent',
-          },
-        ],
-        access: { group_ids: [0] },
-        properties: {},
-        active: true,
-      },
-    ],
-    total_chats: 1,
-  },
-};
+export const LIST_CHATS_RESPONSE: DocSample = { source: 'rtm-reference § Chats › List Chats (response)', payload: documented(RESPONSES, 'list_chats', 'payload') };
 
 /**
  * rtm-reference § Chats › List Threads: the docs label this response `"action": "get_chat"` (a
  * doc error: it answers list_threads). Placeholder `"Property" object`: `{}`. The request's chat id
  * is `PWJ8Y4THAV`.
  */
-export const LIST_THREADS_RESPONSE: DocSample = {
-  source: 'rtm-reference § Chats › List Threads (response)',
-  payload: {
-    threads: [
-      {
-        id: 'K600PKZON8',
-        created_at: '2019-12-17T07:57:41.512000Z',
-        active: true,
-        user_ids: ['b7eff798-f8df-4364-8059-649c35c9ed0c', 'bbb67d600796e9f277e360e842418833'],
-        events: [
-          {
-            id: 'Q20N9CKRX2_1',
-            created_at: '2019-12-17T07:57:41.512000Z',
-            recipients: 'all',
-            type: 'message',
-            text: 'Hello',
-            author_id: 'bbb67d600796e9f277e360e842418833',
-          },
-        ],
-        properties: {},
-        access: { group_ids: [0] },
-        previous_thread_id: 'K600PKZOM8',
-        next_thread_id: 'K600PKZOO8',
-      },
-    ],
-    found_threads: 42,
-    next_page_id: 'MTUxNzM5ODEzMTQ5Ng==',
-    previous_page_id: 'MTUxNzM5ODEzMTQ5Nw==',
-  },
-};
+export const LIST_THREADS_RESPONSE: DocSample = { source: 'rtm-reference § Chats › List Threads (response)', payload: documented(RESPONSES, 'list_threads', 'payload') };
 
-export const GET_CHAT_RESPONSE: DocSample = {
-  source: 'rtm-reference § Chats › Get Chat (response)',
-  payload: {
-    id: 'PJ0MRSHTDG',
-    thread: {
-      id: 'K600PKZON8',
-      created_at: '2020-05-07T07:11:28.288340Z',
-      active: true,
-      user_ids: ['b7eff798-f8df-4364-8059-649c35c9ed0c', 'b5657aff34dd32e198160d54666df9d8'],
-      events: [
-        {
-          id: 'Q20N9CKRX2_1',
-          created_at: '2019-12-17T07:57:41.512000Z',
-          type: 'message',
-          text: 'Hello',
-          author_id: 'b5657aff34dd32e198160d54666df9d8',
-        },
-      ],
-      properties: { '0805e283233042b37f460ed8fbf22160': { string_property: 'string_value' } },
-      access: { group_ids: [0] },
-      previous_thread_id: 'K600PKZOM8',
-      next_thread_id: 'K600PKZOO8',
-    },
-    users: [
-      { id: 'b7eff798-f8df-4364-8059-649c35c9ed0c', type: 'customer', present: true },
-      {
-        id: 'b5657aff34dd32e198160d54666df9d8',
-        name: 'Agent Smith',
-        type: 'agent',
-        present: true,
-        avatar: 'https://example.com/avatar.jpg',
-        job_title: 'Support Agent',
-      },
-    ],
-    access: { group_ids: [0] },
-    properties: { '0805e283233042b37f460ed8fbf22160': { string_property: 'string_value' } },
-  },
-};
+export const GET_CHAT_RESPONSE: DocSample = { source: 'rtm-reference § Chats › Get Chat (response)', payload: documented(RESPONSES, 'get_chat', 'payload') };
 
 /**
  * rtm-reference § Status › List Group Statuses. The docs print the keys unquoted with a comment
  * (`1: "online"`); in JSON they are strings.
  */
-export const LIST_GROUP_STATUSES_RESPONSE: DocSample = {
-  source: 'rtm-reference § Status › List Group Statuses (response)',
-  payload: { groups_status: { '1': 'online', '2': 'offline', '3': 'online_for_queue' } },
-};
+export const LIST_GROUP_STATUSES_RESPONSE: DocSample = { source: 'rtm-reference § Status › List Group Statuses (response)', payload: documented(RESPONSES, 'list_group_statuses', 'payload') };
 
 /**
  * rtm-reference § Other › Get Form. The docs print `{ form, enabled }` without the response envelope
@@ -654,16 +411,4 @@ export const LIST_GROUP_STATUSES_RESPONSE: DocSample = {
  */
 export const GET_FORM_RESPONSE: DocSample = { source: 'rtm-reference § Other › Get Form (response)', payload: { form: FORM, enabled: true } };
 
-export const GET_URL_INFO_RESPONSE: DocSample = {
-  source: 'rtm-reference § Other › Get URL Info (response)',
-  payload: {
-    title: 'LiveChat | Live Chat Software and Help Desk Software',
-    description:
-      'LiveChat - premium live chat software and help desk software for business. Over 24 000 companies from 150 countries use LiveChat. Try now, chat for free!',
-    image_url: 'https://example.com/image.png',
-    image_original_url: 'https://example-original-url.com/image.png',
-    image_width: 200,
-    image_height: 200,
-    url: 'https://livechatinc.com',
-  },
-};
+export const GET_URL_INFO_RESPONSE: DocSample = { source: 'rtm-reference § Other › Get URL Info (response)', payload: documented(RESPONSES, 'get_url_info', 'payload') };

@@ -1,6 +1,8 @@
 // The Customer Chat API 3.6 reference's own samples, as data: the documented request, response and
 // push of every method and push the emulator supports, each with the page and heading it came from.
-// Only the samples are copied (comments turned into the rules below), never the pages.
+// Only the samples are copied (comments turned into the rules below), never the pages. The emulator's
+// conformance test compares with them; the SDK's parser test (test/protocol/doc-samples.ts) takes
+// the same documented JSON from here, so each sample is kept once.
 //
 // Source: repository livechat/livechat-public-docs. The index of that repository holds the unversioned
 // pages (src/pages/messaging/customer-chat-api/{rtm-reference,rtm-pushes,data-structures}/index.mdx)
@@ -9,7 +11,7 @@
 // page renders its samples from JSON files (`<CodeResponse version="v3.6" type="customer" json="…"/>`);
 // those files are cited by their own path.
 //
-// Rules per sample (paths as in ./shape.ts, `payload.x[].y`):
+// Rules per sample (paths as in test/emulator/conformance/shape.ts, `payload.x[].y`):
 // - optional: keys the docs mark optional, with the docs' words; only these may be missing.
 // - elsewhere: keys the emulator sends beyond the sample, with where they are documented.
 // - docErrors: what is wrong in the sample and how it is handled here; `notSent` lists sample keys
