@@ -52,10 +52,10 @@ function tryLock(locks: LockManager, name: string): Promise<(() => void) | undef
   });
 }
 
-/** `wanted`: the id to try first (the stored one, else the one a provisional attach used); else the stored one. */
-export async function claimTab(scope: string, explicitTabId: string | undefined, wanted?: string): Promise<TabClaim> {
+/** `wanted`: the id to try first (the explicit one, else the stored one, else the one a provisional attach used). */
+export async function claimTab(scope: string, explicitTabId: string | undefined, wanted: string): Promise<TabClaim> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  let tabId = explicitTabId ?? wanted ?? storedTabId() ?? randomId();
+  let tabId = wanted;
   if (!locks) {
     if (!explicitTabId) storeTabId(tabId);
     return { tabId, release: () => undefined };

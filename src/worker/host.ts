@@ -18,6 +18,7 @@ import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/err
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
+import { requireString } from '../shared/validate';
 import type { SocketFactory } from './connection';
 import type { Logger } from './log';
 import { watchGenerations, type Generation } from './generations';
@@ -108,8 +109,9 @@ export class RuntimeHost {
       const { generation } = this.deps;
       if (generation) {
         // After this task: the first tab's attach (and its socket) need not wait for the announcement.
-        setTimeout(() =>
-          watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, this.announced(generation), (newer) => runtime.retire(newer)),
+        (this.deps.clock ?? systemClock).setTimeout(
+          () => watchGenerations(`livechat-multitab:generations|${runtimeKey(config)}`, this.announced(generation), (newer) => runtime.retire(newer)),
+          0,
         );
       }
     } else if (runtimeKey(this.runtime.config) !== runtimeKey(config)) {
@@ -248,10 +250,8 @@ class PortApi implements TabPortApi {
 
   claimed(tabId: string, lockName?: string): Promise<Envelope<void>> {
     return toEnvelope(() => {
-      if (typeof tabId !== 'string' || tabId === '') throw new SdkError('VALIDATION', '"tabId" must be a non-empty string.', { field: 'tabId' });
-      if (lockName !== undefined && (typeof lockName !== 'string' || lockName === '')) {
-        throw new SdkError('VALIDATION', '"lockName" must be a non-empty string.', { field: 'lockName' });
-      }
+      requireString(tabId, 'tabId');
+      if (lockName !== undefined) requireString(lockName, 'lockName');
       this.attached().claim(tabId);
       this.watchLock(lockName);
     });
