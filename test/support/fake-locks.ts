@@ -10,6 +10,9 @@
  * - `ifAvailable` (the callback gets `null` when the lock cannot be granted at once) and `signal`
  *   (aborting a pending request rejects it with an `AbortError` and removes it from the queue;
  *   aborting after the grant does nothing);
+ * - `steal`: the holder loses the lock at once (its `request()` rejects with an `AbortError`, and
+ *   its callback's promise no longer matters), the requests waiting stay queued behind, and the
+ *   stealer is granted next; with `ifAvailable` or `signal` it is a `NotSupportedError`;
  * - `query()` reports the held and the pending requests, with the client that made each.
  *
  * One `FakeLocks` is one origin's lock registry; `client(id)` is the `LockManager` one context sees
@@ -19,6 +22,8 @@
 
 interface Request {
   name: string;
+  /** Its lock was stolen: the holder was told already, and its callback's end releases nothing. */
+  stolen?: true;
   clientId: string;
   callback: (lock: Lock | null) => unknown;
   resolve: (value: unknown) => void;
@@ -66,14 +71,28 @@ export class FakeLocks {
   private request(clientId: string, name: string, options: LockOptions, callback: Request['callback']): Promise<unknown> {
     if (typeof callback !== 'function') return Promise.reject(new TypeError('LockManager.request: no callback'));
     if (options.mode === 'shared') throw new Error('FakeLocks: shared locks are not implemented (nothing asked for one).');
-    if (options.steal) throw new Error('FakeLocks: steal is not implemented (nothing asked for it).');
     const { signal } = options;
+    if (options.steal && (options.ifAvailable || signal)) {
+      return Promise.reject(new DOMException('steal cannot be combined with ifAvailable or signal.', 'NotSupportedError'));
+    }
     if (signal?.aborted) return Promise.reject(signal.reason ?? new DOMException('The request was aborted.', 'AbortError'));
     if (this.dead.has(clientId)) return new Promise(() => undefined);
     return new Promise((resolve, reject) => {
       const request: Request = { name, clientId, callback, resolve, reject };
       if (options.ifAvailable && (this.held.has(name) || this.pending.some((other) => other.name === name))) {
         this.run(request, null);
+        return;
+      }
+      if (options.steal) {
+        const holder = this.held.get(name);
+        if (holder) {
+          this.held.delete(name);
+          holder.stolen = true;
+          holder.reject(new DOMException('The lock was stolen.', 'AbortError'));
+        }
+        // The standard puts the stealer at the front of the queue, so it is granted next.
+        this.pending.unshift(request);
+        this.grant();
         return;
       }
       this.pending.push(request);
@@ -116,7 +135,7 @@ export class FakeLocks {
 
   private release(request: Request, settle: () => void): void {
     // A context that died while holding the lock lost it already, and hears nothing more.
-    if (this.dead.has(request.clientId)) return;
+    if (this.dead.has(request.clientId) || request.stolen) return;
     if (this.held.get(request.name) === request) this.held.delete(request.name);
     settle();
     this.grant();
