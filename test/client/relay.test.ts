@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { inboxChannelName, LeaderRelay, type InboxMessage, type RelayOp } from '../../src/client/relay';
+import { LeaderRelay } from '../../src/client/leader-relay';
+import { inboxChannelName, type InboxMessage, type RelayOp } from '../../src/client/relay';
 import type { TabHello } from '../../src/shared/contract';
 import type { Envelope } from '../../src/shared/errors';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
