@@ -2,7 +2,7 @@
  * The one way a tab attaches to a runtime: a fresh channel for the runtime's messages, the tab's
  * hooks as a proxy, the channel's far port transferred, all under a deadline. Used by a tab on a
  * SharedWorker (first attach, after an eviction, on a replacement or a newer generation), by a
- * dedicated-mode leader on its own worker (leader.ts) and by the leader for each follower (relay.ts).
+ * dedicated-mode leader on its own worker (follower.ts) and by the leader for each follower (leader-relay.ts).
  */
 import * as Comlink from 'comlink';
 import type { AttachInfo, RuntimeBatch, RuntimeMessage, TabHello, TabHooks, TabPortApi } from '../shared/contract';

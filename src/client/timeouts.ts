@@ -28,7 +28,7 @@ export const WATCH_TICK_MS = 1_000;
 export const RECOVERY_PAUSE_MS = 250;
 export const RECOVERY_MAX_PAUSE_MS = 5_000;
 
-// Dedicated mode (leader.ts, relay.ts).
+// Dedicated mode (election.ts, follower.ts, leader-relay.ts).
 /** One attach attempt through the leader; the whole attach stays under ATTACH_BUDGET_MS. */
 export const RELAY_ATTACH_ATTEMPT_MS = 5_000;
 export const RELAY_ATTACH_BUDGET_MS = 14_000;

@@ -4,7 +4,7 @@
  *   profile (one socket for all tabs);
  * - `dedicated` (opt-in): the tabs elect a leader with Web Locks; the leader tab runs the runtime
  *   in a dedicated Worker and relays for the others over a BroadcastChannel (one socket for all
- *   tabs without SharedWorker). Its code (`leader.ts`, `relay.ts`) is loaded only in this mode;
+ *   tabs without SharedWorker). Its code (`leader.ts` and what it imports) is loaded only in this mode;
  * - `inline`: the runtime runs in the page (one socket per tab), where SharedWorker is missing or
  *   fails to start, or when asked for.
  *
@@ -140,7 +140,7 @@ function startSharedWorker({ name, extendedLifetime }: SharedOptions): SharedWor
   });
 }
 
-/** The dedicated-mode leader's Worker (started by leader.ts); the same file as the SharedWorker's with `workerUrl`. */
+/** The dedicated-mode leader's Worker (started by election.ts); the same file as the SharedWorker's with `workerUrl`. */
 function startDedicatedWorker(name: string, workerUrl: string | undefined): Worker {
   if (workerUrl) return new Worker(workerUrl, { type: 'module', name });
   return new Worker(new URL('../worker/dedicated.ts', import.meta.url), { type: 'module', name });

@@ -32,7 +32,7 @@ function leaderWithFollower(organizationId: string) {
   inbox.onmessage = (event: MessageEvent<InboxMessage>) => {
     const message = event.data;
     heard.push(message);
-    // The follower's page answers the runtime's token requests, as leader.ts's answerHook does.
+    // The follower's page answers the runtime's token requests, as follower.ts's answerHook does.
     if (message.kind === 'hook' && message.hook === 'getToken') {
       void browser.token().then((token) => relay.onHookReply({ kind: 'hook-reply', to: LEADER, from, id: message.id, envelope: { ok: true, value: token } }));
     }
