@@ -114,10 +114,19 @@ export class Election {
     this.relay.close();
   }
 
-  /** Waits in line for the leader lock (or takes it at once with `steal`); losing it later steps down. */
+  /**
+   * Waits in line for the leader lock (or takes it at once with `steal`); losing it later steps down.
+   * Only a request that was granted can lose the lock: one that left the line (aborted for a steal,
+   * or on close) rejects too, and must not step down a leadership another request holds.
+   */
   private queue(steal = false): void {
     const options: LockOptions = steal ? { steal: true } : { signal: this.lockAbort.signal };
-    this.deps.locks.request(leaderLockName(this.tab.key), options, () => this.lead()).catch(() => this.stepDown());
+    let granted = false;
+    const lead = () => {
+      granted = true;
+      return this.lead();
+    };
+    this.deps.locks.request(leaderLockName(this.tab.key), options, lead).catch(() => granted && this.stepDown());
   }
 
   /** The leader lock was granted: start the runtime here. The lock is held until the promise settles. */

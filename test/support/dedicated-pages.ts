@@ -116,11 +116,10 @@ export class TestPage {
         locks: {
           request: ((lockName: string, options: LockOptions, callback: LockGrantedCallback<unknown>) =>
             new Promise<unknown>((resolve, reject) => {
-              // Browsers call a granted lock's callback in a task of its own, after the microtasks
-              // of the moment (FakeLocks uses a microtask). The order matters to a tab that steals:
-              // it leaves the line first, and that request's rejection must come before the grant.
-              const granted = (lock: Lock | null) =>
-                new Promise<unknown>((done) => setImmediate(() => this.run(() => done(callback(lock)))));
+              // FakeLocks grants in a microtask, browsers in a task of their own: a tab that steals
+              // leaves the line first, and here that request's rejection comes after the grant. The
+              // election must not step down for it (only a granted request can lose the lock).
+              const granted = (lock: Lock | null) => new Promise<unknown>((done) => this.run(() => done(callback(lock))));
               locks.request(lockName, options, granted).then(
                 (value) => this.run(() => resolve(value)),
                 (error: unknown) => this.run(() => reject(error)),
