@@ -291,7 +291,8 @@ export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): C
       else onMessage(message);
     };
     const attempt = attachRaw(next, { tabId, provisional: true }, deliver);
-    attempt.catch(() => undefined);
+    // Settles once the runtime answered (or failed to); never rejects.
+    const answered = attempt.catch(() => undefined);
     const drop = () => {
       kept = false;
       void attempt.then((attached) => {
@@ -326,7 +327,7 @@ export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): C
       for (const message of held.splice(0)) onMessage(message);
       return true;
     };
-    return { settle, answered: attempt.then(() => undefined, () => undefined) };
+    return { settle, answered };
   };
 
   /** Attaches in the first mode that works; settles with the claimed tab id. */
@@ -442,12 +443,11 @@ export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): C
     if (destroyed) return Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
     const loss = lost.promise;
     return new Promise<T>((resolve, reject) => {
-      const rejectPending = (error: SdkError) => reject(error);
-      pending.add(rejectPending);
+      pending.add(reject);
       Promise.race([deadline(Promise.resolve().then(() => invoke(api)), 'a call', clock), loss])
         .then((envelope) => fromEnvelope(envelope))
         .then(resolve, (error: unknown) => reject(error === LOST ? LOST : callError(error)))
-        .finally(() => pending.delete(rejectPending));
+        .finally(() => pending.delete(reject));
     });
   };
 
@@ -588,6 +588,6 @@ export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): C
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
-    shouldNotify: () => !destroyed && claim !== undefined && notifierTabId === claim.tabId,
+    shouldNotify: () => !destroyed && notifierTabId === claim?.tabId,
   };
 }
