@@ -16,7 +16,7 @@ import { attachTo, type Attached } from './attach';
 import { createTokenSource } from './auth';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { SeenEvents } from '../shared/seen';
-import { TIMED_OUT, withDeadline } from './deadline';
+import { realTimers, TIMED_OUT, withDeadline, type Timers } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, storedTabId, type TabClaim } from './tab';
@@ -80,10 +80,10 @@ export interface CustomerSDK extends Omit<RequestMethods, 'setSneakPeek'> {
   shouldNotify(): boolean;
 }
 
-/** Rejects with RUNTIME_UNAVAILABLE when the runtime does not answer in time. */
-async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  const outcome = await withDeadline(promise, ms);
-  if (outcome === TIMED_OUT) throw new SdkError('RUNTIME_UNAVAILABLE', `The runtime did not answer ${what} within ${ms} ms.`);
+/** Rejects with RUNTIME_UNAVAILABLE when the runtime does not answer within CALL_TIMEOUT_MS. */
+async function deadline<T>(promise: Promise<T>, what: string, clock: Timers): Promise<T> {
+  const outcome = await withDeadline(promise, CALL_TIMEOUT_MS, clock);
+  if (outcome === TIMED_OUT) throw new SdkError('RUNTIME_UNAVAILABLE', `The runtime did not answer ${what} within ${CALL_TIMEOUT_MS} ms.`);
   return outcome;
 }
 
@@ -110,7 +110,8 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
   return { promise, fire };
 }
 
-export function createSdk(config: ResolvedConfig): CustomerSDK {
+/** `clock`: the tab's deadlines and its runtime's watch (tests pass a ManualClock). */
+export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): CustomerSDK {
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: createSdk');
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const base = workerBase(config);
@@ -151,7 +152,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
    */
   let startedUp!: () => void;
   const startUpDone = new Promise<void>((resolve) => (startedUp = resolve));
-  setTimeout(startedUp, SUPERVISION_DEFERRAL_MS);
+  clock.setTimeout(startedUp, SUPERVISION_DEFERRAL_MS);
   /** `outbox: true` only: loaded at init, not paid for by tabs without it. */
   let outbox: Outbox | undefined;
   const outboxReady = config.outbox
@@ -209,9 +210,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       case 'moved':
         void supervise().then(({ moveTo }) => moveTo(supervised, message));
         return;
-      case 'evicted':
-        // Dropped while frozen: the next heartbeat or call attaches again.
-        return;
+      // `evicted` (dropped while frozen) needs nothing: the next heartbeat or call attaches again.
       case 'log':
         console[message.level](`[livechat-multitab runtime] ${message.message}`, ...(message.detail ? [message.detail] : []));
         return;
@@ -239,7 +238,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       hasCustomerDataProvider: !!config.customerDataProvider,
       provisional: tab.provisional,
     };
-    const attached = Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS), next.failed]);
+    const attached = Promise.race([attachTo(next.api, hello, hooks, deliver, ATTACH_TIMEOUT_MS, clock), next.failed]);
     if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: attach posted');
     return attached;
   };
@@ -262,9 +261,15 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     // Loaded off the start-up path; a tab that moved on meanwhile does not watch this runtime.
     void startUpDone.then(supervise).then(({ superviseRuntime, recover }) => {
       if (destroyed || transport !== next || stopWatch) return;
-      stopWatch = superviseRuntime(next, info, heartbeat, (cause) => {
-        if (!destroyed && transport === next) recovering ??= recover(supervised, cause, next).finally(() => (recovering = undefined));
-      });
+      stopWatch = superviseRuntime(
+        next,
+        info,
+        heartbeat,
+        (cause) => {
+          if (!destroyed && transport === next) recovering ??= recover(supervised, cause, next).finally(() => (recovering = undefined));
+        },
+        clock,
+      );
     });
   };
 
@@ -286,7 +291,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       else onMessage(message);
     };
     const attempt = attachRaw(next, { tabId, provisional: true }, deliver);
-    attempt.catch(() => undefined);
+    // Settles once the runtime answered (or failed to); never rejects.
+    const answered = attempt.catch(() => undefined);
     const drop = () => {
       kept = false;
       void attempt.then((attached) => {
@@ -321,10 +327,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       for (const message of held.splice(0)) onMessage(message);
       return true;
     };
-    return { settle, answered: attempt.then(() => undefined, () => undefined) };
+    return { settle, answered };
   };
 
-  const attach = async (): Promise<{ api: Comlink.Remote<TabPortApi>; tabId: string }> => {
+  /** Attaches in the first mode that works; settles with the claimed tab id. */
+  const attach = async (): Promise<string> => {
     const provisional = config.tabId ?? randomId();
     const early = earlyTransport && attachEarly(earlyTransport, provisional);
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
@@ -338,7 +345,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: id claimed, live incarnation found');
     let mode = firstMode;
     try {
-      if (early && (await early.settle(incarnation <= 0, tab))) return { api: transport!.api, tabId: tab.tabId };
+      if (early && (await early.settle(incarnation <= 0, tab))) return tab.tabId;
     } catch (error) {
       if (!canFallBack(mode, error)) throw error;
       mode = fallBack(error);
@@ -348,8 +355,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       if (destroyed) throw new SdkError('SDK_DESTROYED', 'SDK destroyed.');
       const next = await openTransport(mode, shared);
       try {
-        await attachVia(next, claim);
-        return { api: next.api, tabId: claim.tabId };
+        await attachVia(next, tab);
+        return tab.tabId;
       } catch (error) {
         next.close();
         if (!canFallBack(mode, error)) throw error;
@@ -417,7 +424,7 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       throw callError(error);
     });
     for (let attempt = 0; ; attempt++) {
-      if (recovering) await deadline(recovering, CALL_TIMEOUT_MS, 'while it was being replaced');
+      if (recovering) await deadline(recovering, 'while it was being replaced', clock);
       try {
         // The transport now, not the one `ready` saw: the tab may have moved since.
         return await callOnce(transport!.api, invoke);
@@ -436,12 +443,11 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     if (destroyed) return Promise.reject(new SdkError('SDK_DESTROYED', 'SDK destroyed.'));
     const loss = lost.promise;
     return new Promise<T>((resolve, reject) => {
-      const rejectPending = (error: SdkError) => reject(error);
-      pending.add(rejectPending);
-      Promise.race([deadline(Promise.resolve().then(() => invoke(api)), CALL_TIMEOUT_MS, 'a call'), loss])
+      pending.add(reject);
+      Promise.race([deadline(Promise.resolve().then(() => invoke(api)), 'a call', clock), loss])
         .then((envelope) => fromEnvelope(envelope))
         .then(resolve, (error: unknown) => reject(error === LOST ? LOST : callError(error)))
-        .finally(() => pending.delete(rejectPending));
+        .finally(() => pending.delete(reject));
     });
   };
 
@@ -464,8 +470,8 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
     if (!destroyed) fireAndForget('heartbeat', (api) => api.heartbeat());
   };
 
+  // Not called once destroyed: teardown removes it.
   const onFocusChange = () => {
-    if (destroyed) return;
     // Waking up (tab shown again) is also when a frozen tab learns it was dropped, via NOT_ATTACHED.
     if (document.visibilityState === 'visible') heartbeat();
     fireAndForget('focus update', (api) => api.setFocus(pageHasFocus()));
@@ -576,12 +582,12 @@ export function createSdk(config: ResolvedConfig): CustomerSDK {
       promise.then(done, done);
       return { promise, cancel: () => abort(new SdkError('UPLOAD_CANCELED', 'Upload canceled.')) };
     },
-    getTabId: () => ready.then((attached) => attached.tabId),
+    getTabId: () => ready,
     getRuntimeStatus: () => call((api) => api.status(), true).then((status) => ({ ...status, restarts: { ...restarts } })),
     onRuntimeStatus: (listener) => {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
-    shouldNotify: () => !destroyed && claim !== undefined && notifierTabId === claim.tabId,
+    shouldNotify: () => !destroyed && notifierTabId === claim?.tabId,
   };
 }

@@ -55,8 +55,15 @@ export interface WatchOptions {
  * `heartbeat` is the tab's own (a runtime that dropped the tab while it was frozen answers
  * NOT_ATTACHED, and the tab attaches again through it). Returns the function that stops watching.
  */
-export function superviseRuntime(transport: Transport, info: AttachInfo, heartbeat: () => void, onLost: (cause: LossCause) => void): () => void {
+export function superviseRuntime(
+  transport: Transport,
+  info: AttachInfo,
+  heartbeat: () => void,
+  onLost: (cause: LossCause) => void,
+  timers?: Timers,
+): () => void {
   return watchRuntime({
+    timers,
     lifeLock: info.lifeLock,
     probe: () =>
       transport.api.heartbeat().then((answer) => {
