@@ -9,7 +9,7 @@
  */
 import { resolveConfig } from './config';
 import { createSdk, type CustomerSDK } from './sdk';
-import { warmUpRuntime } from './warm-up';
+import { startEarly, warmUpRuntime } from './warm-up';
 import type { InitConfig } from '../shared/types';
 
 export type { CustomerSDK } from './sdk';
@@ -27,7 +27,9 @@ export { SDK_VERSION } from '../shared/version';
  * and `UNSUPPORTED_MODE` when the requested runtime mode cannot run here.
  */
 export function init(config: InitConfig): CustomerSDK {
-  return createSdk(resolveConfig(config));
+  const resolved = resolveConfig(config);
+  // The worker connect first: the browser routes it while the SDK's code compiles and sets up.
+  return createSdk(resolved, startEarly(resolved));
 }
 
 /**

@@ -20,8 +20,8 @@ import { realTimers, TIMED_OUT, withDeadline, type Timers } from './deadline';
 import { callListener, Emitter } from './emitter';
 import type { ChatHistory } from './history';
 import { claimTab, randomId, storedTabId, type TabClaim } from './tab';
-import { chooseMode, fallbackMode, openSharedTransport, openSharedWorkerAt, openTransport, type Transport, type TransportMode } from './transport';
-import { takeWarmed, transportOptions, workerBase } from './warm-up';
+import { chooseMode, fallbackMode, openSharedWorkerAt, openTransport, type Transport, type TransportMode } from './transport';
+import { transportOptions, workerBase, type Warmed } from './warm-up';
 import type { Outbox } from './outbox';
 import type { SupervisedTab } from './supervise';
 import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS, SUPERVISION_DEFERRAL_MS } from './timeouts';
@@ -111,22 +111,20 @@ function lossSignal(): { promise: Promise<never>; fire(): void } {
 }
 
 /** `clock`: the tab's deadlines and its runtime's watch (tests pass a ManualClock). */
-export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): CustomerSDK {
+/** `early`: the shared worker `init()` connected to (or `warmUp()` started) before this ran (`startEarly`). */
+export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clock: Timers = realTimers): CustomerSDK {
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: createSdk');
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const base = workerBase(config);
-  const locks = firstMode === 'shared' ? globalThis.navigator?.locks : undefined;
+  const locks = early && navigator.locks;
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
-  // First of all: the browser routes the connect to the worker (or starts it) while this tab sets itself up.
-  const warmed = locks && takeWarmed(base);
-  const earlyTransport = locks ? (warmed ? warmed.transport : openSharedTransport(options(0))) : undefined;
-  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
+  const earlyTransport = early?.transport;
   const emitter = new Emitter();
   const auth = createTokenSource(config);
   const askToken = () => void auth.getToken().catch(() => undefined);
   // Its first tab is asked for a token at once: ask now (the request leaves within init() when
   // warmUp() loaded the token code and learned the worker was unused), not one message round later.
-  if (warmed && config.autoConnect && warmed.unused) askToken();
+  if (early?.unused && config.autoConnect) askToken();
   const runtime = runtimeConfig(config);
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();
@@ -390,7 +388,7 @@ export function createSdk(config: ResolvedConfig, clock: Timers = realTimers): C
     lose: (gone) => {
       stopWatch?.();
       lost.fire();
-      // In dedicated mode the route change says so itself (leader.ts).
+      // In dedicated mode the route change says so itself (follower.ts).
       if (connected && gone.mode === 'shared') onMessage({ kind: 'event', name: 'disconnected', payload: { reason: 'connection_lost' } });
     },
     outdated: () => {

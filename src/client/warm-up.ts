@@ -37,9 +37,20 @@ export interface Warmed {
 /** Workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
 const warmed = new Map<string, Warmed>();
 
-export function takeWarmed(base: string): Warmed | undefined {
-  const worker = warmed.get(base);
+/** Whether this tab's runtime runs in a SharedWorker, whose liveness it watches with Web Locks. */
+const sharedHere = (config: ResolvedConfig) => chooseMode(config.mode, config.workerUrl) === 'shared' && !!globalThis.navigator?.locks;
+
+/**
+ * `init()`'s first step, before the SDK's own code runs (and compiles): the connect to the shared
+ * worker, which the browser routes meanwhile. The worker `warmUp()` started, if any, else a new
+ * connect (`unused` false: nothing is known of it yet); undefined where the tab uses no SharedWorker.
+ */
+export function startEarly(config: ResolvedConfig): Warmed | undefined {
+  if (!sharedHere(config)) return;
+  const base = workerBase(config);
+  const worker = warmed.get(base) ?? { transport: openSharedTransport(transportOptions(config, 0, () => [])), unused: false };
   warmed.delete(base);
+  if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   return worker;
 }
 
@@ -50,7 +61,7 @@ export function takeWarmed(base: string): Warmed | undefined {
  * (dedicated or inline mode).
  */
 export function warmUpRuntime(config: ResolvedConfig): void {
-  if (chooseMode(config.mode, config.workerUrl) !== 'shared' || !globalThis.navigator?.locks) return;
+  if (!sharedHere(config)) return;
   const base = workerBase(config);
   if (warmed.has(base)) return;
   const transport = openSharedTransport(transportOptions(config, 0, () => []));

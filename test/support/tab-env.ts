@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { resolveConfig } from '../../src/client/config';
 import { createSdk, type CustomerSDK } from '../../src/client/sdk';
 import { WATCH_TICK_MS } from '../../src/client/timeouts';
-import { workerBase } from '../../src/client/warm-up';
+import { startEarly, workerBase } from '../../src/client/warm-up';
 import type { SdkError } from '../../src/shared/errors';
 import type { CustomerAuth, InitConfig } from '../../src/shared/types';
 import { FakeLocks } from './fake-locks';
@@ -50,7 +50,8 @@ export function useTabEnv() {
   return {
     env,
     open(config: Partial<InitConfig> = {}): CustomerSDK {
-      const sdk = createSdk(resolveConfig({ ...baseConfig, ...config }), env.clock);
+      const resolved = resolveConfig({ ...baseConfig, ...config });
+      const sdk = createSdk(resolved, startEarly(resolved), env.clock);
       sdks.push(sdk);
       return sdk;
     },
