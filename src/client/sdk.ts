@@ -116,7 +116,6 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: createSdk');
   const firstMode = chooseMode(config.mode, config.workerUrl);
   const base = workerBase(config);
-  const locks = early && navigator.locks;
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
   const earlyTransport = early?.transport;
   const emitter = new Emitter();
@@ -150,7 +149,6 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
    */
   let startedUp!: () => void;
   const startUpDone = new Promise<void>((resolve) => (startedUp = resolve));
-  clock.setTimeout(startedUp, SUPERVISION_DEFERRAL_MS);
   /** `outbox: true` only: loaded at init, not paid for by tabs without it. */
   let outbox: Outbox | undefined;
   const outboxReady = config.outbox
@@ -331,19 +329,22 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   /** Attaches in the first mode that works; settles with the claimed tab id. */
   const attach = async (): Promise<string> => {
     const provisional = config.tabId ?? randomId();
-    const early = earlyTransport && attachEarly(earlyTransport, provisional);
+    const first = earlyTransport && attachEarly(earlyTransport, provisional);
+    // Once the attach is posted: the page's first use of Web Locks sets them up (a shared-mode tab has them).
+    const locks = earlyTransport && navigator.locks;
     // The runtime may have been replaced (a hung one keeps its name): join the live incarnation.
     const live = locks ? queryLiveIncarnation(locks, base) : -1;
     // No runtime alive: the one just started will ask this tab for a token; ask now, while it boots.
     if (locks && wantsConnection) void Promise.resolve(live).then((found) => found === -1 && askToken());
-    if (early) await early.answered;
+    if (first) await first.answered;
     const wanted = config.tabId ?? storedTabId() ?? provisional;
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: stored id read');
     const [tab, incarnation] = await Promise.all([claimTab(runtime.organizationId, config.tabId, wanted), live]);
     claim = tab;
     if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: id claimed, live incarnation found');
     let mode = firstMode;
     try {
-      if (early && (await early.settle(incarnation <= 0, tab))) return tab.tabId;
+      if (first && (await first.settle(incarnation <= 0, tab))) return tab.tabId;
     } catch (error) {
       if (!canFallBack(mode, error)) throw error;
       mode = fallBack(error);
@@ -373,6 +374,8 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   };
 
   const ready = attach();
+  // After the attach is posted (the page's first timer costs a little).
+  clock.setTimeout(startedUp, SUPERVISION_DEFERRAL_MS);
   ready.catch((error: unknown) => {
     console.error('[livechat-multitab] could not attach to the runtime:', error);
   });

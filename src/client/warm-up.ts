@@ -37,8 +37,11 @@ export interface Warmed {
 /** Workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
 const warmed = new Map<string, Warmed>();
 
-/** Whether this tab's runtime runs in a SharedWorker, whose liveness it watches with Web Locks. */
-const sharedHere = (config: ResolvedConfig) => chooseMode(config.mode, config.workerUrl) === 'shared' && !!globalThis.navigator?.locks;
+/**
+ * Whether this tab's runtime runs in a SharedWorker, whose liveness it watches with Web Locks
+ * (`in`: the `locks` getter would set Web Locks up, which `init()` does once the attach is posted).
+ */
+const sharedHere = (config: ResolvedConfig) => chooseMode(config.mode, config.workerUrl) === 'shared' && 'locks' in (globalThis.navigator ?? {});
 
 /**
  * `init()`'s first step, before the SDK's own code runs (and compiles): the connect to the shared
