@@ -10,8 +10,8 @@ import { SdkError, type Envelope } from '../shared/errors';
 import type { MethodName } from '../shared/methods';
 import type { SeenSnapshot } from '../shared/seen';
 import { failure } from './attach';
-import { Election } from './election';
-import { Follower } from './follower';
+import { Election, type Candidate } from './election';
+import { Follower, type FollowerTab } from './follower';
 import { inboxChannelName, relayDeps, type InboxMessage, type RelayChannel, type RelayDeps } from './relay';
 import { randomId } from './tab';
 import type { Transport } from './transport';
@@ -49,48 +49,34 @@ class DedicatedTab implements TabPortApi {
     this.failed.catch(() => undefined);
     const deps = relayDeps(given);
     this.waiters = new Waiters(deps.clock);
-    // The parts see the lifecycle as they need it; both are built before either is used.
+    // One view of this tab for both parts (each reads what its interface names); both are built
+    // before either is used, and the view reads them only when called.
     const tab = this;
+    const view: FollowerTab & Candidate = {
+      key,
+      nodeId: this.nodeId,
+      get ending() {
+        return tab.ending;
+      },
+      get ended() {
+        return tab.ended;
+      },
+      get leaving() {
+        return tab.leaving;
+      },
+      get route() {
+        return tab.follower.route;
+      },
+      seen,
+      discover: () => this.election.discover(),
+      heard: () => this.election.heard(),
+      follow: (route) => this.follower.follow(route),
+      startWorker,
+      workerError: (event) => this.workerError(event),
+    };
+    this.follower = new Follower(view, deps, this.waiters);
+    this.election = new Election(view, deps);
     const { nodeId } = this;
-    this.follower = new Follower(
-      {
-        key,
-        nodeId,
-        get ending() {
-          return tab.ending;
-        },
-        get ended() {
-          return tab.ended;
-        },
-        seen,
-        discover: () => this.election.discover(),
-        heard: () => this.election.heard(),
-      },
-      deps,
-      this.waiters,
-    );
-    this.election = new Election(
-      {
-        key,
-        nodeId,
-        get ending() {
-          return tab.ending;
-        },
-        get ended() {
-          return tab.ended;
-        },
-        get leaving() {
-          return tab.leaving;
-        },
-        get route() {
-          return tab.follower.route;
-        },
-        follow: (route) => this.follower.follow(route),
-        startWorker,
-        workerError: (event) => this.workerError(event),
-      },
-      deps,
-    );
     this.inbox = deps.openChannel(inboxChannelName(key, nodeId));
     this.inbox.onmessage = (event: MessageEvent<InboxMessage>) => this.onInbox(event.data);
     this.election.start();
