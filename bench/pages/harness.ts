@@ -87,6 +87,9 @@ const profileSteps: Array<[string, number]> = [];
 if (globalThis.__LIVECHAT_PROFILE__) {
   installProfileSteps();
   new BroadcastChannel('livechat-multitab:profile').onmessage = (event: MessageEvent<[string, number]>) => profileSteps.push(event.data);
+  // The page's own milestones beside the SDK's steps (this page paints nothing, so it has no paint entries).
+  for (const name of ['DOMContentLoaded', 'load'])
+    addEventListener(name, () => profileSteps.push([`page: ${name}`, performance.timeOrigin + performance.now()]), { once: true });
 }
 
 export function installHarness(kind: BenchState['sdk'], sdk: BenchSdk, initAt: number): void {
