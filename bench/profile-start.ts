@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,cold,after-page]`: where this SDK's start-up time goes, step by step.
+ * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,warm-after-page,cold,after-page]`: where this SDK's start-up time goes, step by step.
  * Builds the bench pages with the SDK's profiling steps compiled in (src/shared/profile.ts), opens
  * tabs by the clean method (bench/clean.ts) and prints, for a warm tab, a cold tab and a cold tab of a
  * widget started after the page (`warmUp()` first), the median time after `init()` of each step the
@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { startEmulator } from '../emulator/server';
-import { CleanHarness, widgetAfterPage, type Endpoints } from './clean';
+import { CleanHarness, WIDGET_AFTER_LOAD_MS, widgetAfterPage, type Endpoints } from './clean';
 import { newOrganization, SDKS, type SdkKind } from './harness';
 import { startLatencyProxy } from './latency-proxy';
 import type { PageReport } from './pages/harness';
@@ -37,20 +37,21 @@ const proxies = rttMs > 0 ? await Promise.all([startLatencyProxy(web.url, rttMs)
 const endpoints: Endpoints = proxies.length ? { web: proxies[0]!.url, server: proxies[1]!.url } : { web: web.url, server: emulator.url };
 const clean = new CleanHarness(await RawChromium.launch(), await ReportBoard.start());
 
-type Start = 'warm' | 'cold' | 'after-page';
+type Start = 'warm' | 'warm-after-page' | 'cold' | 'after-page';
 
 /** One measured tab's report; a warm one opens next to two connected tabs of the same visitor. */
 async function measure(kind: SdkKind, start: Start): Promise<PageReport> {
   return clean.withContext(async (context) => {
     const organizationId = newOrganization(`profile-${start}`, kind);
-    if (start === 'warm') {
+    if (start === 'warm' || start === 'warm-after-page') {
       for (let i = 0; i < 2; i += 1) {
         const run = randomUUID();
         await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run), run);
       }
     }
     const run = randomUUID();
-    const extra = start === 'after-page' ? widgetAfterPage(kind) : {};
+    // A warm tab whose widget starts after the page: no `warmUp()` (the worker is running already).
+    const extra = start === 'after-page' ? widgetAfterPage(kind) : start === 'warm-after-page' ? { initAfterLoad: String(WIDGET_AFTER_LOAD_MS) } : {};
     const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run, extra), run);
     return reports[0]!;
   });
