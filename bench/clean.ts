@@ -21,11 +21,12 @@ export interface Endpoints {
  * A widget that starts after the page, as sites load chat widgets after their own content: `init()`
  * runs `WIDGET_AFTER_LOAD_MS` after `load`, and this SDK's page calls `warmUp()` as its first script,
  * as a site's `<head>` would (README, "Starting the runtime early"). The official SDK has nothing to
- * start early. The cold budgets are checked on this start (bench/budgets.ts says why).
+ * start early. The cold budgets are checked on this start (bench/budgets.ts says why). `warmUp`
+ * false: the page does not call it (a warm tab's worker is running already).
  */
 export const WIDGET_AFTER_LOAD_MS = 500;
-export function widgetAfterPage(kind: SdkKind): Record<string, string> {
-  return { initAfterLoad: String(WIDGET_AFTER_LOAD_MS), ...(kind === 'ours' ? { warmUp: '1' } : {}) };
+export function widgetAfterPage(kind: SdkKind, warmUp = true): Record<string, string> {
+  return { initAfterLoad: String(WIDGET_AFTER_LOAD_MS), ...(warmUp && kind === 'ours' ? { warmUp: '1' } : {}) };
 }
 
 export interface WalkResult {

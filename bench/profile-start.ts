@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,warm-after-page,cold,after-page]`: where this SDK's start-up time goes, step by step.
  * Builds the bench pages with the SDK's profiling steps compiled in (src/shared/profile.ts), opens
- * tabs by the clean method (bench/clean.ts) and prints, for a warm tab, a cold tab and a cold tab of a
- * widget started after the page (`warmUp()` first), the median time after `init()` of each step the
+ * tabs by the clean method (bench/clean.ts) and prints, for a warm tab (its widget started during the
+ * page's load, or after it), a cold tab and a cold tab of a widget started after the page (`warmUp()`
+ * first), the median time after `init()` of each step the
  * tab and the worker reached, with the official SDK's `init()` → `connected` of the same run beside
  * it. Not part of `npm run bench`: the steps cost a little themselves, so its totals are not the
  * bench's. For a trace of the same start-ups without the steps (what the README's profile rests on):
@@ -14,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { startEmulator } from '../emulator/server';
-import { CleanHarness, WIDGET_AFTER_LOAD_MS, widgetAfterPage, type Endpoints } from './clean';
+import { CleanHarness, widgetAfterPage, type Endpoints } from './clean';
 import { newOrganization, SDKS, type SdkKind } from './harness';
 import { startLatencyProxy } from './latency-proxy';
 import type { PageReport } from './pages/harness';
@@ -50,8 +51,8 @@ async function measure(kind: SdkKind, start: Start): Promise<PageReport> {
       }
     }
     const run = randomUUID();
-    // A warm tab whose widget starts after the page: no `warmUp()` (the worker is running already).
-    const extra = start === 'after-page' ? widgetAfterPage(kind) : start === 'warm-after-page' ? { initAfterLoad: String(WIDGET_AFTER_LOAD_MS) } : {};
+    // A warm tab whose widget starts after the page needs no `warmUp()`: its worker is running already.
+    const extra = start === 'after-page' || start === 'warm-after-page' ? widgetAfterPage(kind, start === 'after-page') : {};
     const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run, extra), run);
     return reports[0]!;
   });
