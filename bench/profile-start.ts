@@ -38,21 +38,21 @@ const proxies = rttMs > 0 ? await Promise.all([startLatencyProxy(web.url, rttMs)
 const endpoints: Endpoints = proxies.length ? { web: proxies[0]!.url, server: proxies[1]!.url } : { web: web.url, server: emulator.url };
 const clean = new CleanHarness(await RawChromium.launch(), await ReportBoard.start());
 
-type Start = 'warm' | 'warm-after-page' | 'cold' | 'after-page';
+type Start = 'warm' | 'warm-after-page' | 'warm-after-warm-up' | 'cold' | 'after-page';
 
 /** One measured tab's report; a warm one opens next to two connected tabs of the same visitor. */
 async function measure(kind: SdkKind, start: Start): Promise<PageReport> {
   return clean.withContext(async (context) => {
     const organizationId = newOrganization(`profile-${start}`, kind);
-    if (start === 'warm' || start === 'warm-after-page') {
+    if (start === 'warm' || start === 'warm-after-page' || start === 'warm-after-warm-up') {
       for (let i = 0; i < 2; i += 1) {
         const run = randomUUID();
         await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run), run);
       }
     }
     const run = randomUUID();
-    // A warm tab whose widget starts after the page needs no `warmUp()`: its worker is running already.
-    const extra = start === 'after-page' || start === 'warm-after-page' ? widgetAfterPage(kind, start === 'after-page') : {};
+    // `warm-after-page`: no `warmUp()` (its worker is running already); `warm-after-warm-up`: the page's head calls it anyway.
+    const extra = start === 'warm' || start === 'cold' ? {} : widgetAfterPage(kind, start !== 'warm-after-page');
     const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run, extra), run);
     return reports[0]!;
   });

@@ -2,7 +2,7 @@
  * `npx tsx bench/trace-start.ts [RTT_MS] [cold|warm|after-page]`: the network timeline of one start-up of each
  * SDK at a round trip (default 150 ms, cold), as the latency proxies see it: every HTTP request and
  * response line and every WebSocket frame, with the time it left the browser (or the server) and the
- * time it arrived, counted from the moment the measured tab was opened. It shows which round trips of
+ * time it arrived, counted from the measured tab's `init()` (the page reports its time on the clock this process reads). It shows which round trips of
  * a start-up wait for one another. Not part of `npm run bench`; builds the bench pages into
  * bench/.tmp/build like a bench run.
  */
@@ -51,14 +51,16 @@ async function trace(kind: SdkKind): Promise<void> {
       const extra = mode === 'after-page' ? widgetAfterPage(kind) : {};
       const { reports } = await clean.openAndWait(context, clean.url(endpoints, kind, organizationId, run, extra), run);
       const report = reports[0]!;
-      console.log(`\n${kind}, ${mode}, ${rttMs} ms RTT: init() at ${report.initAt.toFixed(0)} ms after navigation start, connected ${(report.connectedAt! - report.initAt).toFixed(0)} ms after init()`);
-      console.log('  sent   arrived  connection      bytes  what');
+      // The page's init() on this process's clock: the proxies' times below count from it.
+      const initAt = report.initEpoch - performance.timeOrigin;
+      console.log(`\n${kind}, ${mode}, ${rttMs} ms RTT: init() ${(initAt - openedAt).toFixed(0)} ms after the tab was opened, connected ${(report.connectedAt! - report.initAt).toFixed(1)} ms after init()`);
+      console.log('   sent  arrived  connection      bytes  what (ms after init())');
       for (const e of events) {
         const what = e.line ?? (e.side === 'api' ? `(socket data ${e.direction === 'up' ? 'to the server' : 'to the browser'})` : '(body)');
         if (e.line === undefined && e.side === 'web') continue;
         const arrow = e.direction === 'up' ? '→' : '←';
         console.log(
-          `${(e.at - openedAt).toFixed(0).padStart(6)} ${(e.releasedAt - openedAt).toFixed(0).padStart(8)}  ${`${e.side}#${e.connection}`.padEnd(8)} ${arrow} ${String(e.bytes).padStart(6)}  ${what}`,
+          `${(e.at - initAt).toFixed(1).padStart(7)} ${(e.releasedAt - initAt).toFixed(1).padStart(8)}  ${`${e.side}#${e.connection}`.padEnd(8)} ${arrow} ${String(e.bytes).padStart(6)}  ${what}`,
         );
       }
     });

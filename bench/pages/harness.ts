@@ -66,6 +66,8 @@ export interface PageReport {
   initAt: number;
   /** `performance.now()` at the first `connected`. */
   connectedAt?: number;
+  /** `init()` in epoch ms on the clock Node also reads (`timeOrigin + initAt`): lines a page's times up with the bench's. */
+  initEpoch: number;
   reason?: string;
   /** `sends`: each sendEvent's round trip, in order. */
   rtts?: number[];
@@ -172,8 +174,9 @@ function reportingAutopilot(state: BenchState): { connected(): void; failed(reas
   const run = query('run');
   if (url === undefined || run === undefined) return undefined;
   const step = Number(query('step') ?? '1');
-  const post = (report: Omit<PageReport, 'run' | 'sdk' | 'step' | 'initAt'>) => {
-    const body = JSON.stringify({ run, sdk: state.sdk, step, initAt: state.initAt, ...report } satisfies PageReport);
+  const post = (report: Omit<PageReport, 'run' | 'sdk' | 'step' | 'initAt' | 'initEpoch'>) => {
+    const initEpoch = performance.timeOrigin + state.initAt;
+    const body = JSON.stringify({ run, sdk: state.sdk, step, initAt: state.initAt, initEpoch, ...report } satisfies PageReport);
     // A beacon outlives the page (the walk navigates right after); fetch is the fallback if its queue is full.
     if (!navigator.sendBeacon(url, body)) void fetch(url, { method: 'POST', body, keepalive: true, mode: 'no-cors' });
   };
