@@ -19,7 +19,8 @@ import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
 import { requireString } from '../shared/validate';
-import type { SocketFactory } from './connection';
+import type { SocketFactory, SocketLike } from './connection';
+import { rtmUrl } from '../protocol/wire';
 import type { Logger } from './log';
 import { watchGenerations, type Generation } from './generations';
 import { Runtime, type RuntimeDeps, type TabSession } from './runtime';
@@ -96,12 +97,15 @@ export class RuntimeHost {
     Comlink.expose(new PortApi(this, close), endpoint);
   }
 
-  /** The runtime for a config: created by the first tab, shared by every later one. */
-  runtimeFor(config: RuntimeConfig): Runtime {
+  /**
+   * The runtime for a config: created by the first tab, shared by every later one. `connect`: the
+   * first tab wants the connection, so its socket is created before the runtime's parts are built.
+   */
+  runtimeFor(config: RuntimeConfig, connect = false): Runtime {
     if (!this.runtime) {
       const runtime = new Runtime(config, {
         ...this.deps,
-        createSocket: this.createSocket,
+        createSocket: connect ? this.socketCreatedNow(rtmUrl(config, config.region)) : this.createSocket,
         mode: this.mode,
         ...(this.predecessorHung ? { predecessorHung: this.predecessorHung } : {}),
       });
@@ -121,6 +125,33 @@ export class RuntimeHost {
       );
     }
     return this.runtime;
+  }
+
+  /**
+   * A socket factory whose first socket for `url` was created already: the handshake is the longest
+   * step of a start, and building the runtime's parts (their code compiling on first use) would
+   * otherwise come first. A socket the runtime does not ask for by the next task is closed.
+   */
+  private socketCreatedNow(url: string): SocketFactory {
+    let created: SocketLike | undefined;
+    try {
+      created = this.createSocket(url);
+      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
+    } catch {
+      // The runtime's own attempt, a moment later, reports the failure and schedules the retry.
+    }
+    const unclaimed = () => {
+      created?.close();
+      created = undefined;
+    };
+    if (created) (this.deps.clock ?? systemClock).setTimeout(unclaimed, 0);
+    return (requested) => {
+      const socket = created;
+      created = undefined;
+      if (socket && requested === url) return socket;
+      socket?.close();
+      return this.createSocket(requested);
+    };
   }
 
   private announced(generation: NonNullable<HostOptions['generation']>): Generation {
@@ -170,7 +201,7 @@ class PortApi implements TabPortApi {
             `The tab speaks protocol ${hello.protocol}, this runtime ${PROTOCOL_VERSION}; reload the page.`,
           );
         }
-        runtime = this.host.runtimeFor(hello.runtime);
+        runtime = this.host.runtimeFor(hello.runtime, hello.wantsConnection);
         if (hello.provisional === true && runtime.hasTab(hello.tabId)) {
           throw new SdkError('NOT_ATTACHED', `Tab id ${hello.tabId} is in use by a live tab; attach once the id is claimed.`);
         }

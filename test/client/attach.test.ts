@@ -191,6 +191,44 @@ describe('attachTo: against the real runtime host', () => {
     await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
   });
 
+  it('the first tab that wants the connection opens the one socket; a first tab that does not opens none', async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const browser = new Browser(env.emulator.url, organizationId);
+    // Every socket the host asks for, whether or not it lives long enough to reach the emulator.
+    const created: string[] = [];
+    const counting: typeof createSocket = (url) => (created.push(url), createSocket(url));
+    const runtimeHost = new RuntimeHost('shared', { createSocket: counting, lingerMs: 0 });
+    const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
+    const quiet = await attachTo(hostChannel(runtimeHost), hello(organizationId, { wantsConnection: false }), hooks, () => undefined, 15_000);
+    env.cleanup.push(() => quiet.events.close());
+    expect(quiet.envelope.ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(created).toEqual([]);
+
+    const received: RuntimeMessage[] = [];
+    const wanting = await attachTo(hostChannel(runtimeHost), hello(organizationId), hooks, (message) => received.push(message), 15_000);
+    env.cleanup.push(() => wanting.events.close());
+    await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
+    expect(created).toHaveLength(1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
+  it("a first tab that wants the connection: the socket created before the runtime's parts is the one it logs in on", async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const browser = new Browser(env.emulator.url, organizationId);
+    const created: string[] = [];
+    const counting: typeof createSocket = (url) => (created.push(url), createSocket(url));
+    const runtimeHost = new RuntimeHost('shared', { createSocket: counting, lingerMs: 0 });
+    const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
+    const received: RuntimeMessage[] = [];
+    const first = await attachTo(hostChannel(runtimeHost), hello(organizationId), hooks, (message) => received.push(message), 15_000);
+    env.cleanup.push(() => first.events.close());
+    await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
+    // One socket in all: not one made early and dropped, and another made by the runtime.
+    expect(created).toHaveLength(1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
   it("answers with the runtime's life lock where Web Locks exist, which a waiting tab is granted only when the runtime dies", async () => {
     const registry = new FakeLocks();
     vi.stubGlobal('navigator', { locks: registry.client('worker') });
