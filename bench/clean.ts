@@ -21,8 +21,8 @@ export interface Endpoints {
  * A widget that starts after the page, as sites load chat widgets after their own content: `init()`
  * runs `WIDGET_AFTER_LOAD_MS` after `load`, and this SDK's page calls `warmUp()` as its first script,
  * as a site's `<head>` would (README, "Starting the runtime early"). The official SDK has nothing to
- * start early. The cold budgets are checked on this start (bench/budgets.ts says why). `warmUp`
- * false: the page does not call it (a warm tab's worker is running already).
+ * start early. The cold budgets, and the warm one on loopback, are checked on this start
+ * (bench/budgets.ts says why). `warmUp` false: the page does not call it.
  */
 export const WIDGET_AFTER_LOAD_MS = 500;
 export function widgetAfterPage(kind: SdkKind, warmUp = true): Record<string, string> {
@@ -81,19 +81,26 @@ export class CleanHarness {
   }
 
   /**
-   * A context with `open` connected tabs of one visitor; `sample()` opens one more tab, takes its
-   * `init()` → `connected` and closes it. `use` runs while the context is open.
+   * A context with `open` connected tabs of one visitor; `sample(extra)` opens one more tab (`extra`:
+   * page parameters, as for `cold`), takes its `init()` → `connected` and closes it. `use` runs while
+   * the context is open.
    */
-  warm<T>(endpoints: Endpoints, kind: SdkKind, scenario: string, open: number, use: (sample: () => Promise<number>) => Promise<T>): Promise<T> {
+  warm<T>(
+    endpoints: Endpoints,
+    kind: SdkKind,
+    scenario: string,
+    open: number,
+    use: (sample: (extra?: Record<string, string>) => Promise<number>) => Promise<T>,
+  ): Promise<T> {
     return this.withContext(async (context) => {
       const organizationId = newOrganization(scenario, kind);
       for (let i = 0; i < open; i += 1) {
         const run = randomUUID();
         await this.openAndWait(context, this.url(endpoints, kind, organizationId, run), run);
       }
-      return use(async () => {
+      return use(async (extra = {}) => {
         const run = randomUUID();
-        const { targetId, reports } = await this.openAndWait(context, this.url(endpoints, kind, organizationId, run), run);
+        const { targetId, reports } = await this.openAndWait(context, this.url(endpoints, kind, organizationId, run, extra), run);
         await context.closeTab(targetId);
         return toConnected(reports[0]!);
       });
