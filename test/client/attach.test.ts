@@ -191,39 +191,43 @@ describe('attachTo: against the real runtime host', () => {
     await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
   });
 
+  /**
+   * The real host, recording every socket it asks for (whether or not one lives long enough to reach
+   * the emulator), and a way to attach a tab with real tokens and wait for its `connected`.
+   */
+  function recordingHost(organizationId: string) {
+    const browser = new Browser(env.emulator.url, organizationId);
+    const created: string[] = [];
+    const runtimeHost = new RuntimeHost('shared', { createSocket: (url) => (created.push(url), createSocket(url)), lingerMs: 0 });
+    const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
+    const attach = async (tab: TabHello, untilConnected: boolean) => {
+      const received: RuntimeMessage[] = [];
+      const attached = await attachTo(hostChannel(runtimeHost), tab, hooks, (message) => received.push(message), 15_000);
+      env.cleanup.push(() => attached.events.close());
+      expect(attached.envelope.ok).toBe(true);
+      if (untilConnected) {
+        await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
+      }
+    };
+    return { created, attach };
+  }
+
   it('the first tab that wants the connection opens the one socket; a first tab that does not opens none', async () => {
     const organizationId = `attach-${randomUUID()}`;
-    const browser = new Browser(env.emulator.url, organizationId);
-    // Every socket the host asks for, whether or not it lives long enough to reach the emulator.
-    const created: string[] = [];
-    const counting: typeof createSocket = (url) => (created.push(url), createSocket(url));
-    const runtimeHost = new RuntimeHost('shared', { createSocket: counting, lingerMs: 0 });
-    const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
-    const quiet = await attachTo(hostChannel(runtimeHost), hello(organizationId, { wantsConnection: false }), hooks, () => undefined, 15_000);
-    env.cleanup.push(() => quiet.events.close());
-    expect(quiet.envelope.ok).toBe(true);
+    const { created, attach } = recordingHost(organizationId);
+    await attach(hello(organizationId, { wantsConnection: false }), false);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(created).toEqual([]);
 
-    const received: RuntimeMessage[] = [];
-    const wanting = await attachTo(hostChannel(runtimeHost), hello(organizationId), hooks, (message) => received.push(message), 15_000);
-    env.cleanup.push(() => wanting.events.close());
-    await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
+    await attach(hello(organizationId), true);
     expect(created).toHaveLength(1);
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
 
   it("a first tab that wants the connection: the socket created before the runtime's parts is the one it logs in on", async () => {
     const organizationId = `attach-${randomUUID()}`;
-    const browser = new Browser(env.emulator.url, organizationId);
-    const created: string[] = [];
-    const counting: typeof createSocket = (url) => (created.push(url), createSocket(url));
-    const runtimeHost = new RuntimeHost('shared', { createSocket: counting, lingerMs: 0 });
-    const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
-    const received: RuntimeMessage[] = [];
-    const first = await attachTo(hostChannel(runtimeHost), hello(organizationId), hooks, (message) => received.push(message), 15_000);
-    env.cleanup.push(() => first.events.close());
-    await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
+    const { created, attach } = recordingHost(organizationId);
+    await attach(hello(organizationId), true);
     // One socket in all: not one made early and dropped, and another made by the runtime.
     expect(created).toHaveLength(1);
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
