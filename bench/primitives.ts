@@ -20,9 +20,11 @@ import { percentile } from './stats';
 const runs = Number(process.argv[2] ?? '30');
 const MODES = ['connect', 'port', 'broadcast', 'websocket'] as const;
 
+// A channel does not hear its own messages, so the worker answers on the one it listens on.
 const WORKER = `
-new BroadcastChannel('primitives').onmessage = (event) => {
-  if (event.data?.hello !== undefined) new BroadcastChannel('primitives').postMessage({ here: event.data.hello });
+const channel = new BroadcastChannel('primitives');
+channel.onmessage = (event) => {
+  if (event.data?.hello !== undefined) channel.postMessage({ here: event.data.hello });
 };
 onconnect = (event) => {
   const port = event.ports[0];
