@@ -66,6 +66,8 @@ export const initTime: Scenario = {
     const warmAfterPageSummary = summary(warmAfterPage);
     const oldColdSummary = summary(oldCold);
     const oldWarmSummary = summary(oldWarm);
+    const warmRows = (metric: string, of: ReturnType<typeof summary>): Row[] =>
+      (['p50', 'p99'] as const).map((p) => ({ metric: `${metric}, ${p} of ${warmRuns}`, unit: 'ms', official: of.official[p], ours: of.ours[p] }));
     const rows: Row[] = [
       { metric: `first tab (cold), p50 of ${coldRuns}`, unit: 'ms', official: coldSummary.official.p50, ours: coldSummary.ours.p50 },
       {
@@ -74,20 +76,8 @@ export const initTime: Scenario = {
         official: coldAfterPageSummary.official.p50,
         ours: coldAfterPageSummary.ours.p50,
       },
-      { metric: `tab added while 2 are open (warm), p50 of ${warmRuns}`, unit: 'ms', official: warmSummary.official.p50, ours: warmSummary.ours.p50 },
-      { metric: `tab added while 2 are open (warm), p99 of ${warmRuns}`, unit: 'ms', official: warmSummary.official.p99, ours: warmSummary.ours.p99 },
-      {
-        metric: `tab added while 2 are open (warm), widget started ${WIDGET_AFTER_LOAD_MS} ms after load (ours: warmUp() first), p50 of ${warmRuns}`,
-        unit: 'ms',
-        official: warmAfterPageSummary.official.p50,
-        ours: warmAfterPageSummary.ours.p50,
-      },
-      {
-        metric: `tab added while 2 are open (warm), widget started ${WIDGET_AFTER_LOAD_MS} ms after load (ours: warmUp() first), p99 of ${warmRuns}`,
-        unit: 'ms',
-        official: warmAfterPageSummary.official.p99,
-        ours: warmAfterPageSummary.ours.p99,
-      },
+      ...warmRows('tab added while 2 are open (warm)', warmSummary),
+      ...warmRows(`tab added while 2 are open (warm), widget started ${WIDGET_AFTER_LOAD_MS} ms after load (ours: warmUp() first)`, warmAfterPageSummary),
       { metric: `${OLD}: first tab (cold), p50 of ${coldRuns}`, unit: 'ms', official: oldColdSummary.official.p50, ours: oldColdSummary.ours.p50 },
       { metric: `${OLD}: warm, p50 of ${warmRuns}`, unit: 'ms', official: oldWarmSummary.official.p50, ours: oldWarmSummary.ours.p50 },
       { metric: `${OLD}: warm, p99 of ${warmRuns}`, unit: 'ms', official: oldWarmSummary.official.p99, ours: oldWarmSummary.ours.p99 },

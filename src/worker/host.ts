@@ -140,14 +140,15 @@ export class RuntimeHost {
     } catch {
       // The runtime's own attempt, a moment later, reports the failure and schedules the retry.
     }
-    const unclaimed = () => {
-      created?.close();
-      created = undefined;
-    };
-    if (created) (this.deps.clock ?? systemClock).setTimeout(unclaimed, 0);
-    return (requested) => {
+    /** The early socket, at most once: to the runtime's first request, or to the close below. */
+    const take = () => {
       const socket = created;
       created = undefined;
+      return socket;
+    };
+    if (created) (this.deps.clock ?? systemClock).setTimeout(() => take()?.close(), 0);
+    return (requested) => {
+      const socket = take();
       if (socket && requested === url) return socket;
       socket?.close();
       return this.createSocket(requested);
