@@ -29,13 +29,14 @@ export const BUDGETS = {
    *   on loopback) is reported beside it, not budgeted.
    * - Pages 2–5 of a walk are checked at `atRttMs`: on loopback most of a later page's time is
    *   loading the page itself, the same for both SDKs.
-   * - The warm budget on loopback (2026-12-04, sixth session) holds for a widget started after the page, this SDK's
-   *   page calling `warmUp()` first, as the cold ones. On loopback the official SDK's whole connect
-   *   (socket, login) costs about what a browser takes to route a new page's connect to a running
-   *   SharedWorker and answer it (5.9 against 10.2 ms for the bare primitives here), and a widget
-   *   started during the page's load waits for the page's own load-time tasks and first frame before
-   *   it hears the runtime, where the official SDK's socket is still opening. Started during load,
-   *   the warm tab is reported beside it, not budgeted; at `atRttMs` it is still the budgeted start.
+   * - The warm budget on loopback (2026-12-04, sixth session) holds for a widget started after the
+   *   page, this SDK's page calling `warmUp()` first, as the cold ones. The browser alone
+   *   (bench/primitives.ts) takes 5.5 ms to route a new page's connect to a running SharedWorker
+   *   and answer it, against 6.95 ms for a loopback WebSocket's open and one echo: 0.79× before
+   *   either SDK runs a line. And a widget started during the page's load hears the runtime only
+   *   after the page's load-time tasks and first frame, while the official SDK's socket is still
+   *   opening. Started during load, the warm tab is reported beside it, not budgeted; at `atRttMs`
+   *   it is still the budgeted start.
    */
   startup: {
     /** A tab opened while 2 others are connected: `init()` → `connected`. */

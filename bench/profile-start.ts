@@ -1,10 +1,11 @@
 /**
- * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,warm-after-page,cold,after-page]`: where this SDK's start-up time goes, step by step.
- * Builds the bench pages with the SDK's profiling steps compiled in (src/shared/profile.ts), opens
- * tabs by the clean method (bench/clean.ts) and prints, for a warm tab (its widget started during the
- * page's load, or after it), a cold tab and a cold tab of a widget started after the page (`warmUp()`
- * first), the median time after `init()` of each step the
- * tab and the worker reached, with the official SDK's `init()` → `connected` of the same run beside
+ * `npx tsx bench/profile-start.ts [RUNS] [RTT_MS] [warm,warm-after-page,warm-after-warm-up,cold,after-page]`:
+ * where this SDK's start-up time goes, step by step. Builds the bench pages with the SDK's profiling
+ * steps compiled in (src/shared/profile.ts), opens tabs by the clean method (bench/clean.ts) and
+ * prints, for a warm tab (its widget started during the page's load, or after it, with or without
+ * `warmUp()` in its head), a cold tab and a cold tab of a widget started after the page (`warmUp()`
+ * first), the median time after `init()` of each step the tab and the worker reached, with the
+ * official SDK's `init()` → `connected` of the same run beside
  * it. Not part of `npm run bench`: the steps cost a little themselves, so its totals are not the
  * bench's. For a trace of the same start-ups without the steps (what the README's profile rests on):
  * `BENCH_PROFILE=0 BENCH_NO_MINIFY=1 BENCH_CHROMIUM_ARGS="--trace-startup=devtools.timeline,v8.execute,

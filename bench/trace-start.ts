@@ -2,8 +2,8 @@
  * `npx tsx bench/trace-start.ts [RTT_MS] [cold|warm|after-page]`: the network timeline of one start-up of each
  * SDK at a round trip (default 150 ms, cold), as the latency proxies see it: every HTTP request and
  * response line and every WebSocket frame, with the time it left the browser (or the server) and the
- * time it arrived, counted from the measured tab's `init()` (the page reports its time on the clock this process reads). It shows which round trips of
- * a start-up wait for one another. Not part of `npm run bench`; builds the bench pages into
+ * time it arrived, counted from the measured tab's `init()` (the page reports it on the clock this
+ * process reads). It shows which round trips of a start-up wait for one another. Not part of `npm run bench`; builds the bench pages into
  * bench/.tmp/build like a bench run.
  */
 import { randomUUID } from 'node:crypto';
