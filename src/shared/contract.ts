@@ -167,6 +167,11 @@ export interface TabPortApi {
    * (see TabHello.lockName; none where Web Locks are missing).
    */
   claimed?(tabId: string, lockName?: string): Promise<Envelope<void>>;
+  /**
+   * Before a first tab's attach, when it will want the connection (shared mode, a worker `warmUp()`
+   * found unused): the runtime may open the socket now. A hint; the attach decides.
+   */
+  preconnect?(config: RuntimeConfig): void;
 }
 
 /** Stable string for a RuntimeConfig; also the SharedWorker's name, with the SDK version in front. */

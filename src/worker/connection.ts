@@ -82,6 +82,7 @@ export const SOON_MS = 100;
 
 const WS_OPEN = 1;
 const WS_CONNECTING = 0;
+const WS_CLOSED = 3;
 
 export class Connection {
   private current: ConnectionState = 'idle';
@@ -269,6 +270,11 @@ export class Connection {
         this.lost();
       }
     });
+    // A socket created before the runtime asked for it (a tab's preconnect, host.ts) may have opened
+    // or closed already, its event fired at no handler: a browser sets readyState in the task that
+    // fires the event, so OPEN or CLOSED here means that event is gone, and is handled now.
+    if (socket.readyState === WS_OPEN) socket.onopen?.(undefined);
+    else if (socket.readyState === WS_CLOSED) socket.onclose?.(undefined);
   }
 
   private async login(generation: number, socket: SocketLike, tokenPromise: Promise<Token>): Promise<void> {

@@ -18,7 +18,7 @@ import { fromEnvelope, SdkError, toEnvelope, type Envelope } from '../shared/err
 import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
-import { requireString } from '../shared/validate';
+import { oneOf, optionalObject, optionalString, requireObject, requireString } from '../shared/validate';
 import type { SocketFactory, SocketLike } from './connection';
 import { rtmUrl } from '../protocol/wire';
 import type { Logger } from './log';
@@ -36,6 +36,30 @@ export interface HostOptions extends RuntimeDeps {
   workerName?: string;
 }
 
+/**
+ * How long a socket a tab's `preconnect` opened waits for that tab's attach: the attach is posted
+ * within the same `init()`, so anything but a failed attach arrives well within this.
+ */
+const EARLY_SOCKET_CLAIM_MS = 5_000;
+
+type EarlySocket = { url: string; socket: SocketLike };
+
+/**
+ * What a tab's page sent as its RuntimeConfig, checked where it picks a server: the runtime opens
+ * sockets with it, and a page may send anything. Throws VALIDATION.
+ */
+function checkRuntimeConfig(value: unknown): asserts value is RuntimeConfig {
+  const config = requireObject(value, 'runtime');
+  requireString(config.organizationId, 'runtime.organizationId');
+  requireString(config.clientId, 'runtime.clientId');
+  requireString(config.env, 'runtime.env');
+  oneOf(config.region, 'runtime.region', ['dal', 'fra']);
+  optionalString(config.server, 'runtime.server');
+  for (const [region, server] of Object.entries(optionalObject(config.regionServers, 'runtime.regionServers') ?? {})) {
+    optionalString(server, `runtime.regionServers.${region}`);
+  }
+}
+
 export class RuntimeHost {
   private runtime: Runtime | undefined;
   /** The life lock tabs wait on, once this worker holds it. */
@@ -47,6 +71,8 @@ export class RuntimeHost {
   private readonly supersededAtStart: Promise<string | undefined>;
   private readonly createSocket: SocketFactory;
   private readonly predecessorHung: RuntimeDeps['predecessorHung'];
+  /** A socket created for the first tab before the runtime existed to ask for it (see `preconnect`). */
+  private early: EarlySocket | undefined;
   /** Where a message no tab could be sent is reported. */
   readonly deliveryLog: Logger;
 
@@ -102,10 +128,12 @@ export class RuntimeHost {
    * first tab wants the connection, so its socket is created before the runtime's parts are built.
    */
   runtimeFor(config: RuntimeConfig, connect = false): Runtime {
+    checkRuntimeConfig(config);
     if (!this.runtime) {
+      if (connect) this.openEarlySocket(config);
       const runtime = new Runtime(config, {
         ...this.deps,
-        createSocket: connect ? this.socketCreatedNow(rtmUrl(config, config.region)) : this.createSocket,
+        createSocket: this.earlySocketFactory(),
         mode: this.mode,
         ...(this.predecessorHung ? { predecessorHung: this.predecessorHung } : {}),
       });
@@ -128,29 +156,59 @@ export class RuntimeHost {
   }
 
   /**
-   * A socket factory whose first socket for `url` was created already: the handshake is the longest
-   * step of a start, and building the runtime's parts (their code compiling on first use) would
-   * otherwise come first. A socket the runtime does not ask for by the next task is closed.
+   * A first tab that will want the connection, before its attach (`TabPortApi.preconnect`): the
+   * handshake is the longest step of a start, and the attach's own work (in the tab and here) would
+   * otherwise come first. Nothing once a runtime exists, or in a worker that serves nobody. A socket
+   * no runtime claims within `EARLY_SOCKET_CLAIM_MS` (the tab's attach never came) is closed.
    */
-  private socketCreatedNow(url: string): SocketFactory {
-    let created: SocketLike | undefined;
+  preconnect(config: RuntimeConfig): void {
+    if (this.runtime || this.early) return;
+    checkRuntimeConfig(config);
+    void this.supersededAtStart.then((newer) => {
+      if (newer !== undefined || this.runtime || this.early) return;
+      const early = this.openEarlySocket(config);
+      if (early) (this.deps.clock ?? systemClock).setTimeout(() => this.dropEarly(early), EARLY_SOCKET_CLAIM_MS);
+    });
+  }
+
+  /** Creates the socket to `config`'s server now, unless one waits already. */
+  private openEarlySocket(config: RuntimeConfig): EarlySocket | undefined {
+    if (this.early) return this.early;
     try {
-      created = this.createSocket(url);
+      const url = rtmUrl(config, config.region);
+      this.early = { url, socket: this.createSocket(url) };
       if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
     } catch {
       // The runtime's own attempt, a moment later, reports the failure and schedules the retry.
     }
+    return this.early;
+  }
+
+  private dropEarly(early: EarlySocket): void {
+    if (this.early !== early) return;
+    this.early = undefined;
+    early.socket.close();
+  }
+
+  /**
+   * The new runtime's socket factory: its first request for the early socket's URL gets that
+   * socket. One the runtime does not ask for by the next task is closed.
+   */
+  private earlySocketFactory(): SocketFactory {
+    let early = this.early;
+    this.early = undefined;
+    if (!early) return this.createSocket;
     /** The early socket, at most once: to the runtime's first request, or to the close below. */
     const take = () => {
-      const socket = created;
-      created = undefined;
-      return socket;
+      const taken = early;
+      early = undefined;
+      return taken;
     };
-    if (created) (this.deps.clock ?? systemClock).setTimeout(() => take()?.close(), 0);
+    (this.deps.clock ?? systemClock).setTimeout(() => take()?.socket.close(), 0);
     return (requested) => {
-      const socket = take();
-      if (socket && requested === url) return socket;
-      socket?.close();
+      const taken = take();
+      if (taken && requested === taken.url) return taken.socket;
+      taken?.socket.close();
       return this.createSocket(requested);
     };
   }
@@ -278,6 +336,14 @@ class PortApi implements TabPortApi {
 
   status(): Promise<Envelope<RuntimeStatus>> {
     return toEnvelope(() => this.host.status());
+  }
+
+  preconnect(config: RuntimeConfig): void {
+    try {
+      this.host.preconnect(config);
+    } catch {
+      // A hint: a config it cannot use is the attach's to refuse.
+    }
   }
 
   claimed(tabId: string, lockName?: string): Promise<Envelope<void>> {

@@ -195,21 +195,23 @@ describe('attachTo: against the real runtime host', () => {
    * The real host, recording every socket it asks for (whether or not one lives long enough to reach
    * the emulator), and a way to attach a tab with real tokens and wait for its `connected`.
    */
-  function recordingHost(organizationId: string) {
+  function recordingHost(organizationId: string, clock?: ManualClock) {
     const browser = new Browser(env.emulator.url, organizationId);
     const created: string[] = [];
-    const runtimeHost = new RuntimeHost('shared', { createSocket: (url) => (created.push(url), createSocket(url)), lingerMs: 0 });
+    const runtimeHost = new RuntimeHost('shared', { createSocket: (url) => (created.push(url), createSocket(url)), lingerMs: 0, ...(clock ? { clock } : {}) });
     const hooks: TabHooks = { ...noHooks, getToken: async () => ({ ok: true, value: await browser.token() }) };
-    const attach = async (tab: TabHello, untilConnected: boolean) => {
+    /** A tab's port to the host, for what it says before it attaches. */
+    const port = () => hostChannel(runtimeHost) as Comlink.Remote<Required<TabPortApi>>;
+    const attach = async (tab: TabHello, untilConnected: boolean, api = port()) => {
       const received: RuntimeMessage[] = [];
-      const attached = await attachTo(hostChannel(runtimeHost), tab, hooks, (message) => received.push(message), 15_000);
+      const attached = await attachTo(api, tab, hooks, (message) => received.push(message), 15_000);
       env.cleanup.push(() => attached.events.close());
       expect(attached.envelope.ok).toBe(true);
       if (untilConnected) {
         await vi.waitFor(() => expect(received.some((message) => message.kind === 'event' && message.name === 'connected')).toBe(true), 10_000);
       }
     };
-    return { created, attach };
+    return { created, attach, port };
   }
 
   it('the first tab that wants the connection opens the one socket; a first tab that does not opens none', async () => {
@@ -229,6 +231,52 @@ describe('attachTo: against the real runtime host', () => {
     const { created, attach } = recordingHost(organizationId);
     await attach(hello(organizationId), true);
     // One socket in all: not one made early and dropped, and another made by the runtime.
+    expect(created).toHaveLength(1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
+  it("a first tab's preconnect opens the socket before its attach, and the attach logs in on that socket", async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const { created, attach, port } = recordingHost(organizationId);
+    const api = port();
+    const tab = hello(organizationId);
+    await api.preconnect(tab.runtime);
+    expect(created).toHaveLength(1);
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(1));
+    expect(env.emulator.stats(organizationId).logins).toBe(0);
+
+    await attach(tab, true, api);
+    expect(created).toHaveLength(1);
+    expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
+  });
+
+  it('a preconnect whose attach never comes: its socket is closed once the claim window is over', async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const clock = new ManualClock();
+    const { created, port } = recordingHost(organizationId, clock);
+    await port().preconnect(hello(organizationId).runtime);
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(1));
+    clock.advance(4_999);
+    await flush();
+    expect(env.emulator.stats(organizationId).openConnections).toBe(1);
+    clock.advance(1);
+    await vi.waitFor(() => expect(env.emulator.stats(organizationId).openConnections).toBe(0));
+    expect(created).toHaveLength(1);
+    expect(env.emulator.stats(organizationId).logins).toBe(0);
+  });
+
+  it('a preconnect once a runtime exists, or with a config it cannot use, opens nothing and breaks nothing', async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const { created, attach, port } = recordingHost(organizationId);
+    const api = port();
+    await api.preconnect(null as never);
+    await api.preconnect(42 as never);
+    await flush();
+    expect(created).toEqual([]);
+
+    await attach(hello(organizationId), true, api);
+    await port().preconnect(hello(organizationId).runtime);
+    await flush();
     expect(created).toHaveLength(1);
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
