@@ -19,9 +19,9 @@ export type AuthConfig = Pick<InitConfig, 'organizationId' | 'clientId' | 'serve
 export function createTokenSource(config: AuthConfig): CustomerAuth {
   if (config.identityProvider) return config.identityProvider();
   const { server } = config;
-  if (server) return lazySource(() => loadCookieGrant().then(({ cookieGrant }) => cookieGrant(config, server)));
+  if (server) return lazySource(() => import('./cookie-grant').then(({ cookieGrant }) => cookieGrant(config, server)));
   return lazySource(() =>
-    loadCustomerAuth().then(
+    import('@livechat/customer-auth').then(
       ({ default: createAuth }) =>
         createAuth(
           {
@@ -37,29 +37,32 @@ export function createTokenSource(config: AuthConfig): CustomerAuth {
   );
 }
 
-// One import per module and page, so that a source created after `preloadTokenCode` finds it loaded.
-let cookieGrantModule: Promise<typeof import('./cookie-grant')> | undefined;
-let customerAuthModule: Promise<typeof import('@livechat/customer-auth')> | undefined;
-const loadCookieGrant = () => (cookieGrantModule ??= import('./cookie-grant'));
-const loadCustomerAuth = () => (customerAuthModule ??= import('@livechat/customer-auth'));
-
 /**
- * Fetches the code `createTokenSource` would load on the first token, and asks for no token: a
- * first tab's token request then starts at once instead of one round trip later (`warmUp()`).
+ * `warmUp()`'s token source, handed to the first `init()` that attaches through its worker: its code
+ * is loaded and the source made now (`@livechat/customer-auth` reads its stored token; no request),
+ * so that a first tab's token request leaves within `init()`. None for an app's `identityProvider`.
  */
-export function preloadTokenCode(config: AuthConfig): void {
+export function warmTokenSource(config: AuthConfig): CustomerAuth | undefined {
   if (config.identityProvider) return;
-  void (config.server ? loadCookieGrant() : loadCustomerAuth()).catch(() => undefined);
+  const auth = createTokenSource(config);
+  void auth.hasToken().catch(() => undefined);
+  return auth;
 }
 
-/** A token source whose code is loaded on its first use (every byte here is paid in every tab). */
+/**
+ * A token source whose code is loaded on its first use (every byte here is paid in every tab).
+ * Once loaded, a call reaches the source at once, not a task later: a token asked for within
+ * `init()` is requested within it. The sources here answer with promises and do not throw.
+ */
 function lazySource(load: () => Promise<CustomerAuth>): CustomerAuth {
-  let loaded: Promise<CustomerAuth> | undefined;
-  const source = () => (loaded ??= load());
+  let loaded: CustomerAuth | undefined;
+  let loading: Promise<CustomerAuth> | undefined;
+  const use = <T>(act: (auth: CustomerAuth) => Promise<T>): Promise<T> =>
+    loaded ? act(loaded) : (loading ??= load().then((auth) => (loaded = auth))).then(act);
   return {
-    getToken: () => source().then((auth) => auth.getToken()),
-    getFreshToken: () => source().then((auth) => auth.getFreshToken()),
-    hasToken: () => source().then((auth) => auth.hasToken()),
-    invalidate: () => source().then((auth) => auth.invalidate()),
+    getToken: () => use((auth) => auth.getToken()),
+    getFreshToken: () => use((auth) => auth.getFreshToken()),
+    hasToken: () => use((auth) => auth.hasToken()),
+    invalidate: () => use((auth) => auth.invalidate()),
   };
 }

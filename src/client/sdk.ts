@@ -119,12 +119,16 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
   const earlyTransport = early?.transport;
   const emitter = new Emitter();
-  const auth = createTokenSource(config);
+  // warmUp()'s source has its code loaded; an app's identityProvider given to init() alone wins.
+  const auth = (!config.identityProvider && early?.auth) || createTokenSource(config);
   const askToken = () => void auth.getToken().catch(() => undefined);
-  // Its first tab is asked for a token at once: ask now (the request leaves within init() when
-  // warmUp() loaded the token code and learned the worker was unused), not one message round later.
-  if (early?.unused && config.autoConnect) askToken();
   const runtime = runtimeConfig(config);
+  // A worker warmUp() found unused gets its socket and token from this tab's attach: have the
+  // socket opened, and the token asked for (its code is loaded), now rather than once attached.
+  if (early?.unused && config.autoConnect) {
+    void (early.transport.api as Comlink.Remote<Required<TabPortApi>>).preconnect(runtime);
+    askToken();
+  }
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();
   let destroyed = false;

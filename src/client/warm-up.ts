@@ -5,7 +5,8 @@
 import { workerName } from '../shared/contract';
 import type { SeenSnapshot } from '../shared/seen';
 import { incarnationName } from '../shared/supervision';
-import { preloadTokenCode } from './auth';
+import { warmTokenSource } from './auth';
+import type { CustomerAuth } from '../shared/types';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { chooseMode, openSharedTransport, type Transport, type TransportOptions } from './transport';
 
@@ -25,13 +26,15 @@ export function transportOptions(config: ResolvedConfig, incarnation: number, se
 }
 
 /**
- * A worker `warmUp()` started, and whether it held no runtime yet when it answered (`unused`;
- * false until then): the first tab to attach to such a worker is asked for a token, so `init()`
- * starts one at once.
+ * A worker `warmUp()` started, and whether it held no runtime yet when it answered (`unused`; not
+ * set until then): the first tab to attach to such a worker gives it its socket and token, so
+ * `init()` has the socket opened and the token requested at once.
  */
 export interface Warmed {
   transport: Transport;
-  unused: boolean;
+  unused?: boolean;
+  /** Its token source, code loaded (see `warmTokenSource`); none where the app brings its own. */
+  auth?: CustomerAuth | undefined;
 }
 
 /** Workers started by `warmUp()`, by base name, until an `init()` of this page attaches through one. */
@@ -46,12 +49,12 @@ const sharedHere = (config: ResolvedConfig) => chooseMode(config.mode, config.wo
 /**
  * `init()`'s first step, before the SDK's own code runs (and compiles): the connect to the shared
  * worker, which the browser routes meanwhile. The worker `warmUp()` started, if any, else a new
- * connect (`unused` false: nothing is known of it yet); undefined where the tab uses no SharedWorker.
+ * connect (not `unused`: nothing is known of it yet); undefined where the tab uses no SharedWorker.
  */
 export function startEarly(config: ResolvedConfig): Warmed | undefined {
   if (!sharedHere(config)) return;
   const base = workerBase(config);
-  const worker = warmed.get(base) ?? { transport: openSharedTransport(transportOptions(config, 0, () => [])), unused: false };
+  const worker = warmed.get(base) ?? { transport: openSharedTransport(transportOptions(config, 0, () => [])) };
   warmed.delete(base);
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
   return worker;
@@ -59,9 +62,9 @@ export function startEarly(config: ResolvedConfig): Warmed | undefined {
 
 /**
  * Starts the shared runtime's worker for `config` now, so that a later `init()` with the same
- * config finds it booted, and fetches the token code a first tab needs. Only code loads: no token,
- * socket or login until `init()`. Does nothing where the tab would not use a SharedWorker
- * (dedicated or inline mode).
+ * config finds it booted, and readies the token source a first tab needs. Only code loads (and a
+ * stored token is read): no token request, socket or login until `init()`. Does nothing where the
+ * tab would not use a SharedWorker (dedicated or inline mode).
  */
 export function warmUpRuntime(config: ResolvedConfig): void {
   if (!sharedHere(config)) return;
@@ -69,8 +72,7 @@ export function warmUpRuntime(config: ResolvedConfig): void {
   if (warmed.has(base)) return;
   const transport = openSharedTransport(transportOptions(config, 0, () => []));
   // A runtime not created yet has an empty epoch (host.ts): no tab has attached to this worker.
-  const worker: Warmed = { transport, unused: false };
+  const worker: Warmed = { transport, auth: warmTokenSource(config) };
   void transport.api.status().then((status) => (worker.unused = status.ok && !status.value.epoch), () => undefined);
   warmed.set(base, worker);
-  preloadTokenCode(config);
 }
