@@ -281,6 +281,17 @@ describe('attachTo: against the real runtime host', () => {
     expect(env.emulator.stats(organizationId)).toMatchObject({ openConnections: 1, logins: 1 });
   });
 
+  it('refuses an attach whose runtime config names no usable server, with VALIDATION, and opens nothing', async () => {
+    const organizationId = `attach-${randomUUID()}`;
+    const { created, port } = recordingHost(organizationId);
+    const tab = hello(organizationId);
+    const { envelope, events } = await attachTo(port(), { ...tab, runtime: { ...tab.runtime, region: 'mars' as never } }, noHooks, () => undefined, 15_000);
+    env.cleanup.push(() => events.close());
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'VALIDATION', data: { field: 'runtime.region' } } });
+    await flush();
+    expect(created).toEqual([]);
+  });
+
   it("answers with the runtime's life lock where Web Locks exist, which a waiting tab is granted only when the runtime dies", async () => {
     const registry = new FakeLocks();
     vi.stubGlobal('navigator', { locks: registry.client('worker') });
