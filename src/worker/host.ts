@@ -19,7 +19,8 @@ import type { MethodName } from '../shared/methods';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../shared/version';
 import { systemClock } from './clock';
 import { oneOf, optionalObject, optionalString, requireObject, requireString } from '../shared/validate';
-import type { SocketFactory, SocketLike } from './connection';
+import type { SocketFactory } from './connection';
+import { EarlySocket } from './early-socket';
 import { rtmUrl } from '../protocol/wire';
 import type { Logger } from './log';
 import { watchGenerations, type Generation } from './generations';
@@ -40,9 +41,7 @@ export interface HostOptions extends RuntimeDeps {
  * How long a socket a tab's `preconnect` opened waits for that tab's attach: the attach is posted
  * within the same `init()`, so anything but a failed attach arrives well within this.
  */
-const EARLY_SOCKET_CLAIM_MS = 5_000;
-
-type EarlySocket = { url: string; socket: SocketLike };
+const PRECONNECT_CLAIM_MS = 5_000;
 
 /**
  * What a tab's page sent as its RuntimeConfig, checked where it picks a server: the runtime opens
@@ -71,8 +70,8 @@ export class RuntimeHost {
   private readonly supersededAtStart: Promise<string | undefined>;
   private readonly createSocket: SocketFactory;
   private readonly predecessorHung: RuntimeDeps['predecessorHung'];
-  /** A socket created for the first tab before the runtime existed to ask for it (see `preconnect`). */
-  private early: EarlySocket | undefined;
+  /** The first tab's socket, created before the runtime existed to ask for it. */
+  private readonly early: EarlySocket;
   /** Where a message no tab could be sent is reported. */
   readonly deliveryLog: Logger;
 
@@ -101,6 +100,7 @@ export class RuntimeHost {
         return socket;
       };
     }
+    this.early = new EarlySocket(this.createSocket, deps.clock ?? systemClock);
   }
 
   /** Resolves the life lock's name once this worker holds it. */
@@ -130,10 +130,10 @@ export class RuntimeHost {
   runtimeFor(config: RuntimeConfig, connect = false): Runtime {
     checkRuntimeConfig(config);
     if (!this.runtime) {
-      if (connect) this.openEarlySocket(config);
+      if (connect) this.early.open(rtmUrl(config, config.region));
       const runtime = new Runtime(config, {
         ...this.deps,
-        createSocket: this.earlySocketFactory(),
+        createSocket: this.early.factory(),
         mode: this.mode,
         ...(this.predecessorHung ? { predecessorHung: this.predecessorHung } : {}),
       });
@@ -156,61 +156,17 @@ export class RuntimeHost {
   }
 
   /**
-   * A first tab that will want the connection, before its attach (`TabPortApi.preconnect`): the
-   * handshake is the longest step of a start, and the attach's own work (in the tab and here) would
-   * otherwise come first. Nothing once a runtime exists, or in a worker that serves nobody. A socket
-   * no runtime claims within `EARLY_SOCKET_CLAIM_MS` (the tab's attach never came) is closed.
+   * A first tab that will want the connection, before its attach (`TabPortApi.preconnect`): its
+   * socket is opened now, not after the attach's own work (in the tab and here). Nothing once a
+   * runtime exists, or in a worker that serves nobody; closed if no attach claims it in time.
    */
   preconnect(config: RuntimeConfig): void {
-    if (this.runtime || this.early) return;
+    if (this.runtime || this.early.waiting) return;
     checkRuntimeConfig(config);
     void this.supersededAtStart.then((newer) => {
-      if (newer !== undefined || this.runtime || this.early) return;
-      const early = this.openEarlySocket(config);
-      if (early) (this.deps.clock ?? systemClock).setTimeout(() => this.dropEarly(early), EARLY_SOCKET_CLAIM_MS);
+      if (newer !== undefined || this.runtime) return;
+      this.early.open(rtmUrl(config, config.region), PRECONNECT_CLAIM_MS);
     });
-  }
-
-  /** Creates the socket to `config`'s server now, unless one waits already. */
-  private openEarlySocket(config: RuntimeConfig): EarlySocket | undefined {
-    if (this.early) return this.early;
-    try {
-      const url = rtmUrl(config, config.region);
-      this.early = { url, socket: this.createSocket(url) };
-      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket created');
-    } catch {
-      // The runtime's own attempt, a moment later, reports the failure and schedules the retry.
-    }
-    return this.early;
-  }
-
-  private dropEarly(early: EarlySocket): void {
-    if (this.early !== early) return;
-    this.early = undefined;
-    early.socket.close();
-  }
-
-  /**
-   * The new runtime's socket factory: its first request for the early socket's URL gets that
-   * socket. One the runtime does not ask for by the next task is closed.
-   */
-  private earlySocketFactory(): SocketFactory {
-    let early = this.early;
-    this.early = undefined;
-    if (!early) return this.createSocket;
-    /** The early socket, at most once: to the runtime's first request, or to the close below. */
-    const take = () => {
-      const taken = early;
-      early = undefined;
-      return taken;
-    };
-    (this.deps.clock ?? systemClock).setTimeout(() => take()?.socket.close(), 0);
-    return (requested) => {
-      const taken = take();
-      if (taken && requested === taken.url) return taken.socket;
-      taken?.socket.close();
-      return this.createSocket(requested);
-    };
   }
 
   private announced(generation: NonNullable<HostOptions['generation']>): Generation {
