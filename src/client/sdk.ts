@@ -127,6 +127,7 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   // socket opened, and the token asked for (its code is loaded), now rather than once attached.
   if (early?.unused && config.autoConnect) {
     void (early.transport.api as Comlink.Remote<Required<TabPortApi>>).preconnect(runtime);
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: preconnect posted');
     askToken();
   }
   const pending = new Set<(error: SdkError) => void>();

@@ -236,14 +236,18 @@ export class Connection {
     this.freshTokenNext = false;
     const token = this.deps.getToken(fresh);
     if (globalThis.__LIVECHAT_PROFILE__) void token.then(() => globalThis.__livechatProfileStep?.('worker: token received'), () => undefined);
-    // The token names the customer before any socket opens: learning it now lets the runtime open
-    // that customer's cache while the service is still unreachable. Errors are handled in login().
-    token.then(
-      (value) => {
-        if (generation === this.generation) this.noteIdentity(value.entityId);
-      },
-      () => undefined,
-    );
+    // The token names the customer, once per token: as soon as it comes while the socket is not
+    // open yet (the runtime opens that customer's cache while the service may still be
+    // unreachable), else just after the login it completes is sent, which neither telling the tabs
+    // nor opening the cache should delay. Errors are handled in login().
+    let loginWaits = false;
+    let noted = false;
+    const noteIdentity = (value: Token) => {
+      if (noted || generation !== this.generation) return;
+      noted = true;
+      this.noteIdentity(value.entityId);
+    };
+    token.then((value) => loginWaits || noteIdentity(value), () => undefined);
     if (!socket) {
       this.deps.log('error', 'Could not create the WebSocket', failure);
       this.scheduleReconnect(this.backoff.next());
@@ -253,7 +257,9 @@ export class Connection {
     const current = () => generation === this.generation;
     socket.onopen = () => {
       if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: socket open');
-      if (current()) void this.login(generation, socket, token);
+      if (!current()) return;
+      loginWaits = true;
+      void this.login(generation, socket, token, noteIdentity);
     };
     socket.onmessage = (event: { data: unknown }) => {
       if (current()) this.receive(event.data);
@@ -277,7 +283,8 @@ export class Connection {
     else if (socket.readyState === WS_CLOSED) socket.onclose?.(undefined);
   }
 
-  private async login(generation: number, socket: SocketLike, tokenPromise: Promise<Token>): Promise<void> {
+  /** `noteIdentity`: tells the runtime whose token it is, if open() has not already. */
+  private async login(generation: number, socket: SocketLike, tokenPromise: Promise<Token>, noteIdentity: (token: Token) => void): Promise<void> {
     const current = () => generation === this.generation;
     let token: Token;
     try {
@@ -293,13 +300,15 @@ export class Connection {
     const loginPayload = await this.deps.loginPayload();
     if (!current()) return;
     this.connectTimer.clear();
-    // The customer was already noted when the token resolved (see open()).
-    this.setState('logging_in');
     const payload = { ...loginPayload, token: `${token.tokenType} ${token.accessToken}` };
+    // Sent before the tabs hear of it (state, customer): the server's answer waits for neither.
+    const answer = this.send(socket, 'login', payload, {}, API_VERSION);
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: login sent');
+    this.setState('logging_in');
+    noteIdentity(token);
     let response: Json;
     try {
-      if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: login sent');
-      response = await this.send(socket, 'login', payload, {}, API_VERSION);
+      response = await answer;
       if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: login answered');
     } catch (error) {
       if (current()) this.loginFailed(SdkError.from(error));

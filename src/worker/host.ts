@@ -161,6 +161,7 @@ export class RuntimeHost {
    * runtime exists, or in a worker that serves nobody; closed if no attach claims it in time.
    */
   preconnect(config: RuntimeConfig): void {
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('worker: preconnect received');
     if (this.runtime || this.early.waiting) return;
     checkRuntimeConfig(config);
     void this.supersededAtStart.then((newer) => {

@@ -70,27 +70,73 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function attachTab(runtime: Runtime) {
+const TOKEN = { accessToken: 'dal:t', entityId: 'customer-1', expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now() };
+
+/** `onEvent`: also told each event's name as the tab receives it. */
+function attachTab(runtime: Runtime, getToken = async () => ({ ...TOKEN }), onEvent?: (name: string) => void) {
   const events: Array<{ name: string; payload: unknown }> = [];
   const session = runtime.attach(
     { protocol: PROTOCOL_VERSION, tabId: 'tab', runtime: runtime.config, wantsConnection: true },
     {
       post: (message) => {
-        if (message.kind === 'event') events.push({ name: message.name, payload: message.payload });
+        if (message.kind === 'event') {
+          events.push({ name: message.name, payload: message.payload });
+          onEvent?.(message.name);
+        }
         // A live tab answers the runtime's liveness pings.
         if (message.kind === 'ping') queueMicrotask(() => session.heartbeat());
       },
       getCustomerData: async () => undefined,
-      getToken: async () => ({ accessToken: 'dal:t', entityId: 'customer-1', expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now() }),
+      getToken,
     },
   );
   return { events, session, names: () => events.map((event) => event.name) };
 }
 
-function newRuntime(): Runtime {
+function newRuntime(socketFactory = createSocket): Runtime {
   const config: RuntimeConfig = { organizationId: 'org', clientId: 'c', groupId: 0, uniqueGroups: false, region: 'dal', server: url, env: 'production' };
-  return new Runtime(config, { createSocket, clock, random: () => 0.5, log: () => undefined });
+  return new Runtime(config, { createSocket: socketFactory, clock, random: () => 0.5, log: () => undefined });
 }
+
+describe('the order of a start', () => {
+  const STARTING = ['sent login', 'customer_id', 'connected'];
+  /** What left on the socket (`sent <action>`) and what the tab heard, in one sequence. */
+  function recorded() {
+    const sequence: string[] = [];
+    const socketFactory: typeof createSocket = (socketUrl) => {
+      const socket = createSocket(socketUrl);
+      const send = socket.send.bind(socket);
+      socket.send = (data: string) => {
+        sequence.push(`sent ${(JSON.parse(data) as { action: string }).action}`);
+        send(data);
+      };
+      return socket;
+    };
+    return { sequence, socketFactory };
+  }
+
+  it('sends the login as soon as a late token comes, before the tabs hear whose it is', async () => {
+    const { sequence, socketFactory } = recorded();
+    let giveToken!: () => void;
+    const token = new Promise<typeof TOKEN>((resolve) => (giveToken = () => resolve({ ...TOKEN })));
+    const tab = attachTab(newRuntime(socketFactory), () => token, (name) => sequence.push(name));
+    await vi.waitFor(() => expect(server.openSockets).toBe(1));
+    // The socket's open event in the runtime, not only at the server.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    giveToken();
+    await vi.waitFor(() => expect(tab.names()).toContain('connected'));
+    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['sent login', 'customer_id', 'connected']);
+    tab.session.detach();
+  });
+
+  it('tells the tabs whose token it is at once when it comes before the socket opens', async () => {
+    const { sequence, socketFactory } = recorded();
+    const tab = attachTab(newRuntime(socketFactory), async () => ({ ...TOKEN }), (name) => sequence.push(name));
+    await vi.waitFor(() => expect(tab.names()).toContain('connected'));
+    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['customer_id', 'sent login', 'connected']);
+    tab.session.detach();
+  });
+});
 
 describe('a connection that meets a misbehaving server', () => {
   it('survives garbage frames and malformed pushes, and keeps delivering good ones', async () => {
