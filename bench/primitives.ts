@@ -4,7 +4,9 @@
  * running and hearing its first answer (this SDK's warm tab, whose page did not call `warmUp()`), a
  * message to that worker on a port already connected (after `warmUp()`), a BroadcastChannel round
  * trip to it, and a new WebSocket to a loopback server up to its first echo (the official SDK's
- * socket and login, without token or JSON). Each is timed in its own fresh tab, 0.3 s after `load`,
+ * socket and login, without token or JSON), and a token-sized POST answered with JSON, by fetch()
+ * (`response.json()`) and by XMLHttpRequest (its `load`, then `JSON.parse`): the cookie grant's
+ * two ways to the token (src/client/cookie-grant.ts). Each is timed in its own fresh tab, 0.3 s after `load`,
  * next to a tab that keeps the worker running, by the clean method (bench/clean.ts: nothing is
  * injected, the page reports by beacon). Not part of `npm run bench`: it measures the browser, not
  * the SDKs, and says what floor the start-up budgets stand on (bench/budgets.ts).
@@ -18,7 +20,7 @@ import { ReportBoard } from './reports';
 import { percentile } from './stats';
 
 const runs = Number(process.argv[2] ?? '30');
-const MODES = ['connect', 'port', 'broadcast', 'websocket'] as const;
+const MODES = ['connect', 'port', 'broadcast', 'websocket', 'fetch', 'xhr'] as const;
 
 // A channel does not hear its own messages, so the worker answers on the one it listens on.
 const WORKER = `
@@ -57,6 +59,13 @@ function measure() {
     const id = Math.random();
     channel.onmessage = (event) => { if (event.data.here === id) done(); };
     channel.postMessage({ hello: id });
+  } else if (mode === 'fetch') {
+    fetch('/token', { method: 'POST', body: '{}' }).then((response) => response.json()).then(done);
+  } else if (mode === 'xhr') {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/token');
+    xhr.onload = () => { JSON.parse(xhr.responseText); done(); };
+    xhr.send('{}');
   } else {
     const socket = new WebSocket(query.get('ws'));
     socket.onopen = () => socket.send('login');
@@ -67,6 +76,10 @@ addEventListener('load', () => setTimeout(measure, 300));
 </script>`;
 
 const web = createServer((req, res) => {
+  if (req.url === '/token') {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: 'x'.repeat(400), entity_id: 'e', expires_in: 3600 }));
+    return;
+  }
   const worker = req.url?.startsWith('/worker.js');
   res.writeHead(200, { 'Content-Type': worker ? 'text/javascript' : 'text/html', 'Cache-Control': 'no-cache' }).end(worker ? WORKER : PAGE);
 });
@@ -101,6 +114,8 @@ try {
     port: 'a message to that worker on a connected port → its answer',
     broadcast: 'a BroadcastChannel round trip to that worker',
     websocket: 'new WebSocket() on loopback → open → one echo',
+    fetch: 'fetch() POST on loopback → response.json()',
+    xhr: 'XMLHttpRequest POST on loopback → onload, JSON.parse',
   };
   for (const mode of MODES) console.log(`${p50(mode).toFixed(2).padStart(7)}  ${(p50(mode) / p50('websocket')).toFixed(2)}×  ${what[mode]}`);
 } finally {
