@@ -119,17 +119,10 @@ export function createSdk(config: ResolvedConfig, early: Warmed | undefined, clo
   const options = (incarnation: number) => transportOptions(config, incarnation, () => seen.snapshot());
   const earlyTransport = early?.transport;
   const emitter = new Emitter();
-  // warmUp()'s source has its code loaded; an app's identityProvider given to init() alone wins.
-  const auth = (!config.identityProvider && early?.auth) || createTokenSource(config);
+  // startEarly() made it, or warmUp() (its code loaded), where it is to be used.
+  const auth = early?.auth || createTokenSource(config);
   const askToken = () => void auth.getToken().catch(() => undefined);
   const runtime = runtimeConfig(config);
-  // A worker warmUp() found unused gets its socket and token from this tab's attach: have the
-  // socket opened, and the token asked for (its code is loaded), now rather than once attached.
-  if (early?.unused && config.autoConnect) {
-    void (early.transport.api as Comlink.Remote<Required<TabPortApi>>).preconnect(runtime);
-    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: preconnect posted');
-    askToken();
-  }
   const pending = new Set<(error: SdkError) => void>();
   const statusListeners = new Set<(status: RuntimeStatus) => void>();
   let destroyed = false;

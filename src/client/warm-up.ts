@@ -2,10 +2,11 @@
  * Where a tab's SharedWorker comes from: its name and options for a config, and the workers
  * `warmUp()` started before `init()` (see index.ts), which the tab's first attach goes through.
  */
-import { workerName } from '../shared/contract';
+import type * as Comlink from 'comlink';
+import { workerName, type TabPortApi } from '../shared/contract';
 import type { SeenSnapshot } from '../shared/seen';
 import { incarnationName } from '../shared/supervision';
-import { warmTokenSource } from './auth';
+import { createTokenSource, warmTokenSource } from './auth';
 import type { CustomerAuth } from '../shared/types';
 import { runtimeConfig, type ResolvedConfig } from './config';
 import { chooseMode, openSharedTransport, type Transport, type TransportOptions } from './transport';
@@ -50,6 +51,11 @@ const sharedHere = (config: ResolvedConfig) => chooseMode(config.mode, config.wo
  * `init()`'s first step, before the SDK's own code runs (and compiles): the connect to the shared
  * worker, which the browser routes meanwhile. The worker `warmUp()` started, if any, else a new
  * connect (not `unused`: nothing is known of it yet); undefined where the tab uses no SharedWorker.
+ *
+ * A worker `warmUp()` found unused gets its socket and token from this tab's attach: the socket is
+ * opened (`preconnect`) and the token asked for (its code is loaded) here, not once attached, nor
+ * after `createSdk()` compiled. The token source the tab uses is then `auth` (an app's
+ * `identityProvider` given to `init()` alone wins over `warmUp()`'s source).
  */
 export function startEarly(config: ResolvedConfig): Warmed | undefined {
   if (!sharedHere(config)) return;
@@ -57,6 +63,12 @@ export function startEarly(config: ResolvedConfig): Warmed | undefined {
   const worker = warmed.get(base) ?? { transport: openSharedTransport(transportOptions(config, 0, () => [])) };
   warmed.delete(base);
   if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: worker connect started');
+  if (config.identityProvider) worker.auth = undefined;
+  if (worker.unused && config.autoConnect) {
+    void (worker.transport.api as Comlink.Remote<Required<TabPortApi>>).preconnect(runtimeConfig(config));
+    if (globalThis.__LIVECHAT_PROFILE__) globalThis.__livechatProfileStep?.('tab: preconnect posted');
+    void (worker.auth ??= createTokenSource(config)).getToken().catch(() => undefined);
+  }
   return worker;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The tab's token sources (src/client/auth.ts) against the real emulator's cookie grant: when the
- * token request leaves, as the page's `fetch` sees it. Node has no page: `location` is stubbed for
- * the grant's `redirect_uri`, and `fetch` is Node's own, watched by a spy that lets it through.
+ * token request leaves. Node has no page: `location` is stubbed for the grant's `redirect_uri`,
+ * and with no XMLHttpRequest (a page's way, which e2e runs) the grant uses `fetch`, Node's own,
+ * watched by a spy that lets it through.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';

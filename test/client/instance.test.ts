@@ -13,6 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ATTACH_TIMEOUT_MS, CALL_TIMEOUT_MS, HANG_DEADLINE_MS, PROBE_INTERVAL_MS, WATCH_TICK_MS } from '../../src/client/timeouts';
 import type { RuntimeMessage } from '../../src/shared/contract';
 import { PROTOCOL_VERSION } from '../../src/shared/version';
+import { warmUp } from '../../src/client/index';
 import { connected } from '../support/fake-page';
 import { errorOf, firstName, flush, listen, useTabEnv } from '../support/tab-env';
 
@@ -63,6 +64,40 @@ describe('attach', () => {
     expect(mode).toBeUndefined();
     env.clock.advance(1);
     await vi.waitFor(() => expect(mode).toBe('inline'));
+  });
+});
+
+describe('a worker warmUp() started', () => {
+  const provider = () => {
+    const getToken = vi.fn(() => new Promise<never>(() => undefined));
+    return { getToken, getFreshToken: getToken, hasToken: () => Promise.resolve(false), invalidate: () => Promise.resolve() };
+  };
+
+  it("found unused: init() has it open the socket and asks for the token at once, of the app's identityProvider given to init() alone", async () => {
+    env.workers.runtime(firstName).fresh = true;
+    // warmUp() with no identityProvider readies its own token source (its code loads; no request).
+    warmUp({ organizationId: 'org', clientId: 'client', autoConnect: false });
+    await flush();
+    const app = provider();
+    open({ autoConnect: true, identityProvider: () => app });
+    expect(app.getToken).toHaveBeenCalledTimes(1);
+    const runtime = env.workers.runtime(firstName);
+    await vi.waitFor(() => expect(runtime.count('attach')).toBe(1));
+    expect(runtime.calls.filter((call) => call.method === 'preconnect')).toEqual([
+      { method: 'preconnect', args: [expect.objectContaining({ organizationId: 'org', clientId: 'client' })] },
+    ]);
+    // The preconnect went before the attach.
+    expect(runtime.calls.findIndex((call) => call.method === 'preconnect')).toBeLessThan(runtime.calls.findIndex((call) => call.method === 'attach'));
+  });
+
+  it('not known to be unused (its status named no empty runtime): init() neither preconnects nor asks for a token before attaching', async () => {
+    warmUp({ organizationId: 'org', clientId: 'client', autoConnect: false });
+    await flush();
+    const app = provider();
+    open({ autoConnect: true, identityProvider: () => app });
+    await vi.waitFor(() => expect(env.workers.runtime(firstName).count('attach')).toBe(1));
+    expect(env.workers.runtime(firstName).count('preconnect')).toBe(0);
+    expect(app.getToken).not.toHaveBeenCalled();
   });
 });
 

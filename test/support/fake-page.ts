@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Comlink from 'comlink';
 import { vi } from 'vitest';
-import type { AttachInfo, DestroyOptions, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../../src/shared/contract';
+import type { AttachInfo, DestroyOptions, RuntimeConfig, RuntimeMessage, RuntimeStatus, TabHello, TabHooks, TabPortApi } from '../../src/shared/contract';
 import type { Envelope } from '../../src/shared/errors';
 import type { MethodName } from '../../src/shared/methods';
 import { lifeLockName } from '../../src/shared/supervision';
@@ -47,6 +47,8 @@ export class FakeRuntime implements TabPortApi {
   holdRequests = false;
   /** When set, heartbeats go unanswered (a hung runtime). */
   holdHeartbeats = false;
+  /** When set, `status` before any attach answers as a worker holding no runtime yet (host.ts: an empty epoch). */
+  fresh = false;
   private held: Array<() => void> = [];
   private heldRequests: Array<(envelope: Envelope<unknown>) => void> = [];
   private events: MessagePort | undefined;
@@ -100,9 +102,11 @@ export class FakeRuntime implements TabPortApi {
     return new Promise<Envelope<void>>(() => undefined);
   };
   claimed = (tabId: string, lockName?: string) => this.simple('claimed', [tabId, lockName]);
+  preconnect = (config: RuntimeConfig) => void this.record('preconnect', [config]);
 
   async status(): Promise<Envelope<RuntimeStatus>> {
     this.record('status', []);
+    if (!this.known && this.fresh) return ok({ mode: 'shared', epoch: '', sdkVersion: SDK_VERSION, tabs: 0, notifierTabId: null, connection: 'idle' });
     if (!this.known) return notAttached;
     if (this.holdRequests) return new Promise((answer) => this.heldRequests.push(answer as (envelope: Envelope<unknown>) => void));
     return ok({ mode: 'shared', epoch: this.epoch, sdkVersion: SDK_VERSION, tabs: 1, notifierTabId: null, connection: 'connected' });
