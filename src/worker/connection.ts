@@ -325,9 +325,12 @@ export class Connection {
     this.backoff.reset();
     // Logged in as the customer the server had asked about (same identity after all): nothing pending.
     this.mismatchReported = false;
-    this.setState('connected');
+    // The tabs hear `connected`, what an app waits for, before the status that says so (a message
+    // each, handled by a tab in turn).
+    this.current = 'connected';
     this.heartbeat.start();
     this.listener.connected(connected);
+    this.listener.stateChanged('connected');
   }
 
   private loginFailed(error: SdkError): void {

@@ -72,7 +72,7 @@ afterEach(() => server.close());
 
 const TOKEN = { accessToken: 'dal:t', entityId: 'customer-1', expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now() };
 
-/** `onEvent`: also told each event's name as the tab receives it. */
+/** `onEvent`: also told each event's name as the tab receives it, and each status (`status <connection>`). */
 function attachTab(runtime: Runtime, getToken = async () => ({ ...TOKEN }), onEvent?: (name: string) => void) {
   const events: Array<{ name: string; payload: unknown }> = [];
   const session = runtime.attach(
@@ -82,6 +82,8 @@ function attachTab(runtime: Runtime, getToken = async () => ({ ...TOKEN }), onEv
         if (message.kind === 'event') {
           events.push({ name: message.name, payload: message.payload });
           onEvent?.(message.name);
+        } else if (message.kind === 'status') {
+          onEvent?.(`status ${message.status.connection}`);
         }
         // A live tab answers the runtime's liveness pings.
         if (message.kind === 'ping') queueMicrotask(() => session.heartbeat());
@@ -99,7 +101,7 @@ function newRuntime(socketFactory = createSocket): Runtime {
 }
 
 describe('the order of a start', () => {
-  const STARTING = ['sent login', 'customer_id', 'connected'];
+  const STARTING = ['sent login', 'customer_id', 'connected', 'status connected'];
   /** What left on the socket (`sent <action>`) and what the tab heard, in one sequence. */
   function recorded() {
     const sequence: string[] = [];
@@ -115,7 +117,7 @@ describe('the order of a start', () => {
     return { sequence, socketFactory };
   }
 
-  it('sends the login as soon as a late token comes, before the tabs hear whose it is', async () => {
+  it('sends the login as soon as a late token comes, before the tabs hear whose it is; `connected` goes before the status saying so', async () => {
     const { sequence, socketFactory } = recorded();
     let giveToken!: () => void;
     const token = new Promise<typeof TOKEN>((resolve) => (giveToken = () => resolve({ ...TOKEN })));
@@ -125,7 +127,8 @@ describe('the order of a start', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     giveToken();
     await vi.waitFor(() => expect(tab.names()).toContain('connected'));
-    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['sent login', 'customer_id', 'connected']);
+    await vi.waitFor(() => expect(sequence).toContain('status connected'));
+    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['sent login', 'customer_id', 'connected', 'status connected']);
     tab.session.detach();
   });
 
@@ -133,7 +136,8 @@ describe('the order of a start', () => {
     const { sequence, socketFactory } = recorded();
     const tab = attachTab(newRuntime(socketFactory), async () => ({ ...TOKEN }), (name) => sequence.push(name));
     await vi.waitFor(() => expect(tab.names()).toContain('connected'));
-    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['customer_id', 'sent login', 'connected']);
+    await vi.waitFor(() => expect(sequence).toContain('status connected'));
+    expect(sequence.filter((step) => STARTING.includes(step))).toEqual(['customer_id', 'sent login', 'connected', 'status connected']);
     tab.session.detach();
   });
 });
